@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import { REPO_ROOT, type AppConfig } from './config.js';
+import type { DatabaseHandle } from './db/client.js';
+import { errorHandler, unknownRoute } from './http/errors.js';
+import { openApiRouter } from './http/openapi.js';
+import {
+  COLLECTIONS_OPERATIONS,
+  collectionsRouter,
+} from './modules/collections/collections.routes.js';
+import { healthRouter } from './modules/health/health.routes.js';
+import { metaRouter } from './modules/meta/meta.routes.js';
+
+export interface AppDependencies {
+  database: DatabaseHandle;
+  config: AppConfig;
+  logger: Logger;
+  /** Built client to serve (production); omit in API-only tests. */
+  clientDistDir?: string;
+}
+
+export const DEFAULT_CLIENT_DIST = path.join(REPO_ROOT, 'dist', 'client');
+
+/** Builds the Express app without listening, so tests can drive it directly. */
+export function buildApp({ database, config, logger, clientDistDir }: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          // MapLibre builds its workers from blob: URLs; tiles/styles may come from a deployer's basemap.
+          'worker-src': ["'self'", 'blob:'],
+          'img-src': ["'self'", 'data:', 'blob:', ...(config.BASEMAP_STYLE_URL ? ['https:'] : [])],
+          'connect-src': ["'self'", ...(config.BASEMAP_STYLE_URL ? ['https:'] : [])],
+          'upgrade-insecure-requests': null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+  app.use(express.json({ limit: '1mb' }));
+
+  app.use(healthRouter(database));
+  const api = express.Router();
+  api.use(collectionsRouter(database.db));
+  api.use(metaRouter(config));
+  api.use(openApiRouter([...COLLECTIONS_OPERATIONS]));
+  api.use(unknownRoute);
+  app.use('/api', api);
+
+  if (clientDistDir && fs.existsSync(clientDistDir)) {
+    app.use(express.static(clientDistDir, { index: false, maxAge: '1h' }));
+    // The client is a single page: every other GET gets index.html.
+    app.get(/^\/(?!api\/).*/, (_req, res) => {
+      res.set('Cache-Control', 'no-cache').sendFile(path.join(clientDistDir, 'index.html'));
+    });
+  }
+  app.use(unknownRoute);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Repository root, so relative defaults work whatever the working directory. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** When set, use this PostgreSQL + PostGIS server instead of the embedded PGlite. */
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** Where the embedded PGlite database persists. */
+  PGLITE_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'var', 'pgdata')),
+  /** Folder holding beijing/*.geojson and osm/*.pbf (the team's shared data); optional. */
+  SHARED_DATA_DIR: z.string().min(1).default(path.resolve(REPO_ROOT, '..', 'shared', 'data')),
+  /** Seed boundaries and sample stations into an empty database at start. */
+  SEED_ON_START: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  SAMPLE_STATION_COUNT: z.coerce.number().int().min(0).max(100_000).default(1500),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Milliseconds a single SQL statement may run on the server database. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Optional MapLibre style URL for an outside basemap; empty = our own offline style. */
+  BASEMAP_STYLE_URL: z.string().url().optional(),
+  /** Comma-separated origins allowed by CORS; empty = CORS off. */
+  CORS_ORIGINS: z.string().default(''),
+});
+
+export type AppConfig = Readonly<z.infer<typeof ConfigSchema>>;
+
+/**
+ * Parses the environment once into a frozen, typed config. Fails fast naming each bad variable,
+ * because a half-configured service is worse than one that does not start.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+      .join('\n');
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  return Object.freeze(parsed.data);
+}

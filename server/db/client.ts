@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import { sql, type SQL } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { REPO_ROOT } from '../config.js';
+import * as schema from './schema/index.js';
+
+export const MIGRATIONS_FOLDER = path.join(REPO_ROOT, 'server', 'db', 'migrations');
+
+/** The drizzle handle both drivers share; repositories take this and nothing driver-specific. */
+export type AppDatabase = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseHandle {
+  db: AppDatabase;
+  kind: 'pglite' | 'postgres';
+  /** Cheap round trip, for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** The PGlite instance when embedded (tests dump it as a template); undefined on a server. */
+  pglite?: PGlite;
+  /** The pg pool when on a server. */
+  pool?: pg.Pool;
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string;
+  /** PGlite data directory; omit for an in-memory database. */
+  pgliteDataDir?: string;
+  /** A dumped PGlite data directory (tar.gz) to start from instead of an empty cluster. */
+  pgliteLoadDataDir?: Blob;
+  poolMax?: number;
+  statementTimeoutMs?: number;
+}
+
+/** Runs a query and returns its rows, whichever driver is underneath. */
+export async function queryRows<T>(db: AppDatabase, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) return openServerDatabase(options.databaseUrl, options);
+  return openEmbeddedDatabase(options);
+}
+
+async function openServerDatabase(
+  url: string,
+  options: OpenDatabaseOptions,
+): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolMax ?? 10,
+    // Bounds every statement so one slow query cannot hold a connection forever.
+    statement_timeout: options.statementTimeoutMs ?? 15_000,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its server (restart, failover) must not crash the process.
+  pool.on('error', () => {});
+  const db = drizzlePg(pool, { schema }) as unknown as AppDatabase;
+  return {
+    db,
+    kind: 'postgres',
+    pool,
+    ping: async () => {
+      await pool.query('select 1');
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openEmbeddedDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.pgliteDataDir) fs.mkdirSync(options.pgliteDataDir, { recursive: true });
+  const client = await PGlite.create({
+    dataDir: options.pgliteDataDir,
+    loadDataDir: options.pgliteLoadDataDir,
+    extensions: { postgis },
+  });
+  const db = drizzlePglite(client, { schema }) as unknown as AppDatabase;
+  return {
+    db,
+    kind: 'pglite',
+    pglite: client,
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: () => client.close(),
+  };
+}
+
+// Any fixed number works; it only has to be the same for every instance of the service.
+const MIGRATION_LOCK_KEY = 724_215_001;
+
+/**
+ * Brings the schema up to date. On a server several instances may start at once, so they take an
+ * advisory lock and run migrations one after the other (the later ones find nothing to do).
+ */
+export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+  if (handle.kind === 'pglite') {
+    await migratePglite(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    return;
+  }
+  const client = await handle.pool!.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    client.release();
+  }
+}
+
+export { sql };

@@ -1,0 +1,20 @@
+/**
+ * Opening-hours engine for stations: OSM `opening_hours` values evaluated in the station's zone
+ * with China's public holidays and make-up workdays, date overrides and temporary closures.
+ * Pure TypeScript (no DB, no Node-only APIs), so the client can use it too.
+ */
+export { describeState, type DescribeLocale } from './describe.js';
+export { holidayInfo, type HolidayInfo, type HolidayName } from './holidays.js';
+export { isAlwaysOpen, openIntervals } from './open-intervals.js';
+export { NEXT_CHANGE_HORIZON_DAYS, scheduleStateAt } from './state.js';
+export type {
+  Closure,
+  DateOverride,
+  ScheduleState,
+  StateReason,
+  StationSchedule,
+  WeekTableDay,
+} from './types.js';
+export { validateOpeningHours, type OpeningHoursValidation } from './validate.js';
+export { weekTable } from './week-table.js';
+export { DEFAULT_TIME_ZONE } from './zone.js';

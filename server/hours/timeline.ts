@@ -1,0 +1,191 @@
+/**
+ * A station's schedule as a sequence of absolute segments (open / closed / unknown), built one
+ * local day at a time, with temporary closures laid over everything else.
+ */
+import { planDay, type DayPlan } from './day-plan.js';
+import type { HolidayName } from './holidays.js';
+import type { Closure, StateReason, StationSchedule } from './types.js';
+import {
+  addDays,
+  DEFAULT_TIME_ZONE,
+  instantAt,
+  localTimeAt,
+  MINUTES_PER_DAY,
+  type LocalDate,
+} from './zone.js';
+
+export type SegmentState = 'open' | 'closed' | 'unknown';
+
+export interface Segment {
+  /** Epoch ms, inclusive. */
+  start: number;
+  /** Epoch ms, exclusive. */
+  end: number;
+  state: SegmentState;
+  reason: StateReason;
+  comment?: string;
+  holiday?: HolidayName;
+  closureReason?: string;
+}
+
+export interface ClosureSpan {
+  start: number;
+  end: number;
+  reason: string;
+}
+
+export function timeZoneOf(schedule: StationSchedule): string {
+  return schedule.timeZone ?? DEFAULT_TIME_ZONE;
+}
+
+/** Valid closures as epoch-ms spans, in start order; unparsable or empty ones are ignored. */
+export function closureSpans(closures: Closure[] | undefined): ClosureSpan[] {
+  const spans: ClosureSpan[] = [];
+  for (const closure of closures ?? []) {
+    const start = Date.parse(closure.from);
+    const end = Date.parse(closure.to);
+    if (Number.isFinite(start) && Number.isFinite(end) && start < end) {
+      spans.push({ start, end, reason: closure.reason });
+    }
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+/** The end of the run of overlapping or back-to-back closures that covers `instant`. */
+export function closedUntil(spans: ClosureSpan[], instant: number): number {
+  let until = instant;
+  let extended = true;
+  while (extended) {
+    extended = false;
+    for (const span of spans) {
+      if (span.start <= until && span.end > until) {
+        until = span.end;
+        extended = true;
+      }
+    }
+  }
+  return until;
+}
+
+/** Cuts `segment` wherever a closure starts or ends inside it; covered pieces become closures. */
+function overlayClosures(segment: Segment, spans: ClosureSpan[]): Segment[] {
+  const cuts = new Set([segment.start, segment.end]);
+  for (const span of spans) {
+    if (span.start > segment.start && span.start < segment.end) cuts.add(span.start);
+    if (span.end > segment.start && span.end < segment.end) cuts.add(span.end);
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const pieces: Segment[] = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [start, end] = [points[i]!, points[i + 1]!];
+    // Where closures overlap, the one that started last names the reason.
+    const covering = spans.filter((span) => span.start <= start && span.end >= end).at(-1);
+    if (!covering) {
+      pieces.push({ ...segment, start, end });
+      continue;
+    }
+    const closed: Segment = {
+      start,
+      end,
+      state: 'closed',
+      reason: 'closure',
+      closureReason: covering.reason,
+    };
+    if (segment.holiday) closed.holiday = segment.holiday;
+    pieces.push(closed);
+  }
+  return pieces;
+}
+
+/** The segments of one planned local day, 00:00 to 24:00 in `timeZone`, closures applied. */
+export function segmentsOfPlan(
+  plan: DayPlan,
+  timeZone: string,
+  closures: ClosureSpan[],
+): Segment[] {
+  const shared = { reason: plan.reason, ...(plan.holiday ? { holiday: plan.holiday } : {}) };
+  const note = plan.override?.note;
+  const at = (minute: number) => instantAt(plan.date, minute, timeZone);
+
+  const segments: Segment[] = [];
+  const closedBetween = (from: number, to: number) => {
+    if (to <= from) return;
+    const closed: Segment = { start: at(from), end: at(to), state: 'closed', ...shared };
+    if (note) closed.comment = note;
+    segments.push(closed);
+  };
+  let cursor = 0;
+  for (const span of [...plan.spans].sort((a, b) => a.from - b.from)) {
+    if (span.to <= cursor) continue;
+    closedBetween(cursor, span.from);
+    const segment: Segment = {
+      start: at(Math.max(span.from, cursor)),
+      end: at(span.to),
+      state: span.unknown ? 'unknown' : 'open',
+      ...shared,
+    };
+    const comment = span.comment ?? note;
+    if (comment) segment.comment = comment;
+    segments.push(segment);
+    cursor = span.to;
+  }
+  closedBetween(cursor, MINUTES_PER_DAY);
+  return segments.flatMap((segment) => overlayClosures(segment, closures));
+}
+
+/** The segments of one local day in the station's zone. */
+export function daySegments(
+  schedule: StationSchedule,
+  date: LocalDate,
+  closures: ClosureSpan[] = closureSpans(schedule.closures),
+): Segment[] {
+  const timeZone = timeZoneOf(schedule);
+  return segmentsOfPlan(planDay(schedule, date, timeZone), timeZone, closures);
+}
+
+function sameState(a: Segment, b: Segment): boolean {
+  return (
+    a.state === b.state &&
+    a.reason === b.reason &&
+    a.comment === b.comment &&
+    a.holiday?.name === b.holiday?.name &&
+    a.closureReason === b.closureReason
+  );
+}
+
+/** Appends `segment`, extending the last one instead when nothing visible changes. */
+export function appendMerged(segments: Segment[], segment: Segment): void {
+  const last = segments.at(-1);
+  if (last && last.end === segment.start && sameState(last, segment)) {
+    last.end = segment.end;
+  } else {
+    segments.push({ ...segment });
+  }
+}
+
+/**
+ * Segments covering [from, …) day by day, clipped at `from`. The caller stops iterating when it
+ * has seen enough, so finding the next change usually costs one or two days of evaluation.
+ */
+export function* segmentsFrom(schedule: StationSchedule, from: number): Generator<Segment> {
+  const closures = closureSpans(schedule.closures);
+  let date = localTimeAt(from, timeZoneOf(schedule)).date;
+  for (;;) {
+    for (const segment of daySegments(schedule, date, closures)) {
+      if (segment.end <= from) continue;
+      yield segment.start < from ? { ...segment, start: from } : segment;
+    }
+    date = addDays(date, 1);
+  }
+}
+
+/** Merged segments covering [from, to). */
+export function timelineBetween(schedule: StationSchedule, from: number, to: number): Segment[] {
+  const segments: Segment[] = [];
+  if (!(from < to)) return segments;
+  for (const segment of segmentsFrom(schedule, from)) {
+    if (segment.start >= to) break;
+    appendMerged(segments, segment.end > to ? { ...segment, end: to } : segment);
+  }
+  return segments;
+}

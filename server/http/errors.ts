@@ -1,0 +1,106 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+
+/** An error whose status and message are meant for the client. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (message: string) => new HttpError(404, message);
+export const badRequest = (message: string, details?: unknown) =>
+  new HttpError(400, message, details);
+
+/** The database cannot be reached right now; clients should retry shortly. */
+export class ServiceUnavailableError extends HttpError {
+  constructor(message = 'The database is unavailable; retry shortly') {
+    super(503, message, undefined, { 'Retry-After': '5' });
+  }
+}
+
+// Connection-level failures of pg / PGlite: the request was fine, the database was not there.
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08003',
+  '08006',
+  '53300', // too_many_connections
+]);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const err = error as { code?: string; message?: string; cause?: unknown } | undefined;
+  if (!err) return false;
+  if (err.code && UNAVAILABLE_CODES.has(err.code)) return true;
+  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(err.message ?? ''))
+    return true;
+  return err.cause ? isDatabaseUnavailable(err.cause) : false;
+}
+
+export function describeZodError(error: ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+export const unknownRoute: RequestHandler = (req, _res, next) => {
+  next(new HttpError(404, `No such endpoint: ${req.method} ${req.path}`));
+};
+
+/**
+ * The one error handler: known errors keep their status, validation errors become 400 with the
+ * issues, database outages 503 with Retry-After, and anything else a 500 with a log line but no
+ * stack trace to the client.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    if (res.headersSent) return;
+    let status = 500;
+    let body: Record<string, unknown> = { error: 'Internal server error' };
+    let headers: Record<string, string> = {};
+    if (error instanceof HttpError) {
+      status = error.status;
+      body = { error: error.message, ...(error.details ? { details: error.details } : {}) };
+      headers = error.headers;
+    } else if (error instanceof ZodError) {
+      status = 400;
+      body = { error: describeZodError(error), details: error.issues };
+    } else if (isBodyParserError(error)) {
+      status = error.status;
+      body = {
+        error:
+          error.type === 'entity.too.large'
+            ? 'Request body is too large'
+            : error.type === 'entity.parse.failed'
+              ? 'Request body is not valid JSON'
+              : error.message,
+      };
+    } else if (isDatabaseUnavailable(error)) {
+      status = 503;
+      body = { error: 'The database is unavailable; retry shortly' };
+      headers = { 'Retry-After': '5' };
+    }
+    if (status >= 500) {
+      const log = (req as { log?: Logger }).log ?? logger;
+      log.error({ err: error }, 'request failed');
+    }
+    res.status(status).set(headers).json(body);
+  };
+}
+
+function isBodyParserError(error: unknown): error is { status: number; type: string; message: string } {
+  const e = error as { status?: unknown; type?: unknown };
+  return typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && typeof e.type === 'string';
+}

@@ -1,0 +1,69 @@
+import { buildApp, DEFAULT_CLIENT_DIST } from './app.js';
+import { loadConfig } from './config.js';
+import { migrateDatabase, openDatabase } from './db/client.js';
+import { seedIfEmpty } from './db/seed.js';
+import { createLogger } from './logger.js';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const started = Date.now();
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    pgliteDataDir: config.PGLITE_DATA_DIR,
+    poolMax: config.DB_POOL_MAX,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+  });
+  logger.info(
+    { database: database.kind, dir: database.kind === 'pglite' ? config.PGLITE_DATA_DIR : undefined },
+    'database opened',
+  );
+  await migrateDatabase(database);
+  if (config.SEED_ON_START) {
+    await seedIfEmpty(
+      database.db,
+      { sharedDataDir: config.SHARED_DATA_DIR, sampleStationCount: config.SAMPLE_STATION_COUNT },
+      logger.child({ module: 'seed' }),
+    );
+  }
+  const app = buildApp({ database, config, logger, clientDistDir: DEFAULT_CLIENT_DIST });
+  const server = app.listen(config.PORT, config.HOST, () => {
+    logger.info(
+      { port: config.PORT, startupMs: Date.now() - started },
+      `warm-posts listening on http://localhost:${config.PORT}`,
+    );
+  });
+
+  // Graceful shutdown: stop accepting, let in-flight requests finish, then close the database so
+  // PGlite flushes its files and the pg pool releases its connections.
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.warn('forced exit after 10 s drain timeout');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    server.close(async () => {
+      await database.close().catch((err) => logger.error({ err }, 'closing database failed'));
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  process.stderr.write(`warm-posts failed to start: ${error?.stack ?? error}\n`);
+  process.exit(1);
+});

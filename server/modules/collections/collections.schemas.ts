@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { AMENITY_KEYS, STATION_KIND_KEYS, isAmenityKey } from '../stations/amenities.js';
+
+export const MAX_LIMIT = 1000;
+export const DEFAULT_LIMIT = 100;
+
+export const COLLECTION_IDS = ['stations', 'districts', 'subdistricts'] as const;
+export type CollectionId = (typeof COLLECTION_IDS)[number];
+
+/** `minLng,minLat,maxLng,maxLat` in WGS-84; a min longitude above the max crosses the antimeridian. */
+export const BboxSchema = z
+  .string()
+  .describe('minLng,minLat,maxLng,maxLat (WGS-84)')
+  .transform((text, ctx) => {
+    const parts = text.split(',').map((p) => p.trim());
+    const numbers = parts.map(Number);
+    if (parts.length !== 4 || parts.some((p) => p === '') || numbers.some((n) => !Number.isFinite(n))) {
+      ctx.addIssue({ code: 'custom', message: 'bbox must be four numbers: minLng,minLat,maxLng,maxLat' });
+      return z.NEVER;
+    }
+    const [minLng, minLat, maxLng, maxLat] = numbers as [number, number, number, number];
+    if ([minLng, maxLng].some((v) => v < -180 || v > 180)) {
+      ctx.addIssue({ code: 'custom', message: 'bbox longitudes must be within -180..180' });
+      return z.NEVER;
+    }
+    if ([minLat, maxLat].some((v) => v < -90 || v > 90)) {
+      ctx.addIssue({ code: 'custom', message: 'bbox latitudes must be within -90..90' });
+      return z.NEVER;
+    }
+    if (minLat > maxLat) {
+      ctx.addIssue({ code: 'custom', message: 'bbox is inverted: minLat must not exceed maxLat' });
+      return z.NEVER;
+    }
+    return [minLng, minLat, maxLng, maxLat] as [number, number, number, number];
+  });
+
+/** `a,b,c` amenity keys; each must be in the vocabulary. */
+export const AmenityListSchema = z
+  .string()
+  .describe(`comma-separated amenity keys, all required: ${AMENITY_KEYS.join(', ')}`)
+  .transform((text, ctx) => {
+    const keys = text.split(',').map((k) => k.trim()).filter(Boolean);
+    const unknown = keys.filter((k) => !isAmenityKey(k));
+    if (unknown.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown amenity ${unknown.map((k) => `"${k.slice(0, 40)}"`).join(', ')}; known: ${AMENITY_KEYS.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return [...new Set(keys)] as (typeof AMENITY_KEYS)[number][];
+  });
+
+const PageSchema = {
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_LIMIT)
+    .default(DEFAULT_LIMIT)
+    .describe(`page size, 1..${MAX_LIMIT}`),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  bbox: BboxSchema.optional(),
+};
+
+const AreaCode = z.string().regex(/^\d{6,12}$/, 'must be a 6- to 12-digit area code');
+
+export const StationItemsQuerySchema = z
+  .object({
+    ...PageSchema,
+    amenities: AmenityListSchema.optional(),
+    kind: z.enum(STATION_KIND_KEYS).optional(),
+    district: AreaCode.optional(),
+    subdistrict: AreaCode.optional(),
+  })
+  .strict();
+
+export const BoundaryItemsQuerySchema = z
+  .object({
+    ...PageSchema,
+    district: AreaCode.optional(),
+    /** Metres of simplification tolerance for lighter map layers; 0 = full detail. */
+    simplify: z.coerce.number().min(0).max(2000).default(0),
+  })
+  .strict();
+
+export const StationIdSchema = z.coerce.number().int().min(1).max(2_147_483_647);
+export const AreaCodeSchema = AreaCode;

@@ -1,0 +1,122 @@
+import type { AppDatabase } from '../../db/client.js';
+import { notFound } from '../../http/errors.js';
+import { stationToFeature } from '../stations/station-feature.js';
+import { findStationById, listStations } from '../stations/stations.repository.js';
+import { describeStationHours } from '../stations/station-hours.js';
+import { listBoundaries } from './collections.repository.js';
+import type { CollectionId } from './collections.schemas.js';
+
+export interface Link {
+  href: string;
+  rel: string;
+  type: string;
+  title?: string;
+}
+
+export const COLLECTION_METADATA: Record<CollectionId, { title: string; description: string }> = {
+  stations: {
+    title: 'Rest stations for outdoor workers (暖心驿站)',
+    description:
+      'Stations with amenities, opening hours and closures. Items flagged is_sample are generated samples, not real stations.',
+  },
+  districts: { title: 'Beijing districts (区)', description: '16 districts, WGS-84' },
+  subdistricts: {
+    title: 'Beijing sub-districts (街道/乡/镇)',
+    description: 'Sub-districts, WGS-84; empty when only the coarse fallback boundaries are loaded',
+  },
+};
+
+export function collectionDescription(id: CollectionId, baseUrl: string) {
+  return {
+    id,
+    ...COLLECTION_METADATA[id],
+    extent: { spatial: { bbox: [[115.4, 39.4, 117.5, 41.1]], crs: 'http://www.opengis.net/def/crs/OGC/1.3/CRS84' } },
+    itemType: 'feature',
+    links: [
+      { href: `${baseUrl}/api/collections/${id}`, rel: 'self', type: 'application/json' },
+      { href: `${baseUrl}/api/collections/${id}/items`, rel: 'items', type: 'application/geo+json' },
+    ],
+  };
+}
+
+export interface PageRequest {
+  limit: number;
+  offset: number;
+  /** The request's own URL without limit/offset, used to build next/prev links. */
+  selfUrl: URL;
+}
+
+/** Fetches one extra row to know whether a next page exists without counting the whole table. */
+function pageLinks<T>(rows: T[], page: PageRequest): { items: T[]; links: Link[] } {
+  const items = rows.slice(0, page.limit);
+  const link = (rel: string, offset: number): Link => {
+    const url = new URL(page.selfUrl);
+    url.searchParams.set('limit', String(page.limit));
+    url.searchParams.set('offset', String(offset));
+    return { href: url.toString(), rel, type: 'application/geo+json' };
+  };
+  const links = [link('self', page.offset)];
+  if (rows.length > page.limit) links.push(link('next', page.offset + page.limit));
+  if (page.offset > 0) links.push(link('prev', Math.max(0, page.offset - page.limit)));
+  return { items, links };
+}
+
+export async function stationItems(
+  db: AppDatabase,
+  filter: Parameters<typeof listStations>[1],
+  page: PageRequest,
+) {
+  const rows = await listStations(db, filter, { limit: page.limit + 1, offset: page.offset });
+  const { items, links } = pageLinks(rows, page);
+  return {
+    type: 'FeatureCollection' as const,
+    features: items.map((s) => stationToFeature(s)),
+    numberReturned: items.length,
+    timeStamp: new Date().toISOString(),
+    links,
+  };
+}
+
+export async function stationItem(db: AppDatabase, id: number, now = new Date()) {
+  const station = await findStationById(db, id);
+  if (!station) throw notFound(`Station not found: ${id}`);
+  return stationToFeature(station, { hours: describeStationHours(station, now) });
+}
+
+export async function boundaryItems(
+  db: AppDatabase,
+  level: 'districts' | 'subdistricts',
+  query: { bbox?: [number, number, number, number]; district?: string; simplify: number },
+  page: PageRequest,
+) {
+  const rows = await listBoundaries(db, level, {
+    bbox: query.bbox,
+    districtCode: query.district,
+    simplifyMetres: query.simplify,
+    limit: page.limit + 1,
+    offset: page.offset,
+  });
+  const { items, links } = pageLinks(rows, page);
+  return {
+    type: 'FeatureCollection' as const,
+    features: items.map(({ geometry, ...properties }) => ({
+      type: 'Feature' as const,
+      id: properties.code,
+      geometry,
+      properties,
+    })),
+    numberReturned: items.length,
+    links,
+  };
+}
+
+export async function boundaryItem(
+  db: AppDatabase,
+  level: 'districts' | 'subdistricts',
+  code: string,
+) {
+  const [row] = await listBoundaries(db, level, { code, simplifyMetres: 0, limit: 1, offset: 0 });
+  if (!row) throw notFound(`${level === 'districts' ? 'District' : 'Sub-district'} not found: ${code}`);
+  const { geometry, ...properties } = row;
+  return { type: 'Feature' as const, id: row.code, geometry, properties };
+}

@@ -1,0 +1,18 @@
+import { Router } from 'express';
+import type { AppConfig } from '../../config.js';
+import { AMENITIES, AMENITY_STATUSES, STATION_KINDS } from '../stations/amenities.js';
+
+/** Vocabulary and client settings: what the client needs before it draws anything. */
+export function metaRouter(config: AppConfig): Router {
+  const router = Router();
+  router.get('/meta', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json({
+      amenities: AMENITIES,
+      amenity_statuses: AMENITY_STATUSES,
+      kinds: STATION_KINDS,
+      time_zone: 'Asia/Shanghai',
+      basemap_style_url: config.BASEMAP_STYLE_URL ?? null,
+    });
+  });
+  return router;
+}
