@@ -13,8 +13,12 @@ import {
   COLLECTIONS_OPERATIONS,
   collectionsRouter,
 } from './modules/collections/collections.routes.js';
+import { csrfProtection, authenticate } from './modules/auth/auth.middleware.js';
+import { AUTH_OPERATIONS, accountRouter, loginRouter } from './modules/auth/auth.routes.js';
 import { healthRouter } from './modules/health/health.routes.js';
 import { metaRouter } from './modules/meta/meta.routes.js';
+import { NEAREST_OPERATIONS, nearestRouter } from './modules/nearest/nearest.routes.js';
+import { ROUTES_OPERATIONS, routesRouter } from './modules/routes/routes.routes.js';
 
 export interface AppDependencies {
   database: DatabaseHandle;
@@ -62,9 +66,16 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
 
   app.use(healthRouter(database));
   const api = express.Router();
+  // Every api route sees req.user; every cookie-authenticated write must carry the CSRF token.
+  api.use(authenticate(database.db));
+  api.use(loginRouter(database.db));
+  api.use(csrfProtection);
+  api.use(accountRouter(database.db));
   api.use(collectionsRouter(database.db));
   api.use(metaRouter(config));
-  api.use(openApiRouter([...COLLECTIONS_OPERATIONS]));
+  api.use(nearestRouter(database.db));
+  api.use(routesRouter(database.db, logger));
+  api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...AUTH_OPERATIONS, ...ROUTES_OPERATIONS, ...NEAREST_OPERATIONS]));
   api.use(unknownRoute);
   app.use('/api', api);
 

@@ -1,3 +1,6 @@
 // Every table of the service; drizzle-kit reads this folder to generate migrations.
 export * from './boundaries.js';
 export * from './stations.js';
+export * from './demand.js';
+export * from './accounts.js';
+export * from './station-changes.js';

@@ -3,9 +3,7 @@
  * and nearest edges to a point through the GiST index (`ORDER BY geom <-> point LIMIT n`, then exact
  * geodesic distances and `ST_LineLocatePoint`).
  */
-import { eq } from 'drizzle-orm';
 import { queryRows, sql, type AppDatabase } from '../../db/client.js';
-import { stations } from '../../db/schema/stations.js';
 import type { LngLat } from '../../routing/geo.js';
 import { PROFILES, type ProfileName } from '../../routing/profiles.js';
 import type { RoadGraphEdgeInput } from '../../routing/road-graph.js';
@@ -139,24 +137,4 @@ export async function findNearbyEdges(
     planarFraction: Number(row.fraction),
     distanceM: Number(row.distance_m),
   }));
-}
-
-/** A station's position, or null when there is no such station. */
-export async function findStationPosition(
-  db: AppDatabase,
-  stationId: number,
-): Promise<{ id: number; name: string; position: LngLat } | null> {
-  const rows = await db
-    .select({
-      id: stations.id,
-      name: stations.name,
-      lng: sql<number>`ST_X(${stations.geom})`,
-      lat: sql<number>`ST_Y(${stations.geom})`,
-    })
-    .from(stations)
-    .where(eq(stations.id, stationId))
-    .limit(1);
-  if (rows.length === 0) return null;
-  const { id, name, lng, lat } = rows[0];
-  return { id, name, position: [Number(lng), Number(lat)] };
 }

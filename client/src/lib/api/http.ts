@@ -1,0 +1,55 @@
+/** A failed API call, with the server's message (already meant for people). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+async function parse<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = text;
+  }
+  if (!res.ok) {
+    const message =
+      (body as { error?: string } | null)?.error ?? `Request failed with status ${res.status}`;
+    throw new ApiError(res.status, message, body);
+  }
+  return body as T;
+}
+
+export async function apiGet<T>(path: string, init: RequestInit = {}): Promise<T> {
+  return parse<T>(await fetch(path, { credentials: 'same-origin', ...init }));
+}
+
+let csrfToken: string | null = null;
+/** Set after login; cookie-authenticated writes must echo it (CSRF protection). */
+export function setCsrfToken(token: string | null) {
+  csrfToken = token;
+}
+
+export async function apiSend<T>(
+  method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: {
+      ...(body !== undefined && !(body instanceof Blob) ? { 'Content-Type': 'application/json' } : {}),
+      ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : body instanceof Blob ? body : JSON.stringify(body),
+  });
+  return parse<T>(res);
+}

@@ -1,0 +1,199 @@
+import maplibregl, {
+  type ExpressionSpecification,
+  type GeoJSONSource,
+  type MapLayerMouseEvent,
+} from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import type { FeatureCollection } from 'geojson';
+import { OFFLINE_STYLE } from './offline-style.js';
+import type { Bbox, ColorMatch, ColorStops, CreateMapOptions, LayerStyle, MapAdapter } from './types.js';
+
+function colorExpression(color: string, by?: ColorStops | ColorMatch): string | ExpressionSpecification {
+  if (!by) return color;
+  if ('values' in by) {
+    const pairs = Object.entries(by.values).flat();
+    return ['match', ['to-string', ['get', by.property]], ...pairs, by.fallback] as ExpressionSpecification;
+  }
+  const steps = by.stops.slice(1).flatMap(([threshold, c]) => [threshold, c]);
+  return [
+    'case',
+    ['!=', ['typeof', ['get', by.property]], 'number'],
+    by.fallback ?? color,
+    ['step', ['get', by.property], by.stops[0]?.[1] ?? color, ...steps],
+  ] as ExpressionSpecification;
+}
+
+/** Sub-layer ids drawn for one logical layer (a fill has an outline, a cluster a bubble layer). */
+function subLayers(id: string, style: LayerStyle): string[] {
+  if (style.type === 'fill') return [id, `${id}-outline`];
+  if (style.type === 'circle' && style.cluster) return [`${id}-clusters`, id];
+  return [id];
+}
+
+export async function createMapLibreAdapter(
+  container: HTMLElement,
+  options: CreateMapOptions,
+): Promise<MapAdapter> {
+  const map = new maplibregl.Map({
+    container,
+    style: options.basemapStyleUrl ?? OFFLINE_STYLE,
+    center: options.center,
+    zoom: options.zoom,
+    attributionControl: { compact: true },
+  });
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  container.setAttribute('role', 'region');
+  if (options.label) container.setAttribute('aria-label', options.label);
+  await new Promise<void>((resolve, reject) => {
+    map.once('load', () => resolve());
+    map.once('error', (e) => reject(e.error ?? new Error('map failed to load')));
+  });
+
+  const styles = new Map<string, LayerStyle>();
+  const clickableLayers = new Set<string>();
+
+  function addLayers(id: string, style: LayerStyle) {
+    if (style.type === 'fill') {
+      map.addLayer({
+        id,
+        type: 'fill',
+        source: id,
+        paint: { 'fill-color': colorExpression(style.color, style.colorBy), 'fill-opacity': style.opacity ?? 0.5 },
+      });
+      map.addLayer({
+        id: `${id}-outline`,
+        type: 'line',
+        source: id,
+        paint: { 'line-color': style.outlineColor ?? '#555', 'line-width': style.outlineWidth ?? 1 },
+      });
+    } else if (style.type === 'line') {
+      map.addLayer({
+        id,
+        type: 'line',
+        source: id,
+        layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: {
+          'line-color': style.color,
+          'line-width': style.width ?? 2,
+          'line-opacity': style.opacity ?? 1,
+          ...(style.dash ? { 'line-dasharray': style.dash } : {}),
+        },
+      });
+    } else {
+      if (style.cluster) {
+        // No glyphs offline, so clusters are bubbles sized by count rather than labelled numbers.
+        map.addLayer({
+          id: `${id}-clusters`,
+          type: 'circle',
+          source: id,
+          filter: ['has', 'point_count'],
+          paint: {
+            'circle-color': style.color,
+            'circle-opacity': 0.75,
+            'circle-radius': ['step', ['get', 'point_count'], 12, 10, 16, 50, 22, 200, 28],
+            'circle-stroke-color': '#fff',
+            'circle-stroke-width': 2,
+          },
+        });
+      }
+      map.addLayer({
+        id,
+        type: 'circle',
+        source: id,
+        ...(style.cluster ? { filter: ['!', ['has', 'point_count']] } : {}),
+        paint: {
+          'circle-color': colorExpression(style.color, style.colorBy),
+          'circle-radius': style.radius ?? 7,
+          'circle-stroke-color': style.strokeColor ?? '#fff',
+          'circle-stroke-width': style.strokeWidth ?? 2,
+        },
+      });
+      if (style.cluster) {
+        map.on('click', `${id}-clusters`, async (e) => {
+          const feature = e.features?.[0];
+          const clusterId = feature?.properties?.cluster_id;
+          if (clusterId === undefined) return;
+          const zoom = await (map.getSource(id) as GeoJSONSource).getClusterExpansionZoom(clusterId);
+          map.easeTo({ center: (feature!.geometry as GeoJSON.Point).coordinates as [number, number], zoom });
+        });
+      }
+    }
+  }
+
+  const adapter: MapAdapter = {
+    engine: 'maplibre',
+    setGeoJsonLayer(id, data: FeatureCollection, style) {
+      const previous = styles.get(id);
+      const source = map.getSource(id) as GeoJSONSource | undefined;
+      const sameShape = previous && JSON.stringify(previous) === JSON.stringify(style);
+      if (source && sameShape) {
+        source.setData(data);
+        return;
+      }
+      if (previous) adapter.removeLayer(id);
+      const clustered = style.type === 'circle' && style.cluster;
+      map.addSource(id, {
+        type: 'geojson',
+        data,
+        ...(clustered ? { cluster: true, clusterMaxZoom: 13, clusterRadius: 40 } : {}),
+      });
+      addLayers(id, style);
+      styles.set(id, style);
+    },
+    removeLayer(id) {
+      const style = styles.get(id);
+      if (!style) return;
+      for (const layer of subLayers(id, style)) if (map.getLayer(layer)) map.removeLayer(layer);
+      if (map.getSource(id)) map.removeSource(id);
+      styles.delete(id);
+    },
+    onFeatureClick(layerId, handler) {
+      const listener = (e: MapLayerMouseEvent) => {
+        const feature = e.features?.[0];
+        if (feature) handler(feature as unknown as GeoJSON.Feature, [e.lngLat.lng, e.lngLat.lat]);
+      };
+      const enter = () => (map.getCanvas().style.cursor = 'pointer');
+      const leave = () => (map.getCanvas().style.cursor = '');
+      clickableLayers.add(layerId);
+      map.on('click', layerId, listener);
+      map.on('mouseenter', layerId, enter);
+      map.on('mouseleave', layerId, leave);
+      return () => {
+        clickableLayers.delete(layerId);
+        map.off('click', layerId, listener);
+        map.off('mouseenter', layerId, enter);
+        map.off('mouseleave', layerId, leave);
+      };
+    },
+    onMapClick(handler) {
+      const listener = (e: maplibregl.MapMouseEvent) => {
+        const layers = [...clickableLayers].flatMap((id) => {
+          const style = styles.get(id);
+          return style ? subLayers(id, style).filter((l) => map.getLayer(l)) : [];
+        });
+        if (layers.length && map.queryRenderedFeatures(e.point, { layers }).length) return;
+        handler([e.lngLat.lng, e.lngLat.lat]);
+      };
+      map.on('click', listener);
+      return () => map.off('click', listener);
+    },
+    onMoveEnd(handler) {
+      map.on('moveend', handler);
+      return () => map.off('moveend', handler);
+    },
+    getBounds() {
+      const b = map.getBounds();
+      return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] as Bbox;
+    },
+    getZoom: () => map.getZoom(),
+    fitBounds(bbox, padding = 40) {
+      map.fitBounds([bbox[0], bbox[1], bbox[2], bbox[3]], { padding, duration: 500 });
+    },
+    flyTo(center, zoom) {
+      map.flyTo({ center, zoom: zoom ?? map.getZoom(), duration: 600 });
+    },
+    resize: () => map.resize(),
+    destroy: () => map.remove(),
+  };
+  return adapter;
+}

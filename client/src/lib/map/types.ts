@@ -1,0 +1,88 @@
+import type { Feature, FeatureCollection } from 'geojson';
+
+/** Coordinates are always [lng, lat] (GeoJSON order), WGS-84. */
+export type LngLat = [number, number];
+export type Bbox = [number, number, number, number];
+
+/** Colour by a numeric property: the first stop whose threshold ≤ value wins (ascending stops). */
+export interface ColorStops {
+  property: string;
+  stops: Array<[number, string]>;
+  /** Colour when the property is missing. */
+  fallback?: string;
+}
+/** Colour by a categorical property. */
+export interface ColorMatch {
+  property: string;
+  values: Record<string, string>;
+  fallback: string;
+}
+
+export type LayerStyle =
+  | {
+      type: 'circle';
+      color: string;
+      colorBy?: ColorMatch;
+      radius?: number;
+      strokeColor?: string;
+      strokeWidth?: number;
+      /** Group nearby points into counted bubbles when zoomed out. */
+      cluster?: boolean;
+    }
+  | {
+      type: 'fill';
+      color: string;
+      colorBy?: ColorStops;
+      opacity?: number;
+      outlineColor?: string;
+      outlineWidth?: number;
+    }
+  | { type: 'line'; color: string; width?: number; dash?: number[]; opacity?: number };
+
+/**
+ * What views need from a map, implemented once with MapLibre (WebGL) and once with Leaflet (the
+ * fallback for old phones and WebViews without WebGL), so every view works on both.
+ */
+export interface MapAdapter {
+  readonly engine: 'maplibre' | 'leaflet';
+  /** Adds or replaces a GeoJSON layer; later layers draw above earlier ones. */
+  setGeoJsonLayer(id: string, data: FeatureCollection, style: LayerStyle): void;
+  removeLayer(id: string): void;
+  /** Click on a feature of a layer (clusters zoom in by themselves). Returns an unsubscribe. */
+  onFeatureClick(layerId: string, handler: (feature: Feature, at: LngLat) => void): () => void;
+  /** Click on the map where no feature of a clickable layer is. */
+  onMapClick(handler: (at: LngLat) => void): () => void;
+  onMoveEnd(handler: () => void): () => void;
+  getBounds(): Bbox;
+  getZoom(): number;
+  fitBounds(bbox: Bbox, padding?: number): void;
+  flyTo(center: LngLat, zoom?: number): void;
+  resize(): void;
+  destroy(): void;
+}
+
+export interface CreateMapOptions {
+  center: LngLat;
+  zoom: number;
+  /** An outside basemap style URL set by the deployer; null = our own offline style. */
+  basemapStyleUrl?: string | null;
+  /** Force the Leaflet fallback (e.g. `?lite=1`). */
+  lite?: boolean;
+  /** Accessible name of the map region. */
+  label?: string;
+}
+
+/** Resolves a style colour for one feature (the Leaflet side needs it per feature). */
+export function colorFor(
+  style: { color: string; colorBy?: ColorStops | ColorMatch },
+  properties: Record<string, unknown> | null,
+): string {
+  const by = style.colorBy;
+  if (!by) return style.color;
+  const value = properties?.[by.property];
+  if ('values' in by) return by.values[String(value)] ?? by.fallback;
+  if (typeof value !== 'number') return by.fallback ?? style.color;
+  let color = by.fallback ?? style.color;
+  for (const [threshold, c] of by.stops) if (value >= threshold) color = c;
+  return color;
+}

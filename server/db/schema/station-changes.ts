@@ -1,0 +1,65 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { users } from './accounts.js';
+import { stations } from './stations.js';
+
+/** One field's value before and after a change; absent side = the field did not exist. */
+export interface FieldChange {
+  before: unknown;
+  after: unknown;
+}
+
+/**
+ * Every change to a station: who, when, and before/after per field. No foreign key to stations on
+ * purpose: the history of a deleted station is kept.
+ */
+export const stationChanges = pgTable(
+  'station_changes',
+  {
+    id: serial('id').primaryKey(),
+    stationId: integer('station_id').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Kept as written at the time, so history reads well after a user is removed. */
+    username: text('username').notNull(),
+    action: text('action').notNull(),
+    changes: jsonb('changes').$type<Record<string, FieldChange>>().notNull(),
+    /** The station's version after this change. */
+    version: integer('version').notNull(),
+    revertOf: integer('revert_of'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('station_changes_station_idx').on(t.stationId, t.id),
+    check(
+      'station_changes_action_check',
+      sql`${t.action} in ('create','update','verify','revert','delete','import')`,
+    ),
+  ],
+);
+
+/** Problems reported by workers (no login), resolved by the station's manager. */
+export const stationReports = pgTable(
+  'station_reports',
+  {
+    id: serial('id').primaryKey(),
+    stationId: integer('station_id')
+      .notNull()
+      .references(() => stations.id, { onDelete: 'cascade' }),
+    category: text('category').notNull(),
+    note: text('note'),
+    status: text('status').notNull().default('open'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    resolvedBy: integer('resolved_by').references(() => users.id, { onDelete: 'set null' }),
+    resolution: text('resolution'),
+  },
+  (t) => [
+    index('station_reports_station_idx').on(t.stationId, t.status),
+    index('station_reports_status_idx').on(t.status, t.createdAt),
+    check(
+      'station_reports_category_check',
+      sql`${t.category} in ('closed_when_listed_open','amenity_broken','no_water','dirty','other')`,
+    ),
+    check('station_reports_status_check', sql`${t.status} in ('open','resolved')`),
+  ],
+);

@@ -1,0 +1,118 @@
+import { Router } from 'express';
+import type { AppDatabase } from '../../db/client.js';
+import type { ApiOperation } from '../../http/openapi.js';
+import { parseRequest } from '../../http/validate.js';
+import {
+  clearSessionCookie,
+  csrfProtection,
+  requireRole,
+  setSessionCookie,
+  unauthenticated,
+} from './auth.middleware.js';
+import { listUsers } from './auth.repository.js';
+import {
+  CreateUserBodySchema,
+  IdParamSchema,
+  LoginBodySchema,
+  UpdateUserBodySchema,
+} from './auth.schemas.js';
+import { changeUser, createUser, login, logout } from './auth.service.js';
+
+/**
+ * POST /auth/login: mounted before the api-wide csrfProtection, because a browser holding a stale
+ * session cookie has no token yet; SameSite=Strict keeps other sites from posting it.
+ */
+export function loginRouter(db: AppDatabase): Router {
+  const router = Router();
+  router.post('/auth/login', async (req, res) => {
+    const body = parseRequest(LoginBodySchema, req.body, 'body');
+    const result = await login(db, { ...body, clientIp: req.ip ?? 'unknown' });
+    setSessionCookie(req, res, result.token, result.expiresInSeconds);
+    res.set('Cache-Control', 'no-store').json({
+      user: result.user,
+      csrfToken: result.csrfToken,
+      expiresInSeconds: result.expiresInSeconds,
+    });
+  });
+  return router;
+}
+
+/** Sign-out, who am I, and user administration (admins). */
+export function accountRouter(db: AppDatabase): Router {
+  const router = Router();
+
+  router.post('/auth/logout', csrfProtection, async (req, res) => {
+    if (req.authSession) await logout(db, req.authSession.id);
+    clearSessionCookie(req, res);
+    res.status(204).end();
+  });
+
+  router.get('/me', (req, res) => {
+    if (!req.user || !req.authSession) throw unauthenticated();
+    res.set('Cache-Control', 'no-store').json({
+      user: req.user,
+      csrfToken: req.authSession.csrfToken,
+      expiresAt: req.authSession.expiresAt,
+    });
+  });
+
+  router.get('/users', requireRole('admin'), async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ users: await listUsers(db) });
+  });
+
+  router.post('/users', requireRole('admin'), csrfProtection, async (req, res) => {
+    const body = parseRequest(CreateUserBodySchema, req.body, 'body');
+    const id = await createUser(db, body);
+    res.status(201).json({ id });
+  });
+
+  router.patch('/users/:id', requireRole('admin'), csrfProtection, async (req, res) => {
+    const id = parseRequest(IdParamSchema, req.params.id, 'params');
+    const body = parseRequest(UpdateUserBodySchema, req.body, 'body');
+    await changeUser(db, id, body);
+    res.json({ id });
+  });
+
+  return router;
+}
+
+export const AUTH_OPERATIONS: ApiOperation[] = [
+  {
+    method: 'post',
+    path: '/api/auth/login',
+    summary: 'Sign in; sets an httpOnly session cookie and returns the CSRF token for writes',
+    tags: ['accounts'],
+    body: LoginBodySchema,
+    responses: { '200': 'Signed in', '401': 'Wrong user name or password', '429': 'Too many failures' },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/logout',
+    summary: 'Sign out (ends the session)',
+    tags: ['accounts'],
+    responses: { '204': 'Signed out' },
+  },
+  {
+    method: 'get',
+    path: '/api/me',
+    summary: 'The signed-in user, their stations and the CSRF token',
+    tags: ['accounts'],
+    responses: { '200': 'OK', '401': 'Not signed in' },
+  },
+  { method: 'get', path: '/api/users', summary: 'Users (admin)', tags: ['accounts'] },
+  {
+    method: 'post',
+    path: '/api/users',
+    summary: 'Create a user (admin)',
+    tags: ['accounts'],
+    body: CreateUserBodySchema,
+    responses: { '201': 'Created', '409': 'User name taken' },
+  },
+  {
+    method: 'patch',
+    path: '/api/users/{id}',
+    summary: 'Change role, password, stations or disable a user (admin)',
+    tags: ['accounts'],
+    body: UpdateUserBodySchema,
+  },
+];

@@ -1,0 +1,243 @@
+/**
+ * Reads one source row into a station draft with the same rules as editing: kind and amenity
+ * vocabularies, amenity statuses, opening_hours through the hours engine, coordinates in range
+ * (converted from the declared datum to WGS-84). A field whose column the file lacks stays
+ * undefined (an update leaves it unchanged); an empty cell clears an optional field.
+ */
+import { toWgs84, type Datum } from '../../geo/coords.js';
+import { validateOpeningHours } from '../../hours/index.js';
+import {
+  AMENITIES,
+  AMENITY_STATUSES,
+  STATION_KINDS,
+  type AmenityKey,
+  type AmenityStatus,
+  type StationKind,
+} from '../stations/amenities.js';
+import type { ColumnMapping } from './bulk-fields.js';
+import type { CellProblem, SourceRow } from './source-table.js';
+
+export interface StationDraft {
+  station_id?: number;
+  external_id?: string | null;
+  name?: string;
+  name_en?: string | null;
+  kind?: StationKind | null;
+  address?: string | null;
+  /** WGS-84, converted from the file's datum. */
+  position?: [number, number] | null;
+  opening_hours?: string | null;
+  phone?: string | null;
+  seats?: number | null;
+  location_note?: string | null;
+  /** null = the station does not offer it (removed on update). */
+  amenities?: Partial<Record<AmenityKey, AmenityStatus | null>>;
+}
+
+export interface ReadRow {
+  draft: StationDraft;
+  problems: CellProblem[];
+  warnings: CellProblem[];
+}
+
+const MAX_TEXT = { name: 200, name_en: 200, address: 500, phone: 50, location_note: 500, external_id: 100 };
+
+const AVAILABLE = new Set(['有', '是', '✓', '✔', '√', '1', 'y', 'yes', 'true', 'available', '可用', '正常']);
+const ABSENT = new Set(['', '无', '没有', '否', '0', 'n', 'no', 'false', '×', '✗', '✘', '-']);
+const OUT_OF_ORDER = new Set(['故障', '损坏', '维修', '维修中', 'out_of_order', 'broken']);
+const OUT_OF_STOCK = new Set(['缺货', '用完', '暂缺', 'out_of_stock']);
+
+/** Text of a cell: numbers as written, booleans as 1/0, trimmed. */
+function text(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value).trim();
+}
+
+export function amenityStatusOf(value: unknown): AmenityStatus | null | undefined {
+  const t = text(value).toLowerCase();
+  if (AVAILABLE.has(t)) return 'available';
+  if (ABSENT.has(t)) return null;
+  if (OUT_OF_ORDER.has(t)) return 'out_of_order';
+  if (OUT_OF_STOCK.has(t)) return 'out_of_stock';
+  return undefined;
+}
+
+/** The label exports write for a status; amenityStatusOf reads it back. */
+export const STATUS_LABELS: Record<AmenityStatus, string> = {
+  available: '有',
+  out_of_order: '故障',
+  out_of_stock: '缺货',
+};
+
+function kindOf(value: string): StationKind | undefined {
+  const t = value.toLowerCase();
+  return STATION_KINDS.find((k) => k.key === t || k.zh === value || k.en.toLowerCase() === t)?.key;
+}
+
+function amenityKeyOf(value: string): AmenityKey | undefined {
+  const t = value.trim().toLowerCase();
+  return AMENITIES.find((a) => a.key === t || a.zh === value.trim() || a.en.toLowerCase() === t)?.key;
+}
+
+/** A whole amenity map: {"hot_water":"available"}, ["hot_water"], or "热水/饮水,微波炉热饭". */
+function readAmenityMap(value: unknown, problems: CellProblem[]): StationDraft['amenities'] {
+  const map: NonNullable<StationDraft['amenities']> = {};
+  for (const a of AMENITIES) map[a.key] = null;
+  let entries: [string, unknown][];
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    entries = Object.entries(value);
+  } else {
+    const list = Array.isArray(value) ? value.map(text) : text(value).split(/[,，;；、]/);
+    entries = list.filter((item) => item.trim() !== '').map((item) => [item, 'available']);
+  }
+  for (const [name, status] of entries) {
+    const key = amenityKeyOf(name);
+    const parsed = (AMENITY_STATUSES as readonly string[]).includes(String(status))
+      ? (status as AmenityStatus)
+      : amenityStatusOf(status);
+    if (!key) problems.push({ field: 'amenities', problem: `unknown amenity "${name.slice(0, 40)}"` });
+    else if (parsed === undefined) {
+      problems.push({ field: 'amenities', problem: `unknown status "${text(status).slice(0, 40)}" for ${key}` });
+    } else map[key] = parsed;
+  }
+  return map;
+}
+
+function readCoordinate(value: unknown, field: 'lng' | 'lat', problems: CellProblem[]): number | null {
+  const t = text(value).replace(/[°\s]/g, '');
+  if (t === '') return null;
+  const n = Number(t);
+  if (!Number.isFinite(n)) {
+    problems.push({ field, problem: `"${t.slice(0, 30)}" is not a number of degrees` });
+    return null;
+  }
+  return n;
+}
+
+export function readStationRow(row: SourceRow, mapping: ColumnMapping, datum: Datum): ReadRow {
+  const problems: CellProblem[] = [...row.problems];
+  const warnings: CellProblem[] = [];
+  const draft: StationDraft = {};
+  const cols = mapping.scalars;
+  const cell = (column: string | undefined) => (column === undefined ? undefined : row.cells[column]);
+  const optionalText = (field: keyof typeof MAX_TEXT) => {
+    if (cols[field] === undefined) return undefined;
+    const t = text(cell(cols[field]));
+    if (t.length > MAX_TEXT[field]) {
+      problems.push({ field, problem: `longer than ${MAX_TEXT[field]} characters` });
+    }
+    return t === '' ? null : t;
+  };
+
+  draft.external_id = optionalText('external_id');
+  if (draft.external_id === undefined && row.cells.external_id !== undefined) {
+    draft.external_id = text(row.cells.external_id) || null; // a GeoJSON feature id
+  }
+  if (cols.station_id !== undefined) {
+    const t = text(cell(cols.station_id));
+    if (t !== '') {
+      if (/^\d{1,9}$/.test(t) && Number(t) > 0) draft.station_id = Number(t);
+      else problems.push({ field: 'station_id', problem: `"${t.slice(0, 30)}" is not a station id` });
+    }
+  }
+  if (cols.name !== undefined) {
+    const name = optionalText('name');
+    if (name === null) problems.push({ field: 'name', problem: 'the name is empty' });
+    else draft.name = name;
+  }
+  draft.name_en = optionalText('name_en');
+  draft.address = optionalText('address');
+  draft.phone = optionalText('phone');
+  draft.location_note = optionalText('location_note');
+  if (cols.kind !== undefined) {
+    const t = text(cell(cols.kind));
+    const kind = t === '' ? null : kindOf(t);
+    if (kind === undefined) {
+      problems.push({
+        field: 'kind',
+        problem: `unknown kind "${t.slice(0, 40)}"; use one of ${STATION_KINDS.map((k) => `${k.key} (${k.zh})`).join(', ')}`,
+      });
+    } else draft.kind = kind;
+  }
+  if (cols.seats !== undefined) {
+    const t = text(cell(cols.seats));
+    if (t === '') draft.seats = null;
+    else if (/^\d{1,5}$/.test(t)) draft.seats = Number(t);
+    else problems.push({ field: 'seats', problem: `"${t.slice(0, 30)}" is not a whole number of seats` });
+  }
+  if (cols.opening_hours !== undefined) {
+    const t = text(cell(cols.opening_hours));
+    if (t === '') draft.opening_hours = null;
+    else {
+      const checked = validateOpeningHours(t);
+      if (!checked.ok) problems.push({ field: 'opening_hours', problem: checked.error.slice(0, 300) });
+      else {
+        draft.opening_hours = t;
+        for (const w of checked.warnings) warnings.push({ field: 'opening_hours', problem: w.slice(0, 300) });
+      }
+    }
+  }
+  readPosition(row, mapping, datum, draft, problems);
+  readAmenities(row, mapping, draft, problems);
+  return { draft, problems, warnings };
+}
+
+function readPosition(
+  row: SourceRow,
+  mapping: ColumnMapping,
+  datum: Datum,
+  draft: StationDraft,
+  problems: CellProblem[],
+): void {
+  let raw: [number | null, number | null] | undefined;
+  if (row.position) raw = row.position;
+  else if (mapping.scalars.lng !== undefined || mapping.scalars.lat !== undefined) {
+    raw = [
+      readCoordinate(row.cells[mapping.scalars.lng ?? ''], 'lng', problems),
+      readCoordinate(row.cells[mapping.scalars.lat ?? ''], 'lat', problems),
+    ];
+  }
+  if (!raw || problems.some((p) => p.field === 'lng' || p.field === 'lat')) return;
+  const [lng, lat] = raw;
+  if (lng === null && lat === null) return; // nothing given: an update keeps its position
+  if (lng === null || lat === null) {
+    problems.push({ field: lng === null ? 'lng' : 'lat', problem: 'only one of longitude/latitude is given' });
+    return;
+  }
+  if (lat > 90 || lat < -90 || lng > 180 || lng < -180) {
+    const swapped = Math.abs(lng) <= 90 && Math.abs(lat) <= 180;
+    problems.push({
+      field: lat > 90 || lat < -90 ? 'lat' : 'lng',
+      problem: swapped
+        ? `(${lng}, ${lat}) is out of range; longitude and latitude look swapped`
+        : `(${lng}, ${lat}) is out of range: longitude must be -180..180, latitude -90..90`,
+    });
+    return;
+  }
+  draft.position = toWgs84([lng, lat], datum);
+}
+
+function readAmenities(
+  row: SourceRow,
+  mapping: ColumnMapping,
+  draft: StationDraft,
+  problems: CellProblem[],
+): void {
+  if (mapping.scalars.amenities !== undefined) {
+    draft.amenities = readAmenityMap(row.cells[mapping.scalars.amenities], problems);
+  }
+  for (const [key, column] of Object.entries(mapping.amenities) as [AmenityKey, string][]) {
+    const status = amenityStatusOf(row.cells[column]);
+    if (status === undefined) {
+      problems.push({
+        field: key,
+        problem: `"${text(row.cells[column]).slice(0, 30)}" is not understood; write 有/是/✓/1 (has it), 无/0 or empty (not offered), 故障 (out of order) or 缺货 (out of stock)`,
+      });
+    } else {
+      draft.amenities ??= {};
+      draft.amenities[key] = status;
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { DEFAULT_RULE_TEXT, RULE_SYNTAX, parseCoverageRule } from './coverage-rule.js';
+
+const AreaCode = z.string().regex(/^\d{6,12}$/, 'must be a 6- to 12-digit area code');
+
+export const RuleSchema = z
+  .string()
+  .default(DEFAULT_RULE_TEXT)
+  .describe(RULE_SYNTAX)
+  .transform((text, ctx) => {
+    const rule = parseCoverageRule(text);
+    if ('error' in rule) {
+      ctx.addIssue({ code: 'custom', message: rule.error });
+      return z.NEVER;
+    }
+    return rule;
+  });
+
+// China has kept UTC+8 all year since 1991, so a local wall-clock time maps to one instant.
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** An instant: ISO 8601 with an offset, or a Beijing wall-clock time `YYYY-MM-DDTHH:mm`. */
+export const InstantSchema = z
+  .string()
+  .describe('ISO instant (2026-02-17T22:00:00+08:00) or Beijing local time (2026-02-17T22:00)')
+  .transform((text, ctx) => {
+    const value = text.trim();
+    const iso = LOCAL_TIME.test(value) ? `${value}${value.length === 16 ? ':00' : ''}+08:00` : value;
+    const date = new Date(iso);
+    if (!(LOCAL_TIME.test(value) || WITH_OFFSET.test(value)) || Number.isNaN(date.getTime())) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `at "${value.slice(0, 40)}" is not a time; use 2026-02-17T22:00 (Beijing time) or an ISO instant with offset`,
+      });
+      return z.NEVER;
+    }
+    if (date.getUTCFullYear() < 2000 || date.getUTCFullYear() > 2100) {
+      ctx.addIssue({ code: 'custom', message: 'at must be between the years 2000 and 2100' });
+      return z.NEVER;
+    }
+    return date;
+  });
+
+export const LocalDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD (Beijing)')
+  .refine((d) => !Number.isNaN(new Date(`${d}T00:00:00+08:00`).getTime()), 'is not a real date');
+
+const MAX_WHAT_IF_SITES = 50;
+
+/** `12,40,7`: station ids to leave out (what-if). */
+export const StationIdListSchema = z
+  .string()
+  .describe('comma-separated station ids to remove (what-if)')
+  .transform((text, ctx) => {
+    const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+    if (parts.length > 1000 || parts.some((p) => !/^\d{1,9}$/.test(p))) {
+      ctx.addIssue({ code: 'custom', message: 'without must be up to 1000 station ids separated by commas' });
+      return z.NEVER;
+    }
+    return [...new Set(parts.map(Number))];
+  });
+
+/** `lng,lat;lng,lat`: hypothetical new sites (what-if), WGS-84. */
+export const SiteListSchema = z
+  .string()
+  .describe(`up to ${MAX_WHAT_IF_SITES} new sites "lng,lat;lng,lat" (WGS-84) to add (what-if)`)
+  .transform((text, ctx) => {
+    const sites = text.split(';').map((p) => p.trim()).filter(Boolean);
+    const parsed = sites.map((s) => s.split(',').map((n) => Number(n.trim())));
+    const bad = parsed.findIndex(
+      (p) => p.length !== 2 || !p.every(Number.isFinite) || Math.abs(p[0]!) > 180 || Math.abs(p[1]!) > 90,
+    );
+    if (bad >= 0 || sites.length > MAX_WHAT_IF_SITES) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          bad >= 0
+            ? `with site ${bad + 1} "${sites[bad]!.slice(0, 40)}" must be "lng,lat" with lng -180..180, lat -90..90`
+            : `with accepts at most ${MAX_WHAT_IF_SITES} sites`,
+      });
+      return z.NEVER;
+    }
+    return parsed as Array<[number, number]>;
+  });
+
+const ScopeFields = {
+  level: z.enum(['district', 'subdistrict']).default('district'),
+  rule: RuleSchema,
+  at: InstantSchema.optional(),
+  /** Only areas of this district (a sub-district level filter), or this one area. */
+  district: AreaCode.optional(),
+  area: AreaCode.optional(),
+  demand: z.coerce.number().int().min(1).max(2_147_483_647).optional().describe('demand layer id'),
+  without: StationIdListSchema.optional(),
+  with: SiteListSchema.optional(),
+};
+
+export const CoverageQuerySchema = z
+  .object({
+    ...ScopeFields,
+    format: z.enum(['json', 'csv', 'geojson']).default('json'),
+    simplify: z.coerce.number().min(0).max(2000).default(30).describe('metres, geojson outlines only'),
+  })
+  .strict();
+
+export const GapsQuerySchema = z
+  .object({
+    ...ScopeFields,
+    simplify: z.coerce.number().min(0).max(2000).default(0).describe('metres of simplification'),
+  })
+  .strict();
+
+export const TimelineQuerySchema = z
+  .object({
+    date: LocalDateSchema.describe('Beijing date YYYY-MM-DD'),
+    rule: RuleSchema,
+    level: z.enum(['district', 'subdistrict']).default('district'),
+    area: AreaCode.optional().describe('one district or sub-district; omit for the whole city'),
+    demand: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+  })
+  .strict();
+
+export const SuggestQuerySchema = z
+  .object({
+    k: z.coerce.number().int().min(1).max(50).default(5).describe('number of new sites, 1..50'),
+    rule: RuleSchema,
+    at: InstantSchema.optional(),
+    candidates: z.enum(['grid', 'layer']).default('grid'),
+    demand: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+    district: AreaCode.optional(),
+    area: AreaCode.optional(),
+    level: z.enum(['district', 'subdistrict']).default('district'),
+    cell: z.coerce.number().min(50).max(5000).optional().describe('grid cell size in metres'),
+  })
+  .strict();
+
+export type CoverageQuery = z.infer<typeof CoverageQuerySchema>;
+export type GapsQuery = z.infer<typeof GapsQuerySchema>;
+export type TimelineQuery = z.infer<typeof TimelineQuerySchema>;
+export type SuggestQuery = z.infer<typeof SuggestQuerySchema>;

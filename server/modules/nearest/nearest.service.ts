@@ -1,0 +1,173 @@
+/**
+ * The k stations quickest to reach from a point that offer what the worker needs and are open when
+ * they get there. Candidates come from the KNN index in widening pages; travel times from a
+ * `TravelTimeProvider`; open/closed from the hours engine at departure and at arrival.
+ */
+import type { AppDatabase } from '../../db/client.js';
+import { navigationLinks } from '../../geo/coords.js';
+import { isAlwaysOpen } from '../../hours/index.js';
+import { stationToFeature, type StationFeature } from '../stations/station-feature.js';
+import { stationSchedule, stationStateAt } from '../stations/station-hours.js';
+import type { StationRecord } from '../stations/stations.repository.js';
+import { stationsByPlanarDistance, type NearbyStationRow } from './nearest.repository.js';
+import type { NearestQuery, OpenFilter } from './nearest.schemas.js';
+import type { TravelEstimate, TravelTimeProvider, TravelTimeSource } from './travel-time.js';
+
+/** First KNN page is this many times k (filters on hours drop some), at least FIRST_PAGE_MIN. */
+const FIRST_PAGE_PER_K = 4;
+const FIRST_PAGE_MIN = 32;
+/** Stop widening after scanning this many candidates; the answer then says `complete: false`. */
+const MAX_SCANNED = 8_000;
+
+/**
+ * Fewest metres one planar degree can span near `lat` within `degrees` of it: the east–west degree
+ * at the highest latitude reached (110.5 km is below the shortest meridian degree, 110.57 km, so the
+ * bound also holds on the ellipsoid).
+ */
+function minMetresPerDegree(lat: number, degrees: number): number {
+  const highest = Math.min(89.9, Math.abs(lat) + degrees);
+  return 110_500 * Math.cos((highest * Math.PI) / 180);
+}
+
+type HoursState = ReturnType<typeof stationStateAt>;
+
+interface Candidate {
+  station: NearbyStationRow;
+  travel: TravelEstimate;
+  arrival: Date;
+  now: HoursState;
+  atArrival: HoursState;
+  alwaysOpen: boolean;
+}
+
+/** Unknown hours are neither open nor closed: null, and never promised by an open filter. */
+const openOrUnknown = (state: HoursState): boolean | null => (state.unknown ? null : state.open);
+
+function passesHours(c: Candidate, open: OpenFilter, open24h: boolean | undefined): boolean {
+  if (open24h && !c.alwaysOpen) return false;
+  if (open === 'arrival') return openOrUnknown(c.atArrival) === true;
+  if (open === 'now') return openOrUnknown(c.now) === true;
+  return true;
+}
+
+function byTravelTime(a: Candidate, b: Candidate): number {
+  return (
+    a.travel.durationS - b.travel.durationS ||
+    a.station.distance_m - b.station.distance_m ||
+    a.station.id - b.station.id
+  );
+}
+
+async function evaluatePage(
+  rows: NearbyStationRow[],
+  provider: TravelTimeProvider,
+  query: NearestQuery,
+  at: Date,
+): Promise<Candidate[]> {
+  const inRadius = rows.filter((row) => row.distance_m <= query.radius);
+  if (inRadius.length === 0) return [];
+  const estimates = await provider.estimate(
+    [query.lng, query.lat],
+    inRadius.map((row) => ({ id: row.id, lng: row.lng, lat: row.lat, straightLineM: row.distance_m })),
+    query.mode,
+  );
+  const candidates: Candidate[] = [];
+  for (const station of inRadius) {
+    const travel = estimates.get(station.id);
+    if (!travel) continue;
+    const arrival = new Date(at.getTime() + travel.durationS * 1000);
+    const candidate: Candidate = {
+      station,
+      travel,
+      arrival,
+      now: stationStateAt(station, at),
+      atArrival: stationStateAt(station, arrival),
+      alwaysOpen: isAlwaysOpen(stationSchedule(station), at),
+    };
+    if (passesHours(candidate, query.open, query.open24h)) candidates.push(candidate);
+  }
+  return candidates;
+}
+
+function toFeature(c: Candidate, provider: TravelTimeProvider, query: NearestQuery): StationFeature {
+  const { distance_m: straightLineM, planar_deg: _planar, ...station } = c.station;
+  return stationToFeature(station as StationRecord, {
+    distance_m: Math.round(c.travel.distanceM),
+    straight_line_m: Math.round(straightLineM),
+    duration_s: Math.round(c.travel.durationS),
+    distance_kind: provider.kind,
+    arrival_at: c.arrival.toISOString(),
+    open_now: openOrUnknown(c.now),
+    open_at_arrival: openOrUnknown(c.atArrival),
+    always_open: c.alwaysOpen,
+    next_change: c.now.next_change,
+    state_text_zh: c.now.text_zh,
+    state_text_en: c.now.text_en,
+    arrival_next_change: c.atArrival.next_change,
+    arrival_state_text_zh: c.atArrival.text_zh,
+    arrival_state_text_en: c.atArrival.text_en,
+    holiday: c.now.holiday,
+    navigation: navigationLinks(
+      { lng: Number(station.lng), lat: Number(station.lat), name: station.name },
+      query.mode,
+    ),
+  });
+}
+
+export async function nearestStations(
+  db: AppDatabase,
+  source: TravelTimeSource,
+  query: NearestQuery,
+  now: Date = new Date(),
+) {
+  const at = query.at ?? now;
+  const origin: [number, number] = [query.lng, query.lat];
+  const provider = await source.providerFor(query.mode);
+  const filter = { amenities: query.amenities, kind: query.kind };
+
+  const accepted: Candidate[] = [];
+  let scanned = 0;
+  let pageSize = Math.max(query.k * FIRST_PAGE_PER_K, FIRST_PAGE_MIN);
+  let complete = false;
+  while (scanned < MAX_SCANNED) {
+    const rows = await stationsByPlanarDistance(db, origin, filter, { offset: scanned, limit: pageSize });
+    scanned += rows.length;
+    accepted.push(...(await evaluatePage(rows, provider, query, at)));
+    accepted.sort(byTravelTime);
+
+    // Every station not yet read is at least `reachedM` away in a straight line, so at least
+    // `minSeconds(reachedM)` away in time: the ranking is settled once the k-th is quicker.
+    const last = rows.at(-1);
+    const exhausted = rows.length < pageSize;
+    const reachedM = exhausted || !last ? Infinity : last.planar_deg * minMetresPerDegree(query.lat, last.planar_deg);
+    if (reachedM >= query.radius) {
+      complete = true;
+      break;
+    }
+    const kth = accepted[query.k - 1];
+    if (kth && kth.travel.durationS <= provider.minSeconds(reachedM, query.mode)) {
+      complete = true;
+      break;
+    }
+    pageSize = Math.min(pageSize * 2, MAX_SCANNED - scanned);
+  }
+
+  const chosen = accepted.slice(0, query.k);
+  const basis = provider.basis(query.mode);
+  return {
+    type: 'FeatureCollection' as const,
+    features: chosen.map((c) => toFeature(c, provider, query)),
+    numberReturned: chosen.length,
+    origin: [query.lng, query.lat],
+    at: at.toISOString(),
+    mode: query.mode,
+    open: query.open,
+    radius_m: query.radius,
+    distance_kind: provider.kind,
+    speed_kmh: basis.speed_kmh,
+    eta_basis: basis,
+    /** False only when the scan limit stopped the search before the ranking was settled. */
+    complete,
+    timeStamp: now.toISOString(),
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Plans a route between two points (or to a station) on the imported road network: snap both ends
+ * to the nearest road the mode may use (PostGIS KNN), search the in-memory graph, and answer with a
+ * GeoJSON LineString Feature carrying distance, duration and steps.
+ */
+import type { Logger } from 'pino';
+import type { AppDatabase } from '../../db/client.js';
+import { HttpError, notFound } from '../../http/errors.js';
+import {
+  metreFractionFromPlanar,
+  pointAtFraction,
+  routeCoordinates,
+} from '../../routing/edge-geometry.js';
+import type { LngLat } from '../../routing/geo.js';
+import type { ProfileName } from '../../routing/profiles.js';
+import type { EdgeSnap, Route } from '../../routing/search.js';
+import { routeSteps } from '../../routing/steps.js';
+import { findStationById } from '../stations/stations.repository.js';
+import { RoadNetworkCache, type LoadedRoadNetwork } from './road-network-cache.js';
+import { findNearbyEdges } from './road-network.repository.js';
+import { MAX_SNAP_DISTANCE_M, type RouteQuery } from './routes.schemas.js';
+
+type End = 'from' | 'to';
+
+interface SnappedEnd {
+  snap: EdgeSnap;
+  /** Where the route starts or ends on the road. */
+  point: LngLat;
+  /** Metres from the requested point to the road. */
+  distanceM: number;
+}
+
+export interface RouteFeature {
+  type: 'Feature';
+  geometry: { type: 'LineString'; coordinates: LngLat[] };
+  properties: {
+    mode: ProfileName;
+    distance_m: number;
+    duration_s: number;
+    steps: Array<{ name: string | null; highway: string; distance_m: number; duration_s: number }>;
+    from: { requested: LngLat; snapped: LngLat; snap_distance_m: number };
+    to: { requested: LngLat; snapped: LngLat; snap_distance_m: number; station_id?: number };
+  };
+}
+
+const unprocessable = (message: string) => new HttpError(422, message);
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+export class RoutePlanner {
+  private readonly networks: RoadNetworkCache;
+
+  constructor(
+    private readonly db: AppDatabase,
+    log?: Logger,
+  ) {
+    this.networks = new RoadNetworkCache(db, log);
+  }
+
+  async plan(query: RouteQuery): Promise<RouteFeature> {
+    const network = await this.networks.current();
+    if (!network) {
+      throw new HttpError(503, 'No road network imported yet: run npm run import:osm -- FILE');
+    }
+    const destination = await this.destinationOf(query);
+    const mode = query.mode;
+    const [from, to] = await Promise.all([
+      this.snapEnd(network, 'from', query.from, mode),
+      this.snapEnd(network, 'to', destination, mode),
+    ]);
+    const route = network.searches[mode].route(from.snap, to.snap);
+    if (!route) throw unprocessable(unreachableMessage(network, mode, from.snap, to.snap));
+    return this.toFeature(network, route, mode, { from, to }, query, destination);
+  }
+
+  private async destinationOf(query: RouteQuery): Promise<LngLat> {
+    if (query.to) return query.to;
+    const station = await findStationById(this.db, query.station!);
+    if (!station) throw notFound(`Station not found: ${query.station}`);
+    return [Number(station.lng), Number(station.lat)];
+  }
+
+  private async snapEnd(
+    network: LoadedRoadNetwork,
+    end: End,
+    point: LngLat,
+    mode: ProfileName,
+  ): Promise<SnappedEnd> {
+    const [nearest] = await findNearbyEdges(this.db, point, mode, MAX_SNAP_DISTANCE_M);
+    if (!nearest) {
+      throw unprocessable(
+        `${end} (${point.join(',')}) is more than ${MAX_SNAP_DISTANCE_M / 1000} km from any road ` +
+          `usable by ${mode}`,
+      );
+    }
+    const { graph } = network;
+    if (nearest.edgeId >= graph.edgeCount) {
+      // The network was re-imported between loading the graph and this query; the next try works.
+      throw new HttpError(503, 'The road network is being replaced; retry shortly', undefined, {
+        'Retry-After': '1',
+      });
+    }
+    const fraction = metreFractionFromPlanar(graph, nearest.edgeId, nearest.planarFraction);
+    return {
+      snap: { edgeId: nearest.edgeId, fraction },
+      point: pointAtFraction(graph, nearest.edgeId, fraction),
+      distanceM: nearest.distanceM,
+    };
+  }
+
+  private toFeature(
+    { graph }: LoadedRoadNetwork,
+    route: Route,
+    mode: ProfileName,
+    ends: Record<End, SnappedEnd>,
+    query: RouteQuery,
+    destination: LngLat,
+  ): RouteFeature {
+    const coordinates = routeCoordinates(graph, route);
+    // Both ends on the same spot still make a valid LineString (GeoJSON needs two positions).
+    if (coordinates.length === 0) coordinates.push(ends.from.point);
+    if (coordinates.length === 1) coordinates.push(coordinates[0]);
+    const steps = routeSteps(graph, route).map((step) => ({
+      name: step.name,
+      highway: step.highway,
+      distance_m: round1(step.distanceM),
+      duration_s: round1(step.durationS),
+    }));
+    return {
+      type: 'Feature',
+      geometry: { type: 'LineString', coordinates },
+      properties: {
+        mode,
+        distance_m: round1(route.distanceM),
+        duration_s: round1(route.durationS),
+        steps,
+        from: {
+          requested: query.from,
+          snapped: ends.from.point,
+          snap_distance_m: round1(ends.from.distanceM),
+        },
+        to: {
+          requested: destination,
+          snapped: ends.to.point,
+          snap_distance_m: round1(ends.to.distanceM),
+          ...(query.station !== undefined ? { station_id: query.station } : {}),
+        },
+      },
+    };
+  }
+}
+
+/**
+ * Says which end is stranded: when the two ends lie on different islands of the mode's network,
+ * the end on the smaller island; otherwise one-way streets leave no way from `from` to `to`.
+ */
+function unreachableMessage(
+  { graph, islands }: LoadedRoadNetwork,
+  mode: ProfileName,
+  from: EdgeSnap,
+  to: EdgeSnap,
+): string {
+  const { islandOf, islandSize } = islands[mode];
+  const fromIsland = islandOf[graph.edgeSource[from.edgeId]];
+  const toIsland = islandOf[graph.edgeSource[to.edgeId]];
+  if (fromIsland === toIsland) {
+    return `to cannot be reached by ${mode} from from: one-way streets leave no way there`;
+  }
+  const stranded: End = islandSize[fromIsland] < islandSize[toIsland] ? 'from' : 'to';
+  const roads = islandSize[islandOf[graph.edgeSource[(stranded === 'from' ? from : to).edgeId]]];
+  return (
+    `${stranded} cannot be reached by ${mode}: its nearest road belongs to a part of the ` +
+    `network (${roads} junctions) that is not connected to the other end`
+  );
+}
