@@ -1,0 +1,199 @@
+/**
+ * Straight-line coverage in PostGIS. Each site is buffered on the geography (a true metre radius,
+ * whatever the latitude), the buffers touching an area are unioned, and the uncovered part is the
+ * area minus that union: one overlay per area gives both the gap and, by subtraction, the covered
+ * area. Areas are measured on the spheroid (`::geography`).
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type AppDatabase } from '../../db/client.js';
+import type { Closure, DateOverride } from '../../db/schema/stations.js';
+
+export type AreaLevel = 'district' | 'subdistrict';
+
+export interface AreaScope {
+  level: AreaLevel;
+  /** Sub-district level: only the sub-districts of this district. */
+  district?: string;
+  /** Only this area (a district code at district level, a sub-district code otherwise). */
+  area?: string;
+}
+
+export interface CoverageSites {
+  /** Existing stations that count (open at the instant, minus what-if removals). */
+  stationIds: number[];
+  /** Hypothetical sites [lng, lat] (what-if). */
+  extraSites: Array<[number, number]>;
+  radiusM: number;
+}
+
+export interface StationScheduleRow {
+  id: number;
+  lng: number;
+  lat: number;
+  district_code: string | null;
+  subdistrict_code: string | null;
+  opening_hours: string | null;
+  hours_overrides: DateOverride[];
+  closures: Closure[];
+}
+
+export interface AreaCoverageRow {
+  code: string;
+  name: string;
+  district_code: string;
+  area_km2: number;
+  covered_km2: number;
+  stations_total: number;
+  stations_open: number;
+  largest_gap_km2: number;
+  largest_gap_point: [number, number] | null;
+  demand_total: number | null;
+  demand_covered: number | null;
+  geometry?: unknown;
+}
+
+/** Postgres array literals as one parameter (drizzle would expand a JS array into a list). */
+const intArray = (values: number[]) => `{${values.map((v) => Math.trunc(v)).join(',')}}`;
+const floatArray = (values: number[]) => `{${values.map((v) => Number(v)).join(',')}}`;
+
+// Table and column names come from this fixed map, never from the request.
+const LEVEL_SQL: Record<AreaLevel, { table: SQL; stationColumn: SQL; districtColumn: SQL }> = {
+  district: { table: sql.raw('districts'), stationColumn: sql.raw('district_code'), districtColumn: sql.raw('code') },
+  subdistrict: {
+    table: sql.raw('subdistricts'),
+    stationColumn: sql.raw('subdistrict_code'),
+    districtColumn: sql.raw('district_code'),
+  },
+};
+
+const METRES_PER_DEGREE = 111_320;
+
+/** The areas in scope, made valid once (coarse fallback outlines may self-intersect). */
+function areasCte(scope: AreaScope, simplifyMetres = 0): SQL {
+  const { table, districtColumn } = LEVEL_SQL[scope.level];
+  const conditions: SQL[] = [sql`true`];
+  if (scope.district) conditions.push(sql`${districtColumn} = ${scope.district}`);
+  if (scope.area) conditions.push(sql`code = ${scope.area}`);
+  const outline =
+    simplifyMetres > 0
+      ? sql`, ST_SimplifyPreserveTopology(geom, ${simplifyMetres / METRES_PER_DEGREE}) as outline`
+      : sql`, null::geometry as outline`;
+  return sql`areas as materialized (
+    select code, name, ${districtColumn} as district_code,
+      case when ST_IsValid(geom) then geom else ST_MakeValid(geom) end as geom ${outline}
+    from ${table} where ${sql.join(conditions, sql` and `)}
+  )`;
+}
+
+/** Buffers of the counted sites; materialized so each is computed once for all areas. */
+function buffersCte(sites: CoverageSites): SQL {
+  const lngs = sites.extraSites.map((s) => s[0]);
+  const lats = sites.extraSites.map((s) => s[1]);
+  return sql`buffers as materialized (
+    select ST_Buffer(site::geography, ${sites.radiusM})::geometry as geom from (
+      select geom as site from stations where id = any(${intArray(sites.stationIds)}::int[])
+      union all
+      select ST_SetSRID(ST_MakePoint(x, y), 4326)
+      from unnest(${floatArray(lngs)}::float8[], ${floatArray(lats)}::float8[]) as t(x, y)
+    ) s
+  )`;
+}
+
+/** Per area: the union of buffers touching it and the uncovered remainder. */
+const gapsCte = sql`gaps as (
+  select a.*, ST_Area(a.geom::geography) / 1e6 as area_km2, u.cover,
+    case when u.cover is null then a.geom else ST_Difference(a.geom, u.cover) end as gap
+  from areas a
+  left join lateral (
+    select ST_Union(b.geom) as cover from buffers b where b.geom && a.geom
+  ) u on true
+)`;
+
+export async function coverageByArea(
+  db: AppDatabase,
+  scope: AreaScope,
+  sites: CoverageSites,
+  options: { demandLayerId?: number; outlineSimplifyMetres?: number } = {},
+): Promise<AreaCoverageRow[]> {
+  const { stationColumn } = LEVEL_SQL[scope.level];
+  const demand =
+    options.demandLayerId === undefined
+      ? sql`null::float8 as demand_total, null::float8 as demand_covered`
+      : sql`(select coalesce(sum(p.weight), 0)::float8 from demand_points p
+              where p.layer_id = ${options.demandLayerId} and ST_Intersects(g.geom, p.geom)) as demand_total,
+            (select coalesce(sum(p.weight), 0)::float8 from demand_points p
+              where p.layer_id = ${options.demandLayerId} and g.cover is not null
+                and ST_Intersects(g.geom, p.geom) and ST_Intersects(g.cover, p.geom)) as demand_covered`;
+  const geometry = options.outlineSimplifyMetres
+    ? sql`, ST_AsGeoJSON(g.outline, 6)::json as geometry`
+    : sql``;
+  return queryRows<AreaCoverageRow>(
+    db,
+    sql`with ${areasCte(scope, options.outlineSimplifyMetres)}, ${buffersCte(sites)}, ${gapsCte}
+      select g.code, g.name, g.district_code, g.area_km2::float8 as area_km2,
+        greatest(g.area_km2 - coalesce(ST_Area(g.gap::geography) / 1e6, 0), 0)::float8 as covered_km2,
+        (select count(*)::int from stations s where s.${stationColumn} = g.code) as stations_total,
+        (select count(*)::int from stations s where s.${stationColumn} = g.code
+           and s.id = any(${intArray(sites.stationIds)}::int[])) as stations_open,
+        coalesce(lg.km2, 0)::float8 as largest_gap_km2,
+        case when lg.pt is null then null else json_build_array(round(ST_X(lg.pt)::numeric, 6), round(ST_Y(lg.pt)::numeric, 6)) end as largest_gap_point,
+        ${demand} ${geometry}
+      from gaps g
+      left join lateral (
+        select ST_Area(d.geom::geography) / 1e6 as km2, ST_PointOnSurface(d.geom) as pt
+        from ST_Dump(g.gap) d where not ST_IsEmpty(d.geom)
+        order by 1 desc limit 1
+      ) lg on true
+      order by g.code`,
+  );
+}
+
+export interface GapRow {
+  code: string;
+  name: string;
+  district_code: string;
+  area_km2: number;
+  gap_km2: number;
+  geometry: unknown;
+}
+
+/** The uncovered part of each area, clipped to it, holes kept. Areas fully covered are left out. */
+export async function coverageGaps(
+  db: AppDatabase,
+  scope: AreaScope,
+  sites: CoverageSites,
+  simplifyMetres: number,
+): Promise<GapRow[]> {
+  const shape =
+    simplifyMetres > 0
+      ? sql`ST_SimplifyPreserveTopology(g.gap, ${simplifyMetres / METRES_PER_DEGREE})`
+      : sql`g.gap`;
+  return queryRows<GapRow>(
+    db,
+    sql`with ${areasCte(scope)}, ${buffersCte(sites)}, ${gapsCte}
+      select g.code, g.name, g.district_code, g.area_km2::float8 as area_km2,
+        (ST_Area(g.gap::geography) / 1e6)::float8 as gap_km2,
+        ST_AsGeoJSON(ST_CollectionExtract(${shape}, 3), 6)::json as geometry
+      from gaps g where not ST_IsEmpty(g.gap)
+      order by g.code`,
+  );
+}
+
+/** Every station's position and hours; the service decides which are open at an instant. */
+export async function listStationSchedules(db: AppDatabase): Promise<StationScheduleRow[]> {
+  return queryRows<StationScheduleRow>(
+    db,
+    sql`select id, ST_X(geom) as lng, ST_Y(geom) as lat, district_code, subdistrict_code,
+          opening_hours, hours_overrides, closures
+        from stations order by id`,
+  );
+}
+
+/** Whether the area codes in scope exist (so an unknown code is a 404, not an empty table). */
+export async function countAreas(db: AppDatabase, scope: AreaScope): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`with ${areasCte(scope)} select count(*)::int as n from areas`,
+  );
+  return row!.n;
+}
