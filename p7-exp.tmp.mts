@@ -6,7 +6,7 @@ let t = Date.now();
 const st = await listStationSchedules(h.db);
 console.log('schedules', st.length, Date.now() - t);
 const ids = st.map((s) => s.id);
-for (const level of ['subdistrict', 'district'] as const) {
+for (const level of ["subdistrict", "district", "subdistrict", "district", "subdistrict"] as const) {
   t = Date.now();
   const rows = await coverageByArea(h.db, { level }, { stationIds: ids, extraSites: [], radiusM: 500 });
   console.log(level, rows.length, Date.now() - t, rows[0]);

@@ -18,7 +18,10 @@ import { AUTH_OPERATIONS, accountRouter, loginRouter } from './modules/auth/auth
 import { healthRouter } from './modules/health/health.routes.js';
 import { metaRouter } from './modules/meta/meta.routes.js';
 import { NEAREST_OPERATIONS, nearestRouter } from './modules/nearest/nearest.routes.js';
+import { networkTravelTimes } from './modules/nearest/network-travel-time.js';
+import { RoadNetworkCache } from './modules/routes/road-network-cache.js';
 import { ROUTES_OPERATIONS, routesRouter } from './modules/routes/routes.routes.js';
+import { BULK_OPERATIONS, bulkRouter } from './modules/bulk/bulk.routes.js';
 
 export interface AppDependencies {
   database: DatabaseHandle;
@@ -71,11 +74,14 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   api.use(loginRouter(database.db));
   api.use(csrfProtection);
   api.use(accountRouter(database.db));
+  api.use(bulkRouter(database.db));
   api.use(collectionsRouter(database.db));
   api.use(metaRouter(config));
-  api.use(nearestRouter(database.db));
+  // TODO(lead): share this cache with routesRouter so the road graph is held in memory once.
+  const roadNetworks = new RoadNetworkCache(database.db, logger.child({ module: 'road-network' }));
+  api.use(nearestRouter(database.db, networkTravelTimes(database.db, roadNetworks)));
   api.use(routesRouter(database.db, logger));
-  api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...AUTH_OPERATIONS, ...ROUTES_OPERATIONS, ...NEAREST_OPERATIONS]));
+  api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...AUTH_OPERATIONS, ...ROUTES_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS]));
   api.use(unknownRoute);
   app.use('/api', api);
 

@@ -16,7 +16,7 @@ import {
   boundaryItems,
   collectionDescription,
   stationItem,
-  stationItems,
+  stationItemsJson,
 } from './collections.service.js';
 
 const GEOJSON = 'application/geo+json';
@@ -57,7 +57,7 @@ export function collectionsRouter(db: AppDatabase): Router {
     const id = collectionIdOf(req);
     if (id === 'stations') {
       const q = parseRequest(StationItemsQuerySchema, req.query);
-      const body = await stationItems(
+      const body = await stationItemsJson(
         db,
         {
           bbox: q.bbox,
@@ -68,7 +68,7 @@ export function collectionsRouter(db: AppDatabase): Router {
         },
         { limit: q.limit, offset: q.offset, selfUrl: selfUrlOf(req) },
       );
-      res.type(GEOJSON).json(body);
+      res.type(GEOJSON).send(body);
       return;
     }
     const q = parseRequest(BoundaryItemsQuerySchema, req.query);

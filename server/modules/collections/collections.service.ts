@@ -1,7 +1,11 @@
 import type { AppDatabase } from '../../db/client.js';
 import { notFound } from '../../http/errors.js';
 import { stationToFeature } from '../stations/station-feature.js';
-import { findStationById, listStations } from '../stations/stations.repository.js';
+import {
+  findStationById,
+  listStationFeaturesJson,
+  type StationFilter,
+} from '../stations/stations.repository.js';
 import { describeStationHours } from '../stations/station-hours.js';
 import { listBoundaries } from './collections.repository.js';
 import type { CollectionId } from './collections.schemas.js';
@@ -46,9 +50,7 @@ export interface PageRequest {
   selfUrl: URL;
 }
 
-/** Fetches one extra row to know whether a next page exists without counting the whole table. */
-function pageLinks<T>(rows: T[], page: PageRequest): { items: T[]; links: Link[] } {
-  const items = rows.slice(0, page.limit);
+function pageLinkList(hasMore: boolean, page: PageRequest): Link[] {
   const link = (rel: string, offset: number): Link => {
     const url = new URL(page.selfUrl);
     url.searchParams.set('limit', String(page.limit));
@@ -56,25 +58,25 @@ function pageLinks<T>(rows: T[], page: PageRequest): { items: T[]; links: Link[]
     return { href: url.toString(), rel, type: 'application/geo+json' };
   };
   const links = [link('self', page.offset)];
-  if (rows.length > page.limit) links.push(link('next', page.offset + page.limit));
+  if (hasMore) links.push(link('next', page.offset + page.limit));
   if (page.offset > 0) links.push(link('prev', Math.max(0, page.offset - page.limit)));
-  return { items, links };
+  return links;
 }
 
-export async function stationItems(
+/** Fetches one extra row to know whether a next page exists without counting the whole table. */
+function pageLinks<T>(rows: T[], page: PageRequest): { items: T[]; links: Link[] } {
+  return { items: rows.slice(0, page.limit), links: pageLinkList(rows.length > page.limit, page) };
+}
+
+/** The FeatureCollection as text: features come serialised from PostGIS and are not re-parsed. */
+export async function stationItemsJson(
   db: AppDatabase,
-  filter: Parameters<typeof listStations>[1],
+  filter: StationFilter,
   page: PageRequest,
-) {
-  const rows = await listStations(db, filter, { limit: page.limit + 1, offset: page.offset });
-  const { items, links } = pageLinks(rows, page);
-  return {
-    type: 'FeatureCollection' as const,
-    features: items.map((s) => stationToFeature(s)),
-    numberReturned: items.length,
-    timeStamp: new Date().toISOString(),
-    links,
-  };
+): Promise<string> {
+  const { featuresJson, returned, hasMore } = await listStationFeaturesJson(db, filter, page);
+  const links = JSON.stringify(pageLinkList(hasMore, page));
+  return `{"type":"FeatureCollection","features":${featuresJson},"numberReturned":${returned},"timeStamp":"${new Date().toISOString()}","links":${links}}`;
 }
 
 export async function stationItem(db: AppDatabase, id: number, now = new Date()) {

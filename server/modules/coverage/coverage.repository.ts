@@ -140,9 +140,11 @@ export async function coverageByArea(
         ${demand} ${geometry}
       from gaps g
       left join lateral (
+        -- Planar degrees² rank the parts of one area as the spheroid would (the latitude barely
+        -- changes within an area); only the winner is measured on the spheroid.
         select ST_Area(d.geom::geography) / 1e6 as km2, ST_PointOnSurface(d.geom) as pt
-        from ST_Dump(g.gap) d where not ST_IsEmpty(d.geom)
-        order by 1 desc limit 1
+        from (select d.geom from ST_Dump(g.gap) d where not ST_IsEmpty(d.geom)
+              order by ST_Area(d.geom) desc limit 1) d
       ) lg on true
       order by g.code`,
   );

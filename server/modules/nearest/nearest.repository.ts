@@ -2,14 +2,14 @@
  * Stations nearest a point: index-assisted KNN (`ORDER BY geom <-> point`) in pages, each row with
  * its exact geodesic distance and the planar distance the index ordered it by.
  */
-import { sql } from 'drizzle-orm';
-import { queryRows, type AppDatabase } from '../../db/client.js';
+import { sql } from "drizzle-orm";
+import { queryRows, type AppDatabase } from "../../db/client.js";
 import {
   STATION_COLUMNS,
   stationConditions,
   type StationFilter,
   type StationRecord,
-} from '../stations/stations.repository.js';
+} from "../stations/stations.repository.js";
 
 export interface NearbyStationRow extends StationRecord {
   /** Geodesic metres from the origin (WGS-84 spheroid). */
@@ -66,4 +66,65 @@ export async function rawNearestIds(
     sql`select ${STATION_COLUMNS}, ST_Distance(s.geom::geography, ${point}::geography) as distance_m
         from stations s order by s.geom <-> ${point} limit ${k}`,
   );
+}
+
+export interface StationRoadSnap {
+  stationId: number;
+  edgeId: number;
+  /** `ST_LineLocatePoint`: fraction along the edge in planar degrees. */
+  planarFraction: number;
+  /** Geodesic metres from the station to the edge. */
+  distanceM: number;
+}
+
+/** How many index-ordered edges per station to re-rank by exact distance. */
+const SNAP_CANDIDATES = 8;
+
+/**
+ * The nearest edge usable by `profile` for each station, at most `maxDistanceM` away, in one query
+ * (a lateral KNN per station) so a page of candidates costs one round trip, not one per station.
+ */
+export async function snapStationsToRoads(
+  db: AppDatabase,
+  stationIds: readonly number[],
+  profile: "walk" | "bike" | "drive",
+  maxDistanceM: number,
+): Promise<StationRoadSnap[]> {
+  if (stationIds.length === 0) return [];
+  // Identifiers cannot be parameters; `profile` is one of three fixed names (typed and checked).
+  if (!["walk", "bike", "drive"].includes(profile))
+    throw new Error(`Unknown profile: ${profile}`);
+  const forward = sql.raw(`e.${profile}_fwd_s`);
+  const backward = sql.raw(`e.${profile}_bwd_s`);
+  const ids = sql.join(
+    stationIds.map((id) => sql`${id}::int`),
+    sql`, `,
+  );
+  const rows = await queryRows<{
+    station_id: number;
+    edge_id: number;
+    fraction: number;
+    distance_m: number;
+  }>(
+    db,
+    sql`select distinct on (s.id) s.id as station_id, c.edge_id, c.fraction, c.distance_m
+        from stations s
+        cross join lateral (
+          select e.id as edge_id,
+                 ST_LineLocatePoint(e.geom, s.geom) as fraction,
+                 ST_Distance(e.geom::geography, s.geom::geography) as distance_m
+          from road_edges e
+          where ${forward} is not null or ${backward} is not null
+          order by e.geom <-> s.geom
+          limit ${SNAP_CANDIDATES}
+        ) c
+        where s.id in (${ids}) and c.distance_m <= ${maxDistanceM}
+        order by s.id, c.distance_m, c.edge_id`,
+  );
+  return rows.map((row) => ({
+    stationId: Number(row.station_id),
+    edgeId: Number(row.edge_id),
+    planarFraction: Number(row.fraction),
+    distanceM: Number(row.distance_m),
+  }));
 }

@@ -3,19 +3,35 @@
  * they get there. Candidates come from the KNN index in widening pages; travel times from a
  * `TravelTimeProvider`; open/closed from the hours engine at departure and at arrival.
  */
-import type { AppDatabase } from '../../db/client.js';
-import { navigationLinks } from '../../geo/coords.js';
-import { isAlwaysOpen } from '../../hours/index.js';
-import { stationToFeature, type StationFeature } from '../stations/station-feature.js';
-import { stationSchedule, stationStateAt } from '../stations/station-hours.js';
-import type { StationRecord } from '../stations/stations.repository.js';
-import { stationsByPlanarDistance, type NearbyStationRow } from './nearest.repository.js';
-import type { NearestQuery, OpenFilter } from './nearest.schemas.js';
-import type { TravelEstimate, TravelTimeProvider, TravelTimeSource } from './travel-time.js';
+import type { AppDatabase } from "../../db/client.js";
+import { navigationLinks } from "../../geo/coords.js";
+import { isAlwaysOpen } from "../../hours/index.js";
+import {
+  stationToFeature,
+  type StationFeature,
+} from "../stations/station-feature.js";
+import { stationSchedule, stationStateAt } from "../stations/station-hours.js";
+import type { StationRecord } from "../stations/stations.repository.js";
+import {
+  stationsByPlanarDistance,
+  type NearbyStationRow,
+} from "./nearest.repository.js";
+import type { NearestQuery, OpenFilter } from "./nearest.schemas.js";
+import type {
+  TravelEstimate,
+  TravelTimeProvider,
+  TravelTimeSource,
+} from "./travel-time.js";
 
-/** First KNN page is this many times k (filters on hours drop some), at least FIRST_PAGE_MIN. */
-const FIRST_PAGE_PER_K = 4;
-const FIRST_PAGE_MIN = 32;
+/**
+ * First KNN page size: twice k covers the planar-vs-geodesic reordering; hours filters drop some
+ * stations (evenings, holidays), so then start wider.
+ */
+function firstPageSize(query: NearestQuery): number {
+  return query.open === 'any' && !query.open24h
+    ? Math.max(query.k * 2, 10)
+    : Math.max(query.k * 4, 32);
+}
 /** Stop widening after scanning this many candidates; the answer then says `complete: false`. */
 const MAX_SCANNED = 8_000;
 
@@ -35,18 +51,29 @@ interface Candidate {
   station: NearbyStationRow;
   travel: TravelEstimate;
   arrival: Date;
-  now: HoursState;
-  atArrival: HoursState;
-  alwaysOpen: boolean;
+  /** Hours are evaluated lazily: only for candidates that may still be among the k. */
+  hours?: { now: HoursState; atArrival: HoursState; alwaysOpen: boolean };
 }
 
 /** Unknown hours are neither open nor closed: null, and never promised by an open filter. */
-const openOrUnknown = (state: HoursState): boolean | null => (state.unknown ? null : state.open);
+const openOrUnknown = (state: HoursState): boolean | null =>
+  state.unknown ? null : state.open;
 
-function passesHours(c: Candidate, open: OpenFilter, open24h: boolean | undefined): boolean {
-  if (open24h && !c.alwaysOpen) return false;
-  if (open === 'arrival') return openOrUnknown(c.atArrival) === true;
-  if (open === 'now') return openOrUnknown(c.now) === true;
+function hoursOf(c: Candidate, at: Date) {
+  c.hours ??= {
+    now: stationStateAt(c.station, at),
+    atArrival: stationStateAt(c.station, c.arrival),
+    alwaysOpen: isAlwaysOpen(stationSchedule(c.station), at),
+  };
+  return c.hours;
+}
+
+function passesHours(c: Candidate, query: NearestQuery, at: Date): boolean {
+  if (query.open === "any" && !query.open24h) return true;
+  const hours = hoursOf(c, at);
+  if (query.open24h && !hours.alwaysOpen) return false;
+  if (query.open === "arrival") return openOrUnknown(hours.atArrival) === true;
+  if (query.open === "now") return openOrUnknown(hours.now) === true;
   return true;
 }
 
@@ -58,7 +85,8 @@ function byTravelTime(a: Candidate, b: Candidate): number {
   );
 }
 
-async function evaluatePage(
+/** Travel estimates for the page's stations inside the radius; unreachable ones are dropped. */
+async function estimatePage(
   rows: NearbyStationRow[],
   provider: TravelTimeProvider,
   query: NearestQuery,
@@ -68,47 +96,75 @@ async function evaluatePage(
   if (inRadius.length === 0) return [];
   const estimates = await provider.estimate(
     [query.lng, query.lat],
-    inRadius.map((row) => ({ id: row.id, lng: row.lng, lat: row.lat, straightLineM: row.distance_m })),
+    inRadius.map((row) => ({
+      id: row.id,
+      lng: row.lng,
+      lat: row.lat,
+      straightLineM: row.distance_m,
+    })),
     query.mode,
   );
-  const candidates: Candidate[] = [];
-  for (const station of inRadius) {
+  return inRadius.flatMap((station) => {
     const travel = estimates.get(station.id);
-    if (!travel) continue;
-    const arrival = new Date(at.getTime() + travel.durationS * 1000);
-    const candidate: Candidate = {
-      station,
-      travel,
-      arrival,
-      now: stationStateAt(station, at),
-      atArrival: stationStateAt(station, arrival),
-      alwaysOpen: isAlwaysOpen(stationSchedule(station), at),
-    };
-    if (passesHours(candidate, query.open, query.open24h)) candidates.push(candidate);
-  }
-  return candidates;
+    if (!travel) return [];
+    return [
+      {
+        station,
+        travel,
+        arrival: new Date(at.getTime() + travel.durationS * 1000),
+      },
+    ];
+  });
 }
 
-function toFeature(c: Candidate, provider: TravelTimeProvider, query: NearestQuery): StationFeature {
-  const { distance_m: straightLineM, planar_deg: _planar, ...station } = c.station;
+/** The first k of the time-ordered pool that pass the hours filters (evaluating no further). */
+function firstPassing(
+  pool: Candidate[],
+  query: NearestQuery,
+  at: Date,
+): Candidate[] {
+  const chosen: Candidate[] = [];
+  for (const candidate of pool) {
+    if (chosen.length === query.k) break;
+    if (passesHours(candidate, query, at)) chosen.push(candidate);
+  }
+  return chosen;
+}
+
+function toFeature(
+  c: Candidate,
+  provider: TravelTimeProvider,
+  query: NearestQuery,
+  at: Date,
+): StationFeature {
+  const hours = hoursOf(c, at);
+  const {
+    distance_m: straightLineM,
+    planar_deg: _planar,
+    ...station
+  } = c.station;
   return stationToFeature(station as StationRecord, {
     distance_m: Math.round(c.travel.distanceM),
     straight_line_m: Math.round(straightLineM),
     duration_s: Math.round(c.travel.durationS),
     distance_kind: provider.kind,
     arrival_at: c.arrival.toISOString(),
-    open_now: openOrUnknown(c.now),
-    open_at_arrival: openOrUnknown(c.atArrival),
-    always_open: c.alwaysOpen,
-    next_change: c.now.next_change,
-    state_text_zh: c.now.text_zh,
-    state_text_en: c.now.text_en,
-    arrival_next_change: c.atArrival.next_change,
-    arrival_state_text_zh: c.atArrival.text_zh,
-    arrival_state_text_en: c.atArrival.text_en,
-    holiday: c.now.holiday,
+    open_now: openOrUnknown(hours.now),
+    open_at_arrival: openOrUnknown(hours.atArrival),
+    always_open: hours.alwaysOpen,
+    next_change: hours.now.next_change,
+    state_text_zh: hours.now.text_zh,
+    state_text_en: hours.now.text_en,
+    arrival_next_change: hours.atArrival.next_change,
+    arrival_state_text_zh: hours.atArrival.text_zh,
+    arrival_state_text_en: hours.atArrival.text_en,
+    holiday: hours.now.holiday,
     navigation: navigationLinks(
-      { lng: Number(station.lng), lat: Number(station.lat), name: station.name },
+      {
+        lng: Number(station.lng),
+        lat: Number(station.lat),
+        name: station.name,
+      },
       query.mode,
     ),
   });
@@ -122,41 +178,51 @@ export async function nearestStations(
 ) {
   const at = query.at ?? now;
   const origin: [number, number] = [query.lng, query.lat];
-  const provider = await source.providerFor(query.mode);
+  const provider = await source.providerFor(query.mode, origin);
   const filter = { amenities: query.amenities, kind: query.kind };
 
-  const accepted: Candidate[] = [];
+  const pool: Candidate[] = [];
+  let chosen: Candidate[] = [];
   let scanned = 0;
-  let pageSize = Math.max(query.k * FIRST_PAGE_PER_K, FIRST_PAGE_MIN);
+  let pageSize = firstPageSize(query);
   let complete = false;
   while (scanned < MAX_SCANNED) {
-    const rows = await stationsByPlanarDistance(db, origin, filter, { offset: scanned, limit: pageSize });
+    const rows = await stationsByPlanarDistance(db, origin, filter, {
+      offset: scanned,
+      limit: pageSize,
+    });
     scanned += rows.length;
-    accepted.push(...(await evaluatePage(rows, provider, query, at)));
-    accepted.sort(byTravelTime);
+    pool.push(...(await estimatePage(rows, provider, query, at)));
+    pool.sort(byTravelTime);
+    chosen = firstPassing(pool, query, at);
 
     // Every station not yet read is at least `reachedM` away in a straight line, so at least
     // `minSeconds(reachedM)` away in time: the ranking is settled once the k-th is quicker.
     const last = rows.at(-1);
     const exhausted = rows.length < pageSize;
-    const reachedM = exhausted || !last ? Infinity : last.planar_deg * minMetresPerDegree(query.lat, last.planar_deg);
+    const reachedM =
+      exhausted || !last
+        ? Infinity
+        : last.planar_deg * minMetresPerDegree(query.lat, last.planar_deg);
     if (reachedM >= query.radius) {
       complete = true;
       break;
     }
-    const kth = accepted[query.k - 1];
-    if (kth && kth.travel.durationS <= provider.minSeconds(reachedM, query.mode)) {
+    const kth = chosen[query.k - 1];
+    if (
+      kth &&
+      kth.travel.durationS <= provider.minSeconds(reachedM, query.mode)
+    ) {
       complete = true;
       break;
     }
     pageSize = Math.min(pageSize * 2, MAX_SCANNED - scanned);
   }
 
-  const chosen = accepted.slice(0, query.k);
   const basis = provider.basis(query.mode);
   return {
-    type: 'FeatureCollection' as const,
-    features: chosen.map((c) => toFeature(c, provider, query)),
+    type: "FeatureCollection" as const,
+    features: chosen.map((c) => toFeature(c, provider, query, at)),
     numberReturned: chosen.length,
     origin: [query.lng, query.lat],
     at: at.toISOString(),

@@ -3,8 +3,8 @@
  * only on this seam: a straight-line estimate today, network travel times from the road graph
  * (server/routing) when a road network is loaded.
  */
-export type TravelMode = 'walk' | 'bike' | 'drive';
-export type DistanceKind = 'network' | 'straight_line';
+export type TravelMode = "walk" | "bike" | "drive";
+export type DistanceKind = "network" | "straight_line";
 
 export interface TravelTarget {
   id: number;
@@ -47,7 +47,10 @@ export interface TravelTimeProvider {
 
 /** Chooses the provider per request (a road network may be imported while the service runs). */
 export interface TravelTimeSource {
-  providerFor(mode: TravelMode): Promise<TravelTimeProvider>;
+  providerFor(
+    mode: TravelMode,
+    origin: [number, number],
+  ): Promise<TravelTimeProvider>;
 }
 
 /**
@@ -55,20 +58,30 @@ export interface TravelTimeSource {
  * routing profile), e-bike 15 km/h (the routing profile's e-bike speed), car 25 km/h (Beijing's
  * urban average with lights and congestion).
  */
-export const STRAIGHT_LINE_SPEED_KMH: Record<TravelMode, number> = { walk: 4.5, bike: 15, drive: 25 };
+export const STRAIGHT_LINE_SPEED_KMH: Record<TravelMode, number> = {
+  walk: 4.5,
+  bike: 15,
+  drive: 25,
+};
 /** Streets are not straight: urban route distance is typically 1.2–1.4× the straight line. */
 export const DETOUR_FACTOR = 1.3;
 
-const MODE_NAMES: Record<TravelMode, string> = { walk: 'walking', bike: 'e-bike', drive: 'driving' };
+const MODE_NAMES: Record<TravelMode, string> = {
+  walk: "walking",
+  bike: "e-bike",
+  drive: "driving",
+};
 
 function straightLineSeconds(metres: number, mode: TravelMode): number {
-  return (metres * DETOUR_FACTOR) / ((STRAIGHT_LINE_SPEED_KMH[mode] * 1000) / 3600);
+  return (
+    (metres * DETOUR_FACTOR) / ((STRAIGHT_LINE_SPEED_KMH[mode] * 1000) / 3600)
+  );
 }
 
 export const straightLineProvider: TravelTimeProvider = {
-  kind: 'straight_line',
+  kind: "straight_line",
   basis: (mode) => ({
-    distance_kind: 'straight_line',
+    distance_kind: "straight_line",
     speed_kmh: STRAIGHT_LINE_SPEED_KMH[mode],
     detour_factor: DETOUR_FACTOR,
     description:
@@ -80,7 +93,10 @@ export const straightLineProvider: TravelTimeProvider = {
     new Map(
       targets.map((t) => [
         t.id,
-        { durationS: straightLineSeconds(t.straightLineM, mode), distanceM: t.straightLineM },
+        {
+          durationS: straightLineSeconds(t.straightLineM, mode),
+          distanceM: t.straightLineM,
+        },
       ]),
     ),
 };

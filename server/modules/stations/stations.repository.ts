@@ -143,3 +143,36 @@ export async function insertStations(db: AppDatabase, stations: NewStation[]): P
   });
   return ids;
 }
+
+/**
+ * One page of stations already serialised as GeoJSON Feature text by PostGIS (as pg_featureserv
+ * does): the API passes the text through instead of parsing rows and re-serialising them.
+ * Asks for one row more than the page to know whether a next page exists without a count.
+ */
+export async function listStationFeaturesJson(
+  db: AppDatabase,
+  filter: StationFilter,
+  page: { limit: number; offset: number },
+): Promise<{ featuresJson: string; returned: number; hasMore: boolean }> {
+  const [row] = await queryRows<{ features: string; fetched: number }>(
+    db,
+    sql`with fetched as (
+          select ${STATION_COLUMNS}, s.geom
+          from stations s where ${stationConditions(filter)}
+          order by s.id limit ${page.limit + 1} offset ${page.offset}),
+        page as (select fetched.*, row_number() over (order by fetched.id) as rn from fetched)
+        select count(*)::int as fetched,
+          coalesce(json_agg(json_build_object(
+            'type', 'Feature', 'id', page.id,
+            'geometry', ST_AsGeoJSON(page.geom, 6)::json,
+            'properties', to_jsonb(page) - 'geom' - 'lng' - 'lat' - 'rn'
+          ) order by page.id) filter (where page.rn <= ${page.limit}), '[]')::text as features
+        from page`,
+  );
+  const fetched = row?.fetched ?? 0;
+  return {
+    featuresJson: row?.features ?? '[]',
+    returned: Math.min(fetched, page.limit),
+    hasMore: fetched > page.limit,
+  };
+}

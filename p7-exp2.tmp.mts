@@ -1,0 +1,16 @@
+import fs from 'node:fs';
+import { openDatabase, queryRows, sql } from './server/db/client.js';
+const h = await openDatabase({ pgliteLoadDataDir: new Blob([fs.readFileSync('/tmp/p7/beijing-1500.tar.gz')]) });
+const q = async (name: string, s: any) => { const t = Date.now(); const r = await queryRows(h.db, s); console.log(name, Date.now() - t, JSON.stringify(r[0]).slice(0, 200)); };
+const buf = sql`buffers as materialized (select ST_Buffer(geom::geography, 500)::geometry geom from stations)`;
+await q('warm', sql`select count(*) from subdistricts`);
+await q('buffers', sql`with ${buf} select count(*) from buffers`);
+await q('buffers-utm', sql`with buffers as materialized (select ST_Transform(ST_Buffer(ST_Transform(geom, 32650), 500), 4326) geom from stations) select count(*) from buffers`);
+await q('area-geog', sql`select sum(ST_Area(geom::geography)) from subdistricts`);
+await q('isvalid', sql`select count(*) from subdistricts where ST_IsValid(geom)`);
+await q('unions', sql`with ${buf} select count(*), sum(ST_NPoints(u.c)) from subdistricts a left join lateral (select ST_Union(b.geom) c from buffers b where b.geom && a.geom) u on true`);
+await q('diff', sql`with ${buf}, u as materialized (select a.geom, u.c from subdistricts a left join lateral (select ST_Union(b.geom) c from buffers b where b.geom && a.geom) u on true) select sum(ST_NPoints(ST_Difference(geom, c))) from u`);
+await q('diff+area', sql`with ${buf}, u as materialized (select a.geom, u.c from subdistricts a left join lateral (select ST_Union(b.geom) c from buffers b where b.geom && a.geom) u on true) select sum(ST_Area(ST_Difference(geom, c)::geography)) from u`);
+await q('intersect+area', sql`with ${buf}, u as materialized (select a.geom, u.c from subdistricts a left join lateral (select ST_Union(b.geom) c from buffers b where b.geom && a.geom) u on true) select sum(ST_Area(ST_Intersection(geom, c)::geography)) from u`);
+await q('counts', sql`select sum((select count(*) from stations s where s.subdistrict_code = a.code)) from subdistricts a`);
+await h.close();

@@ -1,0 +1,17 @@
+import fs from 'node:fs';
+import { openDatabase, queryRows, sql } from './server/db/client.js';
+const h = await openDatabase({ pgliteLoadDataDir: new Blob([fs.readFileSync('/tmp/p7/beijing-1500.tar.gz')]) });
+const q = async (name: string, s: any) => { const t = Date.now(); const r = await queryRows(h.db, s); console.log(name, Date.now() - t, JSON.stringify(r[0]).slice(0, 200)); };
+await q('warm', sql`select count(*) from subdistricts`);
+await q('area-geog', sql`select sum(ST_Area(geom::geography)) from subdistricts`);
+await q('area-geog2', sql`select sum(ST_Area(geom::geography)) from subdistricts`);
+await q('area-laea', sql`select sum(ST_Area(ST_Transform(geom, '+proj=laea +lat_0=40 +lon_0=116.4 +datum=WGS84 +units=m'))) from subdistricts`);
+await q('area-laea2', sql`select sum(ST_Area(ST_Transform(geom, '+proj=laea +lat_0=40 +lon_0=116.4 +datum=WGS84 +units=m'))) from subdistricts`);
+await q('area-3035', sql`select sum(ST_Area(ST_Transform(geom, 3035))) from subdistricts`);
+await q('area-sphere', sql`select sum(ST_Area(geom::geography, false)) from subdistricts`);
+await q('buf-geog', sql`select sum(ST_Area(ST_Buffer(geom::geography, 500))) from stations`);
+await q('buf-utm-var', sql`select sum(ST_Area(ST_Buffer(ST_Transform(geom, 32600 + floor((ST_X(geom) + 180) / 6)::int + 1), 500))) from stations`);
+await q('buf-utm-back', sql`select count(ST_Transform(ST_Buffer(ST_Transform(geom, 32600 + floor((ST_X(geom) + 180) / 6)::int + 1), 500), 4326)) from stations`);
+await q('buf-geog-back', sql`select count(ST_Buffer(geom::geography, 500)::geometry) from stations`);
+await q('diff', sql`select ST_AsText(ST_Buffer(ST_MakePoint(116.4,39.9)::geography, 500)::geometry) = ST_AsText(ST_Transform(ST_Buffer(ST_Transform(ST_SetSRID(ST_MakePoint(116.4,39.9),4326), 32650), 500), 4326)) same`);
+await h.close();

@@ -1,0 +1,111 @@
+import express, { Router, type RequestHandler } from 'express';
+import type { AppDatabase } from '../../db/client.js';
+import { HttpError, badRequest } from '../../http/errors.js';
+import type { ApiOperation } from '../../http/openapi.js';
+import { parseRequest } from '../../http/validate.js';
+import { requireRole } from '../auth/auth.middleware.js';
+import { exportStations } from './bulk-export.js';
+import {
+  ExportQuerySchema,
+  ImportQuerySchema,
+  MAX_UPLOAD_BYTES,
+  formatFromContentType,
+} from './bulk.schemas.js';
+import { importStations } from './bulk.service.js';
+
+const MB = MAX_UPLOAD_BYTES / 1024 / 1024;
+
+/**
+ * The file is the raw request body (any content type but application/json, which the global
+ * JSON parser caps at 1 MB). Oversized bodies get a 413 naming the limit.
+ */
+const rawUpload: RequestHandler = (req, res, next) => {
+  express.raw({ type: () => true, limit: MAX_UPLOAD_BYTES })(req, res, (error?: unknown) => {
+    const e = error as { type?: string } | undefined;
+    if (e?.type === 'entity.too.large') {
+      return next(new HttpError(413, `The file is larger than ${MB} MB; split it into smaller files`));
+    }
+    next(error);
+  });
+};
+
+/** The uploaded bytes, also when the global JSON parser already read a small application/json body. */
+function bodyBytes(body: unknown): Buffer {
+  if (Buffer.isBuffer(body)) return body;
+  if (body !== undefined && body !== null && typeof body === 'object') {
+    return Buffer.from(JSON.stringify(body), 'utf8');
+  }
+  return Buffer.alloc(0);
+}
+
+export function bulkRouter(db: AppDatabase): Router {
+  const router = Router();
+
+  router.post('/stations/import', requireRole('admin'), rawUpload, async (req, res) => {
+    const q = parseRequest(ImportQuerySchema, req.query);
+    const format = q.format ?? formatFromContentType(req.get('content-type'));
+    if (!format) {
+      throw badRequest('Say the file format: ?format=csv, geojson or xlsx');
+    }
+    const report = await importStations(db, {
+      bytes: bodyBytes(req.body),
+      format,
+      crs: q.crs,
+      dryRun: q.dry_run,
+      mapping: q.mapping,
+      user: { id: req.user!.id, username: req.user!.username },
+    });
+    if (!report.dry_run && !report.committed) {
+      res.status(400).json({
+        error: `${report.summary.errors} of ${report.summary.rows} rows have problems; nothing was imported. Fix them (see rows) and upload again.`,
+        ...report,
+      });
+      return;
+    }
+    res.json(report);
+  });
+
+  router.get('/stations/export', requireRole('admin', 'planner'), async (req, res) => {
+    const q = parseRequest(ExportQuerySchema, req.query);
+    const file = await exportStations(db, {
+      format: q.format,
+      crs: q.crs,
+      districtCode: q.district,
+      includeSamples: q.samples === 'include',
+    });
+    res
+      .status(200)
+      .type(file.contentType)
+      .set('Content-Disposition', `attachment; filename="${file.filename}"`)
+      .set('X-Station-Count', String(file.count))
+      .set('Cache-Control', 'no-store')
+      .send(file.body);
+  });
+
+  return router;
+}
+
+export const BULK_OPERATIONS: ApiOperation[] = [
+  {
+    method: 'post',
+    path: '/api/stations/import',
+    summary: `Import stations from CSV, GeoJSON or xlsx sent as the raw body (≤ ${MB} MB; admin). Upserts by external id in one transaction; dry_run=true reports per-row problems and writes nothing; any row in error → 400 with the same report and nothing written.`,
+    tags: ['bulk'],
+    query: ImportQuerySchema,
+    responses: {
+      '200': 'Import report { rows: [{ row, external_id, action, problems, warnings }], summary }',
+      '400': 'Malformed file, bad mapping, or rows with problems (report included; nothing written)',
+      '401': 'Not signed in',
+      '403': 'Not an admin',
+      '413': 'File too large',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/stations/export',
+    summary: 'Export stations as CSV (UTF-8 with BOM), GeoJSON or xlsx, in the columns an import reads (admin, planner)',
+    tags: ['bulk'],
+    query: ExportQuerySchema,
+    responses: { '200': 'The file (Content-Disposition: attachment)', '401': 'Not signed in', '403': 'Manager' },
+  },
+];

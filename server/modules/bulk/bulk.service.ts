@@ -1,0 +1,208 @@
+/**
+ * Bulk import and export of stations. An import reads the file, checks every row with the editing
+ * rules, and then either reports (dry run, or any row in error: nothing written) or writes every
+ * row in one transaction, upserting by external id, with each change in the station history.
+ */
+import type { AppDatabase } from '../../db/client.js';
+import type { Datum } from '../../geo/coords.js';
+import { badRequest } from '../../http/errors.js';
+import { resolveColumnMapping, type ColumnMapping } from './bulk-fields.js';
+import {
+  findStationsByKeys,
+  inTransaction,
+  insertStationBatch,
+  placePoints,
+  recordImportChanges,
+  updateStationBatch,
+} from './bulk.repository.js';
+import { readCsv } from './csv-format.js';
+import { readGeoJson } from './geojson-format.js';
+import { planImport, type ImportAction, type PlannedRow } from './import-plan.js';
+import { readStationRow } from './row-reader.js';
+import type { BulkFormat, CellProblem, SourceTable } from './source-table.js';
+import { readXlsx } from './xlsx-format.js';
+
+export interface ImportRequest {
+  bytes: Buffer;
+  format: BulkFormat;
+  crs: Datum;
+  dryRun: boolean;
+  /** Our field → the file's column header. */
+  mapping?: Record<string, string>;
+  user: { id: number; username: string };
+}
+
+export interface ImportRowResult {
+  row: number;
+  external_id: string | null;
+  action: ImportAction;
+  station_id?: number;
+  problems: CellProblem[];
+  warnings: CellProblem[];
+}
+
+export interface ImportReport {
+  dry_run: boolean;
+  /** True only when the rows were written. */
+  committed: boolean;
+  format: BulkFormat;
+  crs: Datum;
+  columns: { mapping: Record<string, string>; ignored: string[] };
+  notes: string[];
+  rows: ImportRowResult[];
+  summary: {
+    rows: number;
+    inserted: number;
+    updated: number;
+    unchanged: number;
+    errors: number;
+    warnings: number;
+  };
+  elapsed_ms: number;
+}
+
+export async function readTable(format: BulkFormat, bytes: Buffer): Promise<SourceTable> {
+  if (bytes.length === 0) throw badRequest('The request body is empty: send the file as the body');
+  if (format === 'csv') return readCsv(bytes);
+  if (format === 'geojson') return readGeoJson(bytes);
+  return readXlsx(bytes);
+}
+
+/** A file must say where stations are (or which existing ones it updates) before rows are read. */
+function checkColumns(table: SourceTable, mapping: ColumnMapping, format: BulkFormat): void {
+  if (table.rows.length === 0) throw badRequest('The file has a header but no data rows');
+  const s = mapping.scalars;
+  const identifies = s.external_id !== undefined || s.station_id !== undefined;
+  const hasPosition = (s.lng !== undefined && s.lat !== undefined) || format === 'geojson';
+  const found = `the file's columns are: ${table.columns.join(', ').slice(0, 400)}`;
+  if (!hasPosition && !identifies) {
+    throw badRequest(
+      `No longitude/latitude columns found (looked for 经度/lng and 纬度/lat); ${found}. Pass mapping={"lng":"…","lat":"…"}`,
+    );
+  }
+  if (s.name === undefined && !identifies) {
+    throw badRequest(`No name column found (looked for 名称/站点名称/name); ${found}. Pass mapping={"name":"…"}`);
+  }
+  if ((s.lng === undefined) !== (s.lat === undefined) && format !== 'geojson') {
+    throw badRequest(`The file maps only one of longitude/latitude; ${found}`);
+  }
+}
+
+function describeMapping(mapping: ColumnMapping): Record<string, string> {
+  return { ...mapping.scalars, ...mapping.amenities } as Record<string, string>;
+}
+
+/** Warns about positions outside every district: kept (new districts, typos of a few metres), but shown. */
+async function addPlacementWarnings(db: AppDatabase, planned: PlannedRow[]): Promise<void> {
+  const points = planned.flatMap((p, index) =>
+    p.write && (p.action === 'insert' || p.changes?.lng || p.changes?.lat)
+      ? [{ index, lng: p.write.lng, lat: p.write.lat }]
+      : [],
+  );
+  for (const place of await placePoints(db, points)) {
+    if (place.inside) continue;
+    const km = place.distance_m === null ? '?' : (place.distance_m / 1000).toFixed(1);
+    planned[place.index]!.warnings.push({
+      field: 'lng',
+      problem: `the position is outside every Beijing district (${km} km from the nearest); check the coordinates and the declared crs`,
+    });
+  }
+}
+
+async function writePlanned(
+  tx: AppDatabase,
+  planned: PlannedRow[],
+  user: ImportRequest['user'],
+): Promise<void> {
+  const inserts = planned.filter((p) => p.action === 'insert');
+  const updates = planned.filter((p) => p.action === 'update');
+  const insertedIds = await insertStationBatch(
+    tx,
+    inserts.map((p) => p.write!),
+  );
+  inserts.forEach((p, i) => (p.station_id = insertedIds[i]));
+  const versions = await updateStationBatch(
+    tx,
+    updates.map((p) => p.write!),
+  );
+  await recordImportChanges(
+    tx,
+    [...inserts, ...updates].map((p) => ({
+      stationId: p.station_id!,
+      userId: user.id,
+      username: user.username,
+      changes: p.changes!,
+      version: p.action === 'insert' ? 1 : versions.get(p.station_id!)!,
+    })),
+  );
+}
+
+async function planRows(
+  db: AppDatabase,
+  rows: Parameters<typeof planImport>[0],
+  lock: boolean,
+): Promise<PlannedRow[]> {
+  const externalIds = rows.flatMap((r) => (r.read.draft.external_id ? [r.read.draft.external_id] : []));
+  const stationIds = rows.flatMap((r) =>
+    r.read.draft.station_id !== undefined ? [r.read.draft.station_id] : [],
+  );
+  const existing = await findStationsByKeys(db, { externalIds, stationIds }, lock);
+  const planned = planImport(rows, existing);
+  await addPlacementWarnings(db, planned);
+  return planned;
+}
+
+export async function importStations(db: AppDatabase, request: ImportRequest): Promise<ImportReport> {
+  const started = performance.now();
+  const table = await readTable(request.format, request.bytes);
+  const mapping = resolveColumnMapping(table.columns, request.mapping);
+  checkColumns(table, mapping, request.format);
+  const rows = table.rows.map((row) => ({
+    row: row.row,
+    read: readStationRow(row, mapping, request.crs),
+  }));
+  const hasErrors = (planned: PlannedRow[]) => planned.some((p) => p.action === 'error');
+
+  let committed = false;
+  let planned: PlannedRow[];
+  if (request.dryRun || rows.some((r) => r.read.problems.length)) {
+    planned = await planRows(db, rows, false);
+  } else {
+    // Matching, checks and writes share one transaction with the matched rows locked, so what
+    // was checked is what gets written; a row in error means nothing is written at all.
+    planned = await inTransaction(db, async (tx) => {
+      const plan = await planRows(tx, rows, true);
+      if (!hasErrors(plan)) {
+        await writePlanned(tx, plan, request.user);
+        committed = true;
+      }
+      return plan;
+    });
+  }
+  const count = (action: ImportAction) => planned.filter((p) => p.action === action).length;
+  return {
+    dry_run: request.dryRun,
+    committed,
+    format: request.format,
+    crs: request.crs,
+    columns: { mapping: describeMapping(mapping), ignored: mapping.ignored },
+    notes: table.notes,
+    rows: planned.map(({ row, external_id, action, station_id, problems, warnings }) => ({
+      row,
+      external_id,
+      action,
+      ...(station_id !== undefined ? { station_id } : {}),
+      problems,
+      warnings,
+    })),
+    summary: {
+      rows: planned.length,
+      inserted: count('insert'),
+      updated: count('update'),
+      unchanged: count('unchanged'),
+      errors: count('error'),
+      warnings: planned.filter((p) => p.warnings.length).length,
+    },
+    elapsed_ms: Math.round(performance.now() - started),
+  };
+}

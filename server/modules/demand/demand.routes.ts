@@ -1,0 +1,74 @@
+import { Router } from 'express';
+import type { AppDatabase } from '../../db/client.js';
+import { notFound } from '../../http/errors.js';
+import type { ApiOperation } from '../../http/openapi.js';
+import { parseRequest } from '../../http/validate.js';
+import { csrfProtection, requireRole } from '../auth/auth.middleware.js';
+import { parseDemandUpload } from './demand-parse.js';
+import {
+  deleteDemandLayer,
+  findDemandLayer,
+  insertDemandLayer,
+  listDemandLayers,
+} from './demand.repository.js';
+import { DemandLayerIdSchema, DemandUploadSchema } from './demand.schemas.js';
+
+/** Planners' demand layers: public to read (coverage uses them), planners/admins to change. */
+export function demandRouter(db: AppDatabase): Router {
+  const router = Router();
+
+  router.get('/demand-layers', async (_req, res) => {
+    res.json({ layers: await listDemandLayers(db) });
+  });
+
+  router.get('/demand-layers/:id', async (req, res) => {
+    const id = parseRequest(DemandLayerIdSchema, req.params.id, 'params');
+    const layer = await findDemandLayer(db, id);
+    if (!layer) throw notFound(`Demand layer not found: ${id}`);
+    res.json(layer);
+  });
+
+  router.post('/demand-layers', requireRole('planner', 'admin'), csrfProtection, async (req, res) => {
+    const upload = parseRequest(DemandUploadSchema, req.body, 'body');
+    const points = parseDemandUpload(upload);
+    const layer = await insertDemandLayer(
+      db,
+      {
+        name: upload.name,
+        description: upload.description ?? null,
+        weight_label: upload.weight_label ?? null,
+        source: upload.source ?? null,
+      },
+      points,
+    );
+    res.status(201).json(layer);
+  });
+
+  router.delete('/demand-layers/:id', requireRole('planner', 'admin'), csrfProtection, async (req, res) => {
+    const id = parseRequest(DemandLayerIdSchema, req.params.id, 'params');
+    if (!(await deleteDemandLayer(db, id))) throw notFound(`Demand layer not found: ${id}`);
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+export const DEMAND_OPERATIONS: ApiOperation[] = [
+  { method: 'get', path: '/api/demand-layers', summary: 'List demand layers', tags: ['planning'] },
+  { method: 'get', path: '/api/demand-layers/{id}', summary: 'One demand layer', tags: ['planning'] },
+  {
+    method: 'post',
+    path: '/api/demand-layers',
+    summary: 'Upload a demand layer (CSV lng,lat,weight[,name] or GeoJSON points; crs WGS84/GCJ02/BD09); planner or admin',
+    tags: ['planning'],
+    body: DemandUploadSchema,
+    responses: { '201': 'Created layer', '400': 'Invalid upload', '401': 'Sign in', '403': 'Not a planner' },
+  },
+  {
+    method: 'delete',
+    path: '/api/demand-layers/{id}',
+    summary: 'Delete a demand layer and its points; planner or admin',
+    tags: ['planning'],
+    responses: { '204': 'Deleted', '404': 'Not found' },
+  },
+];

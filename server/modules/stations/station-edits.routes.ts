@@ -1,0 +1,142 @@
+import { Router, type Request, type Response } from 'express';
+import type { AppDatabase } from '../../db/client.js';
+import { HttpError, notFound } from '../../http/errors.js';
+import type { ApiOperation } from '../../http/openapi.js';
+import { parseRequest } from '../../http/validate.js';
+import { requireRole, requireStationAccess, unauthenticated } from '../auth/auth.middleware.js';
+import { canEditStation } from '../auth/roles.js';
+import { listManagedStations, listStationChanges } from './station-changes.repository.js';
+import {
+  HistoryQuerySchema,
+  MyStationsQuerySchema,
+  NewStationBodySchema,
+  parseIfMatch,
+  StationIdParam,
+  StationPatchSchema,
+  VersionBodySchema,
+} from './station-edits.schemas.js';
+import {
+  createStation,
+  deleteStation,
+  revertChange,
+  updateStation,
+  verifyStation,
+  type EditResult,
+} from './station-edits.service.js';
+import { findStationById } from './stations.repository.js';
+
+export const stationIdOf = (req: Request) => parseRequest(StationIdParam, req.params.id, 'params');
+
+/** The version the client edited: If-Match wins; else `version` in the body. */
+function expectedVersion(req: Request, bodyVersion: number | undefined): number | undefined {
+  const fromHeader = parseIfMatch(req.get('If-Match'));
+  if (fromHeader === null) {
+    throw new HttpError(400, 'If-Match must be the station version in quotes, e.g. If-Match: "3"');
+  }
+  return fromHeader ?? bodyVersion;
+}
+
+function sendEdit(res: Response, result: EditResult, status = 200) {
+  res
+    .status(status)
+    .set('ETag', `"${result.station.version}"`)
+    .set('Cache-Control', 'no-store')
+    .json({ station: result.station, change_id: result.changeId, warnings: result.warnings });
+}
+
+const editor = (req: Request) => {
+  if (!req.user) throw unauthenticated();
+  return req.user;
+};
+
+/** Station editing for managers and admins, with versions, history and revert. */
+export function stationEditsRouter(db: AppDatabase): Router {
+  const router = Router();
+  const access = requireStationAccess(stationIdOf);
+
+  router.get('/me/stations', requireRole('manager', 'planner'), async (req, res) => {
+    const q = parseRequest(MyStationsQuerySchema, req.query);
+    const user = editor(req);
+    const stations = await listManagedStations(db, {
+      stationIds: user.role === 'manager' ? user.stationIds : null,
+      q: q.q,
+      limit: q.limit,
+    });
+    res.set('Cache-Control', 'no-store').json({ stations });
+  });
+
+  router.get('/stations/:id', async (req, res) => {
+    const id = stationIdOf(req);
+    const station = await findStationById(db, id);
+    if (!station) throw notFound(`Station not found: ${id}`);
+    res.set('ETag', `"${station.version}"`).set('Cache-Control', 'no-cache').json({ station });
+  });
+
+  router.patch('/stations/:id', access, async (req, res) => {
+    const { version, ...patch } = parseRequest(StationPatchSchema, req.body ?? {}, 'body');
+    const result = await updateStation(db, editor(req), stationIdOf(req), patch, expectedVersion(req, version));
+    sendEdit(res, result);
+  });
+
+  router.post('/stations/:id/verify', access, async (req, res) => {
+    sendEdit(res, await verifyStation(db, editor(req), stationIdOf(req)));
+  });
+
+  router.post('/stations/:id/revert/:changeId', access, async (req, res) => {
+    const changeId = parseRequest(StationIdParam, req.params.changeId, 'params');
+    const body = parseRequest(VersionBodySchema, req.body, 'body');
+    const result = await revertChange(db, editor(req), stationIdOf(req), changeId, expectedVersion(req, body?.version));
+    sendEdit(res, result);
+  });
+
+  router.get('/stations/:id/history', requireRole('manager', 'planner'), async (req, res) => {
+    const id = stationIdOf(req);
+    const user = editor(req);
+    if (user.role === 'manager' && !canEditStation(user, id)) {
+      throw new HttpError(403, `You do not manage station ${id}`);
+    }
+    const q = parseRequest(HistoryQuerySchema, req.query);
+    const changes = await listStationChanges(db, id, q);
+    res.set('Cache-Control', 'no-store').json({ station_id: id, changes });
+  });
+
+  router.post('/stations', requireRole('admin'), async (req, res) => {
+    const body = parseRequest(NewStationBodySchema, req.body, 'body');
+    const result = await createStation(db, editor(req), body);
+    res.location(`/api/stations/${result.station.id}`);
+    sendEdit(res, result, 201);
+  });
+
+  router.delete('/stations/:id', requireRole('admin'), async (req, res) => {
+    const body = parseRequest(VersionBodySchema, req.body, 'body');
+    await deleteStation(db, editor(req), stationIdOf(req), expectedVersion(req, body?.version));
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+const tags = ['station editing'];
+export const STATION_EDITS_OPERATIONS: ApiOperation[] = [
+  { method: 'get', path: '/api/me/stations', summary: 'Stations I keep (managers) or a search (admins, planners)', tags, query: MyStationsQuerySchema },
+  { method: 'get', path: '/api/stations/{id}', summary: 'One station with its version (ETag)', tags },
+  {
+    method: 'patch',
+    path: '/api/stations/{id}',
+    summary: 'Edit a station. Needs If-Match: "<version>" or "version"; 409 carries the current station',
+    tags,
+    body: StationPatchSchema,
+    responses: { '200': 'Saved', '409': 'Changed by someone else', '428': 'No version given' },
+  },
+  { method: 'post', path: '/api/stations/{id}/verify', summary: '"Still correct": stamps verified_at', tags },
+  {
+    method: 'post',
+    path: '/api/stations/{id}/revert/{changeId}',
+    summary: 'Restore the values before one change (recorded as a new change; version-checked)',
+    tags,
+    responses: { '200': 'Reverted', '409': 'Changed by someone else' },
+  },
+  { method: 'get', path: '/api/stations/{id}/history', summary: 'Recorded changes, newest first', tags, query: HistoryQuerySchema },
+  { method: 'post', path: '/api/stations', summary: 'Create a station (admin)', tags, body: NewStationBodySchema, responses: { '201': 'Created' } },
+  { method: 'delete', path: '/api/stations/{id}', summary: 'Delete a station (admin; history kept)', tags, responses: { '204': 'Deleted' } },
+];

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { DATUMS } from '../../geo/coords.js';
+import { validateOpeningHours } from '../../hours/index.js';
+import { AMENITY_KEYS, AMENITY_STATUSES, STATION_KIND_KEYS } from './amenities.js';
+
+/**
+ * What managers may change. Text is stored exactly as sent (no trimming or escaping: the client
+ * escapes when it renders); lengths are bounded so one station cannot bloat every map response.
+ */
+const text = (field: string, max: number) =>
+  z.string().max(max, `${field} must be at most ${max} characters`);
+const optionalText = (field: string, max: number) => text(field, max).nullable();
+
+const LocalDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'dates are YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+
+const Instant = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, 'times are ISO 8601 with an offset, e.g. 2026-02-16T09:00+08:00')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a valid time');
+
+export const OpeningHoursSchema = text('opening_hours', 1000).superRefine((value, ctx) => {
+  const result = validateOpeningHours(value);
+  if (!result.ok) ctx.addIssue({ code: 'custom', message: `opening hours not understood: ${result.error}` });
+});
+
+export const DateOverrideSchema = z
+  .strictObject({
+    from: LocalDate,
+    to: LocalDate,
+    opening_hours: OpeningHoursSchema,
+    note: text('note', 200).optional(),
+  })
+  .refine((o) => o.from <= o.to, { message: 'an override must end on or after its first day', path: ['to'] });
+
+export const ClosureSchema = z
+  .strictObject({
+    from: Instant,
+    to: Instant,
+    reason: text('reason', 200).refine((r) => r.trim().length > 0, 'say why the station is closed'),
+  })
+  .refine((c) => Date.parse(c.from) < Date.parse(c.to), { message: 'a closure must end after it starts', path: ['to'] });
+
+// Beijing and its surroundings, generously: a point outside is almost always swapped lng/lat.
+const LNG = { min: 115, max: 118 };
+const LAT = { min: 39, max: 41.5 };
+
+const editableShape = {
+  name: text('name', 200).refine((s) => s.trim().length > 0, 'name must not be blank'),
+  name_en: optionalText('name_en', 200),
+  kind: z.enum(STATION_KIND_KEYS),
+  address: optionalText('address', 500),
+  lng: z.number().min(LNG.min, `lng must be within ${LNG.min}–${LNG.max} (Beijing; did you swap lng and lat?)`).max(LNG.max, `lng must be within ${LNG.min}–${LNG.max} (Beijing; did you swap lng and lat?)`),
+  lat: z.number().min(LAT.min, `lat must be within ${LAT.min}–${LAT.max} (Beijing)`).max(LAT.max, `lat must be within ${LAT.min}–${LAT.max} (Beijing)`),
+  /** Which datum lng/lat are in; converted to WGS-84 before storing. Default WGS84. */
+  datum: z.enum(DATUMS).optional(),
+  amenities: z.partialRecord(z.enum(AMENITY_KEYS), z.enum(AMENITY_STATUSES)),
+  opening_hours: OpeningHoursSchema.nullable(),
+  hours_overrides: z.array(DateOverrideSchema).max(100, 'at most 100 date overrides'),
+  closures: z.array(ClosureSchema).max(100, 'at most 100 closures'),
+  phone: z
+    .string()
+    .max(40, 'phone must be at most 40 characters')
+    .regex(/^[0-9+\-() ]*$/, 'phone may contain digits, spaces and + - ( ) only')
+    .nullable(),
+  seats: z.number().int().min(0).max(10_000).nullable(),
+  location_note: optionalText('location_note', 500),
+};
+
+const bothOrNeither = (b: { lng?: number; lat?: number }) => (b.lng === undefined) === (b.lat === undefined);
+const positionMessage = { message: 'send lng and lat together', path: ['lat'] };
+
+const VersionSchema = z.number().int().positive().describe('the version you edited (or If-Match)');
+
+export const StationPatchSchema = z
+  .strictObject({ ...z.object(editableShape).partial().shape, version: VersionSchema.optional() })
+  .refine(bothOrNeither, positionMessage);
+export type StationPatch = z.infer<typeof StationPatchSchema>;
+
+export const NewStationBodySchema = z
+  .strictObject({
+    ...z.object(editableShape).partial().shape,
+    name: editableShape.name,
+    lng: editableShape.lng,
+    lat: editableShape.lat,
+    external_id: text('external_id', 100).nullable().optional(),
+  })
+  .refine(bothOrNeither, positionMessage);
+
+export const VersionBodySchema = z.strictObject({ version: VersionSchema.optional() }).optional();
+
+export const StationIdParam = z.coerce
+  .number({ message: 'station id must be a number' })
+  .int()
+  .positive()
+  .max(2_147_483_647);
+
+export const HistoryQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Changes with an id below this one (the next page). */
+  before: z.coerce.number().int().positive().optional(),
+});
+
+export const MyStationsQuerySchema = z.strictObject({
+  q: z.string().max(100).optional().describe('part of the name or address'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** `If-Match: "3"` (also W/"3" or 3) → 3; absent → undefined; anything else → null. */
+export function parseIfMatch(header: string | undefined): number | undefined | null {
+  if (header === undefined || header === '') return undefined;
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
+  return match ? Number(match[1]) : null;
+}
