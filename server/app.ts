@@ -16,12 +16,23 @@ import {
 import { csrfProtection, authenticate } from './modules/auth/auth.middleware.js';
 import { AUTH_OPERATIONS, accountRouter, loginRouter } from './modules/auth/auth.routes.js';
 import { healthRouter } from './modules/health/health.routes.js';
+import { REPORTS_OPERATIONS, reportsRouter } from './modules/reports/reports.routes.js';
+import {
+  HOURS_PREVIEW_OPERATIONS,
+  hoursPreviewRouter,
+} from './modules/stations/hours-preview.routes.js';
+import {
+  STATION_EDITS_OPERATIONS,
+  stationEditsRouter,
+} from './modules/stations/station-edits.routes.js';
 import { metaRouter } from './modules/meta/meta.routes.js';
 import { NEAREST_OPERATIONS, nearestRouter } from './modules/nearest/nearest.routes.js';
 import { networkTravelTimes } from './modules/nearest/network-travel-time.js';
 import { RoadNetworkCache } from './modules/routes/road-network-cache.js';
 import { ROUTES_OPERATIONS, routesRouter } from './modules/routes/routes.routes.js';
 import { BULK_OPERATIONS, bulkRouter } from './modules/bulk/bulk.routes.js';
+import { COVERAGE_OPERATIONS, coverageRouter } from './modules/coverage/coverage.routes.js';
+import { DEMAND_OPERATIONS, demandRouter } from './modules/demand/demand.routes.js';
 
 export interface AppDependencies {
   database: DatabaseHandle;
@@ -74,6 +85,9 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   api.use(loginRouter(database.db));
   api.use(csrfProtection);
   api.use(accountRouter(database.db));
+  api.use(stationEditsRouter(database.db));
+  api.use(reportsRouter(database.db));
+  api.use(hoursPreviewRouter());
   api.use(bulkRouter(database.db));
   api.use(collectionsRouter(database.db));
   api.use(metaRouter(config));
@@ -81,7 +95,9 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   const roadNetworks = new RoadNetworkCache(database.db, logger.child({ module: 'road-network' }));
   api.use(nearestRouter(database.db, networkTravelTimes(database.db, roadNetworks)));
   api.use(routesRouter(database.db, logger));
-  api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...AUTH_OPERATIONS, ...ROUTES_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS]));
+  api.use(coverageRouter(database.db));
+  api.use(demandRouter(database.db));
+  api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...AUTH_OPERATIONS, ...STATION_EDITS_OPERATIONS, ...REPORTS_OPERATIONS, ...HOURS_PREVIEW_OPERATIONS, ...ROUTES_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS, ...COVERAGE_OPERATIONS, ...DEMAND_OPERATIONS]));
   api.use(unknownRoute);
   app.use('/api', api);
 

@@ -2,6 +2,7 @@ import { buildApp, DEFAULT_CLIENT_DIST } from './app.js';
 import { loadConfig } from './config.js';
 import { migrateDatabase, openDatabase } from './db/client.js';
 import { seedIfEmpty } from './db/seed.js';
+import { createHttpServer } from './http/http-server.js';
 import { createLogger } from './logger.js';
 
 async function main() {
@@ -33,7 +34,8 @@ async function main() {
     );
   }
   const app = buildApp({ database, config, logger, clientDistDir: DEFAULT_CLIENT_DIST });
-  const server = app.listen(config.PORT, config.HOST, () => {
+  const server = createHttpServer(app);
+  server.listen(config.PORT, config.HOST, () => {
     logger.info(
       { port: config.PORT, startupMs: Date.now() - started },
       `warm-posts listening on http://localhost:${config.PORT}`,

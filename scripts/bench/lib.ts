@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { buildApp } from '../../server/app.js';
+import { createHttpServer } from '../../server/http/http-server.js';
 import { loadConfig } from '../../server/config.js';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '../../server/db/client.js';
 import { seedIfEmpty } from '../../server/db/seed.js';
@@ -74,7 +75,7 @@ export async function startBenchServer(handle: DatabaseHandle) {
     config: loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' }),
     logger: pino({ level: 'silent' }),
   });
-  const server = app.listen(0, '127.0.0.1');
+  const server = createHttpServer(app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { baseUrl, close: () => new Promise<void>((r) => server.close(() => r())) };

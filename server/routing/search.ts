@@ -81,7 +81,7 @@ export class RouteSearch {
     seedDestination(bwd, graph, costs, to);
     // A node both sides already reach at seeding time (the two edges touch) is a first candidate.
     for (const node of [graph.edgeSource[to.edgeId], graph.edgeTarget[to.edgeId]]) {
-      if (fwd.isReached(node) && fwd.dist[node] + bwd.dist[node] < best) {
+      if (fwd.isReached(node) && bwd.isReached(node) && fwd.dist[node] + bwd.dist[node] < best) {
         best = fwd.dist[node] + bwd.dist[node];
         meet = node;
       }
@@ -133,7 +133,12 @@ export class RouteSearch {
     const headOf = (ref: number) => (ref & 1 ? edgeSource[ref >> 1] : edgeTarget[ref >> 1]);
 
     const edges: RouteEdge[] = [];
-    for (let node = meet; ;) {
+    // A path visits each node once, so a longer parent chain means corrupt state: fail loudly
+    // instead of looping until the heap is exhausted.
+    const assertAcyclic = () => {
+      if (edges.length > this.graph.nodeCount + 2) throw new Error('RouteSearch: parent cycle');
+    };
+    for (let node = meet; ; assertAcyclic()) {
       const parent = this.forwardSide.parent[node];
       if (parent < 0) {
         const ref = decodeSeedRef(parent);
@@ -144,7 +149,7 @@ export class RouteSearch {
       node = tailOf(parent);
     }
     edges.reverse();
-    for (let node = meet; ;) {
+    for (let node = meet; ; assertAcyclic()) {
       const parent = this.backwardSide.parent[node];
       if (parent < 0) {
         const ref = decodeSeedRef(parent);

@@ -84,7 +84,7 @@ describe('GET /api/route on the imported Andorra network', () => {
 
   it('drives with a real oneway street: along it directly, against it around the block', async () => {
     const oneway = andorra.rows.edges.find(
-      (e) => e.driveFwdS !== null && e.driveBwdS === null && e.lengthM > 100,
+      (e) => e.driveFwdS !== null && e.driveBwdS === null && e.walkBwdS !== null && e.lengthM > 100,
     )!;
     const [start, end] = [lngLat(onEdge(oneway.id, 0.1)), lngLat(onEdge(oneway.id, 0.9))];
     const along = await server.get(routeUrl({ from: start, to: end, mode: 'drive' }));

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import pino from 'pino';
 import { buildApp } from '../../server/app.js';
+import { createHttpServer } from '../../server/http/http-server.js';
 import { loadConfig } from '../../server/config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
@@ -20,7 +21,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const database = await createTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
   const app = buildApp({ database: database.handle, config, logger: pino({ level: 'silent' }) });
-  const server = app.listen(0, '127.0.0.1');
+  const server = createHttpServer(app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const request = async (path: string, init?: RequestInit) => {

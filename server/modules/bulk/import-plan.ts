@@ -57,7 +57,7 @@ function applyAmenities(
 function merge(base: StationWrite, draft: StationDraft): StationWrite {
   const pick = <K extends keyof StationDraft>(key: K, current: unknown) =>
     draft[key] === undefined ? current : draft[key];
-  // A position within ~1 cm of the stored one (a datum round trip) keeps the stored one.
+  // A position within ~0.5 m of the stored one (a datum round trip) keeps the stored one.
   const moved =
     draft.position !== undefined &&
     draft.position !== null &&
@@ -80,8 +80,9 @@ function merge(base: StationWrite, draft: StationDraft): StationWrite {
 }
 
 function sameValue(field: ComparedField, a: unknown, b: unknown): boolean {
-  // 1e-7° ≈ 1 cm: below what any file writes, above float noise from datum round trips.
-  if (field === 'lng' || field === 'lat') return Math.abs(Number(a) - Number(b)) < 1e-7;
+  // 5e-6° ≈ 0.5 m: GCJ-02/BD-09 → WGS-84 is accurate to ~2e-6° (measured), so an export in
+  // those datums re-imports as unchanged; nobody moves a station by less than half a metre.
+  if (field === 'lng' || field === 'lat') return Math.abs(Number(a) - Number(b)) < 5e-6;
   if (field === 'amenities') return JSON.stringify(a ?? {}) === JSON.stringify(b ?? {});
   return (a ?? null) === (b ?? null);
 }

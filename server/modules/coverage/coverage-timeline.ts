@@ -14,7 +14,10 @@ export async function coverageTimeline(db: AppDatabase, q: TimelineQuery) {
   const hours = Array.from({ length: 24 }, (_, h) => new Date(`${q.date}T${String(h).padStart(2, '0')}:00:00+08:00`));
   const ctx = await resolveContext(db, { rule: q.rule, level, area: q.area, demand: q.demand, at: hours[0] }, hours[0]!);
   const openByHour = hours.map((at) => openStationIds(ctx.stations, at));
-  const results = new Map<string, { covered: number; area: number; demandTotal: number | null; demandCovered: number | null }>();
+  const results = new Map<
+    string,
+    { covered: number; area: number; open: number; demandTotal: number | null; demandCovered: number | null }
+  >();
   for (const ids of openByHour) {
     const key = ids.join(',');
     if (results.has(key)) continue;
@@ -28,6 +31,7 @@ export async function coverageTimeline(db: AppDatabase, q: TimelineQuery) {
     results.set(key, {
       covered: sum((r) => r.covered_km2),
       area: sum((r) => r.area_km2),
+      open: sum((r) => r.stations_open),
       demandTotal: ctx.demandLayer ? sum((r) => r.demand_total) : null,
       demandCovered: ctx.demandLayer ? sum((r) => r.demand_covered) : null,
     });
@@ -45,7 +49,7 @@ export async function coverageTimeline(db: AppDatabase, q: TimelineQuery) {
       return {
         hour,
         at: hours[hour]!.toISOString(),
-        stations_open: ids.length,
+        stations_open: r.open,
         area_km2: Number(r.area.toFixed(3)),
         covered_km2: Number(r.covered.toFixed(3)),
         covered_pct: pct(r.covered, r.area),

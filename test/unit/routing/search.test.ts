@@ -97,6 +97,48 @@ describe('RouteSearch on the Andorra network', () => {
     },
   );
 
+  it('equals textbook Dijkstra when both ends share an edge or its end nodes (oneways too)', () => {
+    const { graph, rows } = andorra;
+    const oneways = rows.edges
+      .filter((edge) => (edge.driveFwdS === null) !== (edge.driveBwdS === null))
+      .slice(0, 20);
+    expect(oneways).toHaveLength(20);
+    for (const edge of oneways) {
+      // An edge leaving the oneway's target node, so the two ends touch at a node.
+      const touching = graph.profile('drive').forward;
+      const arc = touching.offsets[edge.target];
+      const neighbour = arc < touching.offsets[edge.target + 1] ? touching.refs[arc] >> 1 : edge.id;
+      const cases: Array<[EdgeSnap, EdgeSnap]> = [
+        [
+          { edgeId: edge.id, fraction: 0.9 },
+          { edgeId: edge.id, fraction: 0.1 },
+        ],
+        [
+          { edgeId: edge.id, fraction: 0.1 },
+          { edgeId: edge.id, fraction: 0.9 },
+        ],
+        [
+          { edgeId: edge.id, fraction: 0.5 },
+          { edgeId: neighbour, fraction: 0.5 },
+        ],
+        [
+          { edgeId: neighbour, fraction: 0.5 },
+          { edgeId: edge.id, fraction: 0.5 },
+        ],
+        [
+          { edgeId: edge.id, fraction: 1 },
+          { edgeId: edge.id, fraction: 0 },
+        ],
+      ];
+      for (const [from, to] of cases) {
+        const expected = textbookFastest(rows.edges, graph.nodeCount, 'drive', from, to);
+        const route = searches.drive.route(from, to);
+        expect(route === null).toBe(expected === null);
+        if (route) expect(Math.abs(route.durationS - expected!)).toBeLessThan(1e-6);
+      }
+    }
+  });
+
   it('respects a real oneway street when driving, and ignores it when walking', () => {
     const { graph } = andorra;
     const drive = graph.profile('drive').costs;

@@ -1,0 +1,87 @@
+/**
+ * Where to add k stations: greedy maximal covering with the stations open at `at` fixed. Demand is
+ * a planner's layer (weighted points) or, without one, a grid of cells weighted by their km² (area
+ * as a proxy, said so in the answer). Candidate sites are grid cell centres or the layer's points.
+ */
+import type { AppDatabase } from '../../db/client.js';
+import { badRequest } from '../../http/errors.js';
+import { describeRule } from './coverage-rule.js';
+import type { SuggestQuery } from './coverage.schemas.js';
+import { radiusOf, resolveContext } from './coverage.service.js';
+import { greedyMaximalCovering } from './greedy-covering.js';
+import { pointsWithin } from './local-distance.js';
+import { describeInstant } from './open-stations.js';
+import { demandPointsInScope, gridPointsInScope, scopeAreaKm2, type ScopedPoint } from './suggest.repository.js';
+
+/** Enough cells to resolve a radius, few enough to stay fast city-wide (~40k cells). */
+const MAX_GRID_CELLS = 40_000;
+
+export async function suggestSites(db: AppDatabase, q: SuggestQuery, now = new Date()) {
+  if (q.candidates === 'layer' && q.demand === undefined) {
+    throw badRequest('candidates=layer needs demand=<layer id>: the layer’s points are the candidate sites');
+  }
+  const ctx = await resolveContext(db, q, now);
+  const radiusM = radiusOf(ctx.rule);
+  const areaKm2 = await scopeAreaKm2(db, ctx.scope);
+  const cellM = Math.ceil(q.cell ?? Math.max(radiusM / 2, Math.sqrt((areaKm2 * 1e6) / MAX_GRID_CELLS)));
+  if ((areaKm2 * 1e6) / (cellM * cellM) > 4 * MAX_GRID_CELLS) {
+    throw badRequest(`cell ${cellM} m is too fine for ${Math.round(areaKm2)} km²; use cell ≥ ${Math.ceil(Math.sqrt((areaKm2 * 1e6) / (4 * MAX_GRID_CELLS)))}`);
+  }
+  const grid = q.candidates === 'grid' || !ctx.demandLayer ? await gridPointsInScope(db, ctx.scope, cellM) : [];
+  const demand: ScopedPoint[] = ctx.demandLayer ? await demandPointsInScope(db, ctx.scope, ctx.demandLayer.id) : grid;
+
+  const openSet = new Set(ctx.openIds);
+  const fixed = ctx.stations.filter((s) => openSet.has(s.id));
+  // Demand already within reach of an open station is fixed as covered.
+  const alreadyCovered = new Array<boolean>(demand.length).fill(false);
+  pointsWithin(demand, fixed, radiusM).forEach((within) => within.forEach((i) => (alreadyCovered[i] = true)));
+
+  // Only candidates that could cover something still uncovered are worth scoring.
+  const pool = q.candidates === 'layer' ? demand : grid;
+  const covers = pointsWithin(demand, pool, radiusM).map((within) => within.filter((i) => !alreadyCovered[i]));
+  const useful = covers.map((c, i) => (c.length > 0 ? i : -1)).filter((i) => i >= 0);
+  const picks = greedyMaximalCovering(
+    { weights: demand.map((d) => d.weight), covers: useful.map((i) => covers[i]!), alreadyCovered },
+    q.k,
+  );
+
+  const total = demand.reduce((s, d) => s + d.weight, 0);
+  const before = demand.reduce((s, d, i) => s + (alreadyCovered[i] ? d.weight : 0), 0);
+  let cumulative = before;
+  const pct = (x: number) => (total > 0 ? Number(((100 * x) / total).toFixed(3)) : null);
+  const sites = picks.map((pick, rank) => {
+    const site = pool[useful[pick.candidate]!]!;
+    cumulative += pick.gain;
+    return {
+      rank: rank + 1,
+      lng: Number(site.lng.toFixed(6)),
+      lat: Number(site.lat.toFixed(6)),
+      area_code: site.code,
+      gain: Number(pick.gain.toFixed(4)),
+      gain_pct_points: pct(pick.gain),
+      demand_points_newly_covered: pick.newlyCovered,
+      covered_after_pct: pct(cumulative),
+    };
+  });
+  const layer = ctx.demandLayer;
+  return {
+    rule: describeRule(ctx.rule),
+    instant: describeInstant(ctx.at),
+    method: 'greedy maximal covering location (existing open stations fixed); ≥ (1 − 1/e) of the optimum',
+    candidates: q.candidates,
+    demand: layer
+      ? { basis: 'layer', layer: { id: layer.id, name: layer.name, weight_label: layer.weight_label }, unit: layer.weight_label ?? 'weight' }
+      : { basis: 'grid_area_proxy', cell_m: cellM, unit: 'km²', note_en: `No demand layer: ${cellM} m grid cells weighted by area (km²) stand in for demand.`, note_zh: `未选择需求图层：以 ${cellM} m 网格的面积（km²）代替需求。` },
+    scope: ctx.scope,
+    cell_m: cellM,
+    demand_points: demand.length,
+    candidate_sites: useful.length,
+    stations_fixed: fixed.length,
+    demand_total: Number(total.toFixed(4)),
+    covered_before: Number(before.toFixed(4)),
+    covered_before_pct: pct(before),
+    covered_after: Number(cumulative.toFixed(4)),
+    covered_after_pct: pct(cumulative),
+    sites,
+  };
+}

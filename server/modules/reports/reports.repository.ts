@@ -1,0 +1,118 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type AppDatabase } from '../../db/client.js';
+import type { ReportCategory } from './reports.schemas.js';
+
+export interface ReportRecord {
+  id: number;
+  station_id: number;
+  station_name: string;
+  category: ReportCategory;
+  note: string | null;
+  status: 'open' | 'resolved';
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution: string | null;
+}
+
+export async function insertReport(
+  db: AppDatabase,
+  report: { stationId: number; category: ReportCategory; note: string | null },
+): Promise<number> {
+  const [row] = await queryRows<{ id: number }>(
+    db,
+    sql`insert into station_reports (station_id, category, note)
+        values (${report.stationId}, ${report.category}, ${report.note}) returning id`,
+  );
+  return row!.id;
+}
+
+export async function stationExists(db: AppDatabase, stationId: number): Promise<boolean> {
+  const rows = await queryRows<{ id: number }>(db, sql`select id from stations where id = ${stationId}`);
+  return rows.length > 0;
+}
+
+/** Reports, newest first; `stationIds` null = every station (admins). */
+export async function listReports(
+  db: AppDatabase,
+  filter: { status: 'open' | 'resolved' | 'all'; stationIds: number[] | null; stationId?: number; limit: number },
+): Promise<ReportRecord[]> {
+  const conditions = [sql`true`];
+  if (filter.status !== 'all') conditions.push(sql`r.status = ${filter.status}`);
+  if (filter.stationIds) conditions.push(sql`r.station_id = any(${`{${filter.stationIds.join(',')}}`}::int[])`);
+  if (filter.stationId) conditions.push(sql`r.station_id = ${filter.stationId}`);
+  return queryRows<ReportRecord>(
+    db,
+    sql`select r.id, r.station_id, s.name as station_name, r.category, r.note, r.status,
+          to_json(r.created_at) #>> '{}' as created_at, to_json(r.resolved_at) #>> '{}' as resolved_at,
+          u.username as resolved_by, r.resolution
+        from station_reports r join stations s on s.id = r.station_id
+        left join users u on u.id = r.resolved_by
+        where ${sql.join(conditions, sql` and `)}
+        order by r.created_at desc, r.id desc limit ${filter.limit}`,
+  );
+}
+
+export async function findReportStation(
+  db: AppDatabase,
+  reportId: number,
+): Promise<{ station_id: number; status: string } | null> {
+  const rows = await queryRows<{ station_id: number; status: string }>(
+    db,
+    sql`select station_id, status from station_reports where id = ${reportId}`,
+  );
+  return rows[0] ?? null;
+}
+
+/** Resolves an open report; false when it was already resolved (someone was quicker). */
+export async function resolveReport(
+  db: AppDatabase,
+  reportId: number,
+  userId: number,
+  resolution: string | null,
+): Promise<boolean> {
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`update station_reports set status = 'resolved', resolved_at = now(), resolved_by = ${userId},
+          resolution = ${resolution}
+        where id = ${reportId} and status = 'open' returning id`,
+  );
+  return rows.length > 0;
+}
+
+export interface AreaReportCount {
+  code: string;
+  name: string;
+  open: number;
+  resolved: number;
+  total: number;
+}
+
+/** Report counts per district or sub-district, every area listed (zeros included). */
+export async function countReportsByArea(
+  db: AppDatabase,
+  level: 'district' | 'subdistrict',
+  status: 'open' | 'resolved' | 'all',
+): Promise<AreaReportCount[]> {
+  // Two fixed queries rather than an interpolated table name.
+  const statusFilter = status === 'all' ? sql`true` : sql`r.status = ${status}`;
+  const query =
+    level === 'district'
+      ? sql`select a.code, a.name,
+              count(r.id) filter (where r.status = 'open')::int as open,
+              count(r.id) filter (where r.status = 'resolved')::int as resolved,
+              count(r.id)::int as total
+            from districts a
+            left join stations s on s.district_code = a.code
+            left join station_reports r on r.station_id = s.id and ${statusFilter}
+            group by a.code, a.name order by total desc, a.code`
+      : sql`select a.code, a.name,
+              count(r.id) filter (where r.status = 'open')::int as open,
+              count(r.id) filter (where r.status = 'resolved')::int as resolved,
+              count(r.id)::int as total
+            from subdistricts a
+            left join stations s on s.subdistrict_code = a.code
+            left join station_reports r on r.station_id = s.id and ${statusFilter}
+            group by a.code, a.name order by total desc, a.code`;
+  return queryRows<AreaReportCount>(db, query);
+}

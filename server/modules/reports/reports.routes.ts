@@ -1,0 +1,73 @@
+import { Router } from 'express';
+import type { AppDatabase } from '../../db/client.js';
+import type { ApiOperation } from '../../http/openapi.js';
+import { parseRequest } from '../../http/validate.js';
+import { requireRole, unauthenticated } from '../auth/auth.middleware.js';
+import { StationIdParam } from '../stations/station-edits.schemas.js';
+import { countReportsByArea, listReports } from './reports.repository.js';
+import {
+  NewReportBodySchema,
+  ReportIdParam,
+  ReportListQuerySchema,
+  ReportSummaryQuerySchema,
+  ResolveBodySchema,
+} from './reports.schemas.js';
+import { resolveStationReport, submitReport } from './reports.service.js';
+
+/** Worker feedback: anyone reports, managers resolve, planners see counts per area. */
+export function reportsRouter(db: AppDatabase): Router {
+  const router = Router();
+
+  router.post('/stations/:id/reports', async (req, res) => {
+    const stationId = parseRequest(StationIdParam, req.params.id, 'params');
+    const body = parseRequest(NewReportBodySchema, req.body, 'body');
+    const id = await submitReport(db, { stationId, ...body, clientIp: req.ip ?? 'unknown' });
+    res.status(201).json({ id });
+  });
+
+  router.get('/reports/summary', requireRole('planner'), async (req, res) => {
+    const q = parseRequest(ReportSummaryQuerySchema, req.query);
+    res.set('Cache-Control', 'no-store').json({
+      level: q.level,
+      status: q.status,
+      areas: await countReportsByArea(db, q.level, q.status),
+    });
+  });
+
+  router.get('/reports', requireRole('manager'), async (req, res) => {
+    const q = parseRequest(ReportListQuerySchema, req.query);
+    const user = req.user!;
+    const reports = await listReports(db, {
+      status: q.status,
+      stationIds: user.role === 'admin' ? null : user.stationIds,
+      stationId: q.station,
+      limit: q.limit,
+    });
+    res.set('Cache-Control', 'no-store').json({ reports });
+  });
+
+  router.post('/reports/:id/resolve', requireRole('manager'), async (req, res) => {
+    if (!req.user) throw unauthenticated();
+    const id = parseRequest(ReportIdParam, req.params.id, 'params');
+    const body = parseRequest(ResolveBodySchema, req.body, 'body');
+    await resolveStationReport(db, req.user, id, body?.resolution ?? null);
+    res.json({ id, status: 'resolved' });
+  });
+
+  return router;
+}
+
+const tags = ['feedback'];
+export const REPORTS_OPERATIONS: ApiOperation[] = [
+  {
+    method: 'post',
+    path: '/api/stations/{id}/reports',
+    summary: 'Report a problem at a station (no sign-in; rate-limited per client)',
+    tags,
+    body: NewReportBodySchema,
+    responses: { '201': 'Received', '404': 'No such station', '429': 'Too many reports' },
+  },
+  { method: 'get', path: '/api/reports', summary: 'Report queue (managers: their stations; admins: all)', tags, query: ReportListQuerySchema },
+  { method: 'post', path: '/api/reports/{id}/resolve', summary: 'Mark a report resolved', tags, body: ResolveBodySchema },
+  { method: 'get', path: '/api/reports/summary', summary: 'Report counts per district or sub-district (planners)', tags, query: ReportSummaryQuerySchema },
+];

@@ -1,0 +1,234 @@
+/**
+ * ≥ 10,000 generated malformed requests across every route in the OpenAPI document (so new routes are
+ * fuzzed as soon as they are documented): no response may be ≥ 500, every 4xx must carry a JSON
+ * message, and the stored data must be byte-for-byte unchanged afterwards.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../server/db/client.js';
+import { newStation } from '../setup/factories.js';
+import { startTestServer, type TestServer } from '../setup/server.js';
+
+const TOTAL_REQUESTS = 10_000;
+const CONCURRENCY = 8;
+
+let server: TestServer;
+let authHeaders: Record<string, string> = {};
+
+/** Every table's content as one digest: any write the fuzzing got through changes it. */
+async function dataDigest(): Promise<string> {
+  const tables = await queryRows<{ table_name: string }>(
+    server.database.handle.db,
+    sql`select table_name from information_schema.tables
+        where table_schema = 'public' and table_type = 'BASE TABLE'
+          and table_name not in ('spatial_ref_sys', 'sessions', 'login_attempts', 'rate_limits', '__drizzle_migrations')
+        order by table_name`,
+  );
+  const parts: string[] = [];
+  for (const { table_name } of tables) {
+    const [row] = await queryRows<{ digest: string | null }>(
+      server.database.handle.db,
+      sql`select md5(string_agg(t::text, '|' order by t::text)) as digest from ${sql.identifier(table_name)} t`,
+    );
+    parts.push(`${table_name}:${row?.digest ?? 'empty'}`);
+  }
+  return parts.join(',');
+}
+
+function seeded(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NASTY_VALUES = [
+  '',
+  ' ',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e309',
+  '-1e309',
+  '9'.repeat(400),
+  '-0',
+  '0x1F',
+  '1,2',
+  '1,2,3,4,5',
+  '181,-91,182,92',
+  '179,-10,-179,10', // crosses the antimeridian
+  '116.5,39.95,116.3,39.85', // inverted
+  'null',
+  'undefined',
+  'true',
+  '[]',
+  '{}',
+  '中文字符',
+  '🚲🔥💧',
+  '\u0000',
+  '%00',
+  "'; drop table stations; --",
+  '<script>alert(1)</script>',
+  '../../etc/passwd',
+  'x'.repeat(10_000),
+  'Mo-Fr 25:00-99:00',
+  'PH off; SH on',
+  '2026-02-30T25:61:00Z',
+  'lng,lat',
+  '116.4;39.9;116.5',
+];
+
+function pick<T>(random: () => number, list: readonly T[]): T {
+  return list[Math.floor(random() * list.length)]!;
+}
+
+/** A value of the wrong type for every property, so no generated body can be valid. */
+function wrongTypedBody(random: () => number, schema: any): unknown {
+  const properties = Object.keys(schema?.properties ?? {});
+  const wrong = [{ nested: { deep: [1, [2, [3]]] } }, [1, 2, 3], -1e308, 'x'.repeat(5000), true, { type: 'Feature', geometry: { type: 'Point', coordinates: ['a', 'b'] } }];
+  if (properties.length === 0) return pick(random, [[], 'string', 42, null, { junk: pick(random, wrong) }]);
+  return Object.fromEntries(
+    properties.map((name) => {
+      const type = schema.properties[name]?.type;
+      const candidates = wrong.filter((w) => (type === 'string' ? typeof w !== 'string' : type === 'array' ? !Array.isArray(w) : type === 'object' ? typeof w !== 'object' || Array.isArray(w) : typeof w !== type));
+      return [name, pick(random, candidates.length ? candidates : wrong)];
+    }),
+  );
+}
+
+function rawBodies(random: () => number): string {
+  return pick(random, [
+    '{',
+    '{"a":',
+    '[1,2',
+    'not json at all',
+    '{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0]]]}}]}',
+    '\u0000\u0001\u0002',
+    '"just a string"',
+    '{"__proto__":{"admin":true}}',
+    '{"opening_hours":"Mo-Fr 25:00-99:00"}',
+  ]);
+}
+
+interface Operation {
+  method: string;
+  path: string;
+  parameters: Array<{ name: string; in: string }>;
+  bodySchema?: unknown;
+}
+
+function operationsOf(doc: any): Operation[] {
+  const ops: Operation[] = [];
+  for (const [p, methods] of Object.entries<any>(doc.paths)) {
+    for (const [method, op] of Object.entries<any>(methods)) {
+      ops.push({
+        method: method.toUpperCase(),
+        path: p,
+        parameters: op.parameters ?? [],
+        bodySchema: op.requestBody?.content?.['application/json']?.schema,
+      });
+    }
+  }
+  return ops;
+}
+
+function buildRequest(random: () => number, op: Operation, stationId: number) {
+  const pathValue = (name: string) =>
+    random() < 0.3
+      ? name === 'collectionId'
+        ? pick(random, ['stations', 'districts', 'subdistricts'])
+        : String(stationId)
+      : encodeURIComponent(pick(random, NASTY_VALUES)).slice(0, 2000);
+  const urlPath = op.path.replace(/\{(\w+)\}/g, (_, name) => pathValue(name) || 'x');
+  const query = new URLSearchParams();
+  for (const param of op.parameters.filter((p) => p.in === 'query')) {
+    if (random() < 0.6) query.append(param.name, pick(random, NASTY_VALUES));
+    if (random() < 0.05) query.append(param.name, pick(random, NASTY_VALUES)); // repeated key
+  }
+  if (random() < 0.2) query.append(pick(random, ['unknown', 'bbox[]', '__proto__', '']), '1');
+  let body: string | undefined;
+  let contentType = 'application/json';
+  if (op.method !== 'GET' && op.method !== 'DELETE') {
+    const r = random();
+    if (r < 0.45) body = JSON.stringify(wrongTypedBody(random, op.bodySchema));
+    else if (r < 0.85) body = rawBodies(random);
+    else {
+      body = 'x=1&y=2';
+      contentType = pick(random, ['text/plain', 'application/x-www-form-urlencoded', 'text/csv']);
+    }
+  }
+  const qs = query.toString();
+  return { url: urlPath + (qs ? `?${qs}` : ''), method: op.method, body, contentType };
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const db = server.database.handle.db;
+  await newStation(db, { lng: 116.4, lat: 39.91, opening_hours: 'Mo-Fr 08:00-18:00' });
+  await newStation(db, { lng: 116.3, lat: 39.95, kind: 'rider_home' });
+  // Fuzz the write routes past authentication too, when accounts exist.
+  const authHelper = path.join(import.meta.dirname, '..', 'setup', 'auth.ts');
+  if (fs.existsSync(authHelper)) {
+    const { createUser, loginAs } = await import(authHelper);
+    await createUser(db, { username: 'fuzz-admin', password: 'fuzz-admin-password-1', role: 'admin' });
+    authHeaders = (await loginAs(server, 'fuzz-admin', 'fuzz-admin-password-1')).headers;
+  }
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('fuzzing every documented route', () => {
+  it(`answers ${TOTAL_REQUESTS} malformed requests without a 5xx, with JSON messages, changing nothing`, async () => {
+    const doc = (await server.get('/api/openapi.json')).body;
+    const ops = operationsOf(doc);
+    expect(ops.length).toBeGreaterThan(4);
+    const stationId = (await server.get('/api/collections/stations/items?limit=1')).body.features[0].id;
+    const before = await dataDigest();
+    const random = seeded(20261122);
+    const failures: string[] = [];
+    const statuses = new Map<number, number>();
+    let sent = 0;
+    const worker = async () => {
+      while (sent < TOTAL_REQUESTS) {
+        sent += 1;
+        const op = ops[sent % ops.length]!;
+        const req = buildRequest(random, op, stationId);
+        // Half of the writes go anonymous (must be 401), half as admin (must fail validation).
+        const asAdmin = req.method !== 'GET' && random() < 0.5;
+        const res = await fetch(server.baseUrl + req.url, {
+          method: req.method,
+          headers: { ...(asAdmin ? authHeaders : {}), ...(req.body !== undefined ? { 'content-type': req.contentType } : {}) },
+          body: req.body,
+        });
+        const text = await res.text();
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        if (res.status >= 500) failures.push(`${req.method} ${req.url.slice(0, 200)} → ${res.status} ${text.slice(0, 200)}`);
+        else if (res.status >= 400) {
+          let message: unknown;
+          try {
+            message = JSON.parse(text).error;
+          } catch {
+            message = undefined;
+          }
+          if (typeof message !== 'string' || message.length === 0)
+            failures.push(`${req.method} ${req.url.slice(0, 200)} → ${res.status} without a JSON error: ${text.slice(0, 120)}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    expect(failures.slice(0, 20)).toEqual([]);
+    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(TOTAL_REQUESTS);
+    // Most answers must be refusals: the generator only makes malformed requests.
+    const refused = [...statuses].filter(([s]) => s >= 400).reduce((a, [, n]) => a + n, 0);
+    expect(refused / TOTAL_REQUESTS).toBeGreaterThan(0.5);
+    expect(await dataDigest()).toBe(before);
+  }, 600_000);
+});
