@@ -7,6 +7,7 @@ import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { REPO_ROOT, type AppConfig } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
+import { corsFor } from './http/cors.js';
 import { errorHandler, unknownRoute } from './http/errors.js';
 import { openApiRouter } from './http/openapi.js';
 import {
@@ -76,6 +77,8 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );
+  const cors = corsFor(config.CORS_ORIGINS);
+  if (cors) app.use(cors);
   app.use(express.json({ limit: '1mb' }));
 
   app.use(healthRouter(database));
@@ -85,16 +88,17 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   api.use(loginRouter(database.db));
   api.use(csrfProtection);
   api.use(accountRouter(database.db));
+  api.use(bulkRouter(database.db));
+  // After bulk: its /stations/import and /stations/export must not be taken for /stations/:id.
   api.use(stationEditsRouter(database.db));
   api.use(reportsRouter(database.db));
   api.use(hoursPreviewRouter());
-  api.use(bulkRouter(database.db));
   api.use(collectionsRouter(database.db));
   api.use(metaRouter(config));
-  // TODO(lead): share this cache with routesRouter so the road graph is held in memory once.
+  // One road graph in memory, shared by nearest-station times and /api/route.
   const roadNetworks = new RoadNetworkCache(database.db, logger.child({ module: 'road-network' }));
   api.use(nearestRouter(database.db, networkTravelTimes(database.db, roadNetworks)));
-  api.use(routesRouter(database.db, logger));
+  api.use(routesRouter(database.db, logger, roadNetworks));
   api.use(coverageRouter(database.db));
   api.use(demandRouter(database.db));
   api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...AUTH_OPERATIONS, ...STATION_EDITS_OPERATIONS, ...REPORTS_OPERATIONS, ...HOURS_PREVIEW_OPERATIONS, ...ROUTES_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS, ...COVERAGE_OPERATIONS, ...DEMAND_OPERATIONS]));

@@ -83,6 +83,8 @@ async function openEmbeddedDatabase(options: OpenDatabaseOptions): Promise<Datab
     loadDataDir: options.pgliteLoadDataDir,
     extensions: { postgis },
   });
+  // The same per-statement bound as on a server, so one runaway query cannot stall the process.
+  await client.exec(`set statement_timeout = ${Math.trunc(options.statementTimeoutMs ?? 15_000)}`);
   const db = drizzlePglite(client, { schema }) as unknown as AppDatabase;
   return {
     db,

@@ -97,10 +97,10 @@ export interface LocalTime extends DateParts {
   second: number;
 }
 
-/** The wall clock in `timeZone` at `instant`. */
-export function localTimeAt(instant: Date | number, timeZone: string): LocalTime {
+/** The wall clock in `timeZone` at `instant`, read with Intl (slow: a formatToParts per call). */
+function localTimeFromIntl(ms: number, timeZone: string): LocalTime {
   const fields: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(instant)) {
+  for (const part of formatterFor(timeZone).formatToParts(ms)) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value);
   }
   const { year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0 } = fields;
@@ -111,6 +111,57 @@ export function localTimeAt(instant: Date | number, timeZone: string): LocalTime
     day,
     minuteOfDay: hour * 60 + minute,
     second,
+  };
+}
+
+/** Milliseconds the wall clock is ahead of UTC at `ms` (whole seconds), read with Intl. */
+function offsetMsFromIntl(ms: number, timeZone: string): number {
+  const local = localTimeFromIntl(ms, timeZone);
+  const wallAsUtc =
+    Date.UTC(local.year, local.month - 1, local.day) +
+    local.minuteOfDay * MS_PER_MINUTE +
+    local.second * 1000;
+  return wallAsUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * Offsets per zone per 15-minute bucket of UTC. A zone changes its offset at most once in any
+ * 15 minutes, so when both ends of a bucket agree the whole bucket has that offset; a bucket with a
+ * change in it is never cached and goes to Intl every time. This turns the formatToParts call —
+ * most of the cost of evaluating hours — into arithmetic for nearly every instant.
+ */
+const OFFSET_BUCKET_MS = 15 * MS_PER_MINUTE;
+const OFFSET_CACHE_LIMIT = 20_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
+function offsetMsAt(ms: number, timeZone: string): number {
+  let zone = offsetCache.get(timeZone);
+  if (!zone) offsetCache.set(timeZone, (zone = new Map()));
+  const bucket = Math.floor(ms / OFFSET_BUCKET_MS);
+  const cached = zone.get(bucket);
+  if (cached !== undefined) return cached;
+  const start = offsetMsFromIntl(bucket * OFFSET_BUCKET_MS, timeZone);
+  const end = offsetMsFromIntl((bucket + 1) * OFFSET_BUCKET_MS - 1000, timeZone);
+  if (start !== end) return offsetMsFromIntl(ms, timeZone);
+  if (zone.size >= OFFSET_CACHE_LIMIT) zone.clear();
+  zone.set(bucket, start);
+  return start;
+}
+
+/** The wall clock in `timeZone` at `instant`. */
+export function localTimeAt(instant: Date | number, timeZone: string): LocalTime {
+  const ms = typeof instant === 'number' ? instant : instant.getTime();
+  if (!Number.isFinite(ms)) return localTimeFromIntl(ms, timeZone); // let Intl throw its RangeError
+  // Seconds are floored as Intl does (it never rounds up to the next second).
+  const wall = new Date(Math.floor(ms / 1000) * 1000 + offsetMsAt(ms, timeZone));
+  const [year, month, day] = [wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate()];
+  return {
+    date: formatLocalDate(year, month, day),
+    year,
+    month,
+    day,
+    minuteOfDay: wall.getUTCHours() * 60 + wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
   };
 }
 

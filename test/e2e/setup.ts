@@ -49,17 +49,31 @@ async function createServerDatabase() {
 export interface E2eServer {
   baseUrl: string;
   dataDir: string;
+  /** The server process, for signals and memory readings. */
+  process: ChildProcess;
+  /** What the process printed so far. */
+  output(): string;
   stop(): Promise<void>;
+}
+
+export interface E2eServerOptions {
+  /** Reuse this PGlite data directory (and keep it on stop). */
+  dataDir?: string;
+  /** Use this database URL instead of a fresh one. */
+  databaseUrl?: string;
 }
 
 /**
  * The real service as a user starts it (server/main.ts serving the built client) on a fresh
  * embedded database seeded with sample stations. The client must have been built (globalSetup).
  */
-export async function startE2eServer(env: Record<string, string> = {}): Promise<E2eServer> {
+export async function startE2eServer(
+  env: Record<string, string> = {},
+  options: E2eServerOptions = {},
+): Promise<E2eServer> {
   const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warm-posts-e2e-'));
-  const serverDb = await createServerDatabase();
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'warm-posts-e2e-'));
+  const serverDb = options.databaseUrl || options.dataDir ? null : await createServerDatabase();
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(REPO_ROOT, 'server', 'main.ts')],
@@ -72,7 +86,7 @@ export async function startE2eServer(env: Record<string, string> = {}): Promise<
         PGLITE_DATA_DIR: dataDir,
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
-        DATABASE_URL: serverDb?.url ?? '',
+        DATABASE_URL: options.databaseUrl ?? serverDb?.url ?? '',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -97,12 +111,14 @@ export async function startE2eServer(env: Record<string, string> = {}): Promise<
   return {
     baseUrl,
     dataDir,
+    process: child,
+    output: () => output,
     stop: async () => {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
       await serverDb?.drop();
     },
   };

@@ -237,6 +237,10 @@ describe('POST /api/stations/import — CSV', () => {
     expect(res.body.rows[0].action).toBe('insert');
     expect(res.body.rows[0].warnings[0].problem).toContain('outside every Beijing district');
     expect(res.body.summary.warnings).toBe(1);
+    const real = await upload('format=csv', csv, CSV);
+    expect(real.status).toBe(200);
+    expect(real.body.rows[0].warnings[0].problem).toMatch(/outside every Beijing district \(\d+\.\d km/);
+    expect((await stationByExternalId('SH-1'))!.district_code).toBeNull();
   });
 
   it('upserts by external id: updates in place, bumps the version and records the change', async () => {

@@ -1,4 +1,13 @@
-import { bigint, index, integer, pgTable, real, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  index,
+  integer,
+  pgTable,
+  real,
+  serial,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import { geometry } from './geometry.js';
 
 /**

@@ -9,6 +9,7 @@ import { badRequest } from '../../http/errors.js';
 import { resolveColumnMapping, type ColumnMapping } from './bulk-fields.js';
 import {
   findStationsByKeys,
+  findStationsOutsideDistricts,
   inTransaction,
   insertStationBatch,
   placePoints,
@@ -92,20 +93,36 @@ function describeMapping(mapping: ColumnMapping): Record<string, string> {
   return { ...mapping.scalars, ...mapping.amenities } as Record<string, string>;
 }
 
-/** Warns about positions outside every district: kept (new districts, typos of a few metres), but shown. */
-async function addPlacementWarnings(db: AppDatabase, planned: PlannedRow[]): Promise<void> {
-  const points = planned.flatMap((p, index) =>
-    p.write && (p.action === 'insert' || p.changes?.lng || p.changes?.lat)
-      ? [{ index, lng: p.write.lng, lat: p.write.lat }]
-      : [],
+const placedRows = (planned: PlannedRow[]) =>
+  planned.flatMap((p, index) =>
+    p.write && (p.action === 'insert' || p.changes?.lng || p.changes?.lat) ? [index] : [],
   );
+
+function warnOutside(row: PlannedRow, distanceM: number | null): void {
+  const km = distanceM === null ? '?' : (distanceM / 1000).toFixed(1);
+  row.warnings.push({
+    field: 'lng',
+    problem: `the position is outside every Beijing district (${km} km from the nearest); check the coordinates and the declared crs`,
+  });
+}
+
+/** Dry run: warns about positions outside every district (kept, but shown). */
+async function addPlacementWarnings(db: AppDatabase, planned: PlannedRow[]): Promise<void> {
+  const points = placedRows(planned).map((index) => ({
+    index,
+    lng: planned[index]!.write!.lng,
+    lat: planned[index]!.write!.lat,
+  }));
   for (const place of await placePoints(db, points)) {
-    if (place.inside) continue;
-    const km = place.distance_m === null ? '?' : (place.distance_m / 1000).toFixed(1);
-    planned[place.index]!.warnings.push({
-      field: 'lng',
-      problem: `the position is outside every Beijing district (${km} km from the nearest); check the coordinates and the declared crs`,
-    });
+    if (!place.inside) warnOutside(planned[place.index]!, place.distance_m);
+  }
+}
+
+/** After writing: the area trigger already placed every row, so its answer is reused (no 2nd pass). */
+async function addWrittenPlacementWarnings(tx: AppDatabase, planned: PlannedRow[]): Promise<void> {
+  const byStation = new Map(placedRows(planned).map((i) => [planned[i]!.station_id!, planned[i]!]));
+  for (const outside of await findStationsOutsideDistricts(tx, [...byStation.keys()])) {
+    warnOutside(byStation.get(Number(outside.id))!, outside.distance_m);
   }
 }
 
@@ -147,9 +164,7 @@ async function planRows(
     r.read.draft.station_id !== undefined ? [r.read.draft.station_id] : [],
   );
   const existing = await findStationsByKeys(db, { externalIds, stationIds }, lock);
-  const planned = planImport(rows, existing);
-  await addPlacementWarnings(db, planned);
-  return planned;
+  return planImport(rows, existing);
 }
 
 export async function importStations(db: AppDatabase, request: ImportRequest): Promise<ImportReport> {
@@ -161,24 +176,22 @@ export async function importStations(db: AppDatabase, request: ImportRequest): P
     row: row.row,
     read: readStationRow(row, mapping, request.crs),
   }));
-  const hasErrors = (planned: PlannedRow[]) => planned.some((p) => p.action === 'error');
+  const mayWrite = !request.dryRun && !rows.some((r) => r.read.problems.length);
 
+  // Matching, checks and writes share one transaction with the matched rows locked, so what was
+  // checked is what gets written; a row in error means nothing is written at all.
   let committed = false;
-  let planned: PlannedRow[];
-  if (request.dryRun || rows.some((r) => r.read.problems.length)) {
-    planned = await planRows(db, rows, false);
-  } else {
-    // Matching, checks and writes share one transaction with the matched rows locked, so what
-    // was checked is what gets written; a row in error means nothing is written at all.
-    planned = await inTransaction(db, async (tx) => {
-      const plan = await planRows(tx, rows, true);
-      if (!hasErrors(plan)) {
-        await writePlanned(tx, plan, request.user);
-        committed = true;
-      }
+  const planned = await inTransaction(db, async (tx) => {
+    const plan = await planRows(tx, rows, mayWrite);
+    if (!mayWrite || plan.some((p) => p.action === 'error')) {
+      await addPlacementWarnings(tx, plan);
       return plan;
-    });
-  }
+    }
+    await writePlanned(tx, plan, request.user);
+    await addWrittenPlacementWarnings(tx, plan);
+    committed = true;
+    return plan;
+  });
   const count = (action: ImportAction) => planned.filter((p) => p.action === action).length;
   return {
     dry_run: request.dryRun,

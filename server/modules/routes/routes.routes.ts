@@ -3,13 +3,14 @@ import type { Logger } from 'pino';
 import type { AppDatabase } from '../../db/client.js';
 import type { ApiOperation } from '../../http/openapi.js';
 import { parseRequest } from '../../http/validate.js';
+import type { RoadNetworkCache } from './road-network-cache.js';
 import { RouteQuerySchema } from './routes.schemas.js';
 import { RoutePlanner } from './routes.service.js';
 
 /** GET /route?from=lng,lat&to=lng,lat|station=ID&mode=walk|bike|drive → GeoJSON Feature. */
-export function routesRouter(db: AppDatabase, log?: Logger): Router {
+export function routesRouter(db: AppDatabase, log?: Logger, networks?: RoadNetworkCache): Router {
   const router = Router();
-  const planner = new RoutePlanner(db, log?.child({ module: 'routes' }));
+  const planner = new RoutePlanner(db, networks, log?.child({ module: 'routes' }));
   router.get('/route', async (req, res) => {
     const query = parseRequest(RouteQuerySchema, req.query);
     res.type('application/geo+json').json(await planner.plan(query));

@@ -49,11 +49,13 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
 export class RoutePlanner {
   private readonly networks: RoadNetworkCache;
 
+  /** Pass the app's shared cache so the road graph is held in memory once. */
   constructor(
     private readonly db: AppDatabase,
+    networks?: RoadNetworkCache,
     log?: Logger,
   ) {
-    this.networks = new RoadNetworkCache(db, log);
+    this.networks = networks ?? new RoadNetworkCache(db, log);
   }
 
   async plan(query: RouteQuery): Promise<RouteFeature> {

@@ -65,7 +65,9 @@ export function stationEditsRouter(db: AppDatabase): Router {
     res.set('Cache-Control', 'no-store').json({ stations });
   });
 
-  router.get('/stations/:id', async (req, res) => {
+  router.get('/stations/:id', async (req, res, next) => {
+    // Other modules own words under /stations (export, nearest…); only numbers are ours.
+    if (!/^\d+$/.test(String(req.params.id))) return next();
     const id = stationIdOf(req);
     const station = await findStationById(db, id);
     if (!station) throw notFound(`Station not found: ${id}`);

@@ -34,6 +34,8 @@ let csrfToken: string | null = null;
 export function setCsrfToken(token: string | null) {
   csrfToken = token;
 }
+/** The token set after login, for requests made outside apiSend (uploads with progress). */
+export const getCsrfToken = () => csrfToken;
 
 export async function apiSend<T>(
   method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',

@@ -1,0 +1,122 @@
+/** The manager console's calls; types mirror the server's JSON. */
+import { apiGet, apiSend, setCsrfToken } from '../../lib/api/http.js';
+
+export type Role = 'admin' | 'planner' | 'manager';
+export interface Me {
+  id: number;
+  username: string;
+  role: Role;
+  stationIds: number[];
+}
+export type AmenityStatus = 'available' | 'out_of_order' | 'out_of_stock';
+export interface DateOverride {
+  from: string;
+  to: string;
+  opening_hours: string;
+  note?: string;
+}
+export interface Closure {
+  from: string;
+  to: string;
+  reason: string;
+}
+export interface Station {
+  id: number;
+  name: string;
+  name_en: string | null;
+  kind: string;
+  address: string | null;
+  lng: number;
+  lat: number;
+  district_code: string | null;
+  amenities: Record<string, AmenityStatus>;
+  opening_hours: string | null;
+  hours_overrides: DateOverride[];
+  closures: Closure[];
+  phone: string | null;
+  seats: number | null;
+  verified_at: string | null;
+  version: number;
+}
+export interface StationSummary {
+  id: number;
+  name: string;
+  address: string | null;
+  version: number;
+  verified_at: string | null;
+  open_reports: number;
+}
+export interface FieldChange {
+  before: unknown;
+  after: unknown;
+}
+export interface Change {
+  id: number;
+  username: string;
+  action: string;
+  changes: Record<string, FieldChange>;
+  version: number;
+  revert_of: number | null;
+  created_at: string;
+}
+export interface Report {
+  id: number;
+  station_id: number;
+  station_name: string;
+  category: string;
+  note: string | null;
+  status: 'open' | 'resolved';
+  created_at: string;
+  resolved_by: string | null;
+}
+export interface HoursCheck {
+  ok: boolean;
+  error: string | null;
+  warnings: string[];
+  normalized: string | null;
+  preview: {
+    now: { open: boolean; unknown: boolean; next_change: string | null; text_zh: string; text_en: string };
+  } | null;
+}
+export interface EditResult {
+  station: Station;
+  change_id: number | null;
+  warnings: string[];
+}
+
+/** The signed-in user (and their CSRF token), or null. */
+export async function fetchMe(): Promise<Me | null> {
+  try {
+    const body = await apiGet<{ user: Me; csrfToken: string }>('/api/me');
+    setCsrfToken(body.csrfToken);
+    return body.user;
+  } catch {
+    return null;
+  }
+}
+
+export async function login(username: string, password: string): Promise<Me> {
+  const body = await apiSend<{ user: Me; csrfToken: string }>('POST', '/api/auth/login', { username, password });
+  setCsrfToken(body.csrfToken);
+  return body.user;
+}
+
+export async function logout() {
+  await apiSend('POST', '/api/auth/logout');
+  setCsrfToken(null);
+}
+
+export const myStations = (q = '') =>
+  apiGet<{ stations: StationSummary[] }>(`/api/me/stations?limit=100${q ? `&q=${encodeURIComponent(q)}` : ''}`);
+export const getStation = (id: number) => apiGet<{ station: Station }>(`/api/stations/${id}`);
+export const saveStation = (id: number, version: number, patch: Partial<Station>) =>
+  apiSend<EditResult>('PATCH', `/api/stations/${id}`, patch, { 'If-Match': `"${version}"` });
+export const verifyStation = (id: number) => apiSend<EditResult>('POST', `/api/stations/${id}/verify`);
+export const stationHistory = (id: number) => apiGet<{ changes: Change[] }>(`/api/stations/${id}/history`);
+export const revertChange = (id: number, changeId: number, version: number) =>
+  apiSend<EditResult>('POST', `/api/stations/${id}/revert/${changeId}`, { version });
+export const checkHours = (body: { opening_hours: string; hours_overrides?: DateOverride[]; closures?: Closure[] }) =>
+  apiSend<HoursCheck>('POST', '/api/hours/validate', body);
+export const listReports = (status: 'open' | 'resolved') =>
+  apiGet<{ reports: Report[] }>(`/api/reports?status=${status}`);
+export const resolveReport = (id: number) => apiSend('POST', `/api/reports/${id}/resolve`, {});
