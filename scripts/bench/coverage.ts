@@ -1,0 +1,71 @@
+/**
+ * Coverage analysis for planners (issue 7) on Beijing with the 1,500 sample stations, radius 500 m,
+ * at a weekday noon (almost every station open):
+ * - the sub-district table (343 areas) through the API; baseline: the textbook PostGIS query (one
+ *   union of all geography buffers, intersected with each area, spheroid areas), without gaps,
+ *   station counts or largest-gap points. Goal < 2 s on PGlite.
+ * - the gap GeoJSON of 朝阳区 through the API; baseline: the same textbook difference in raw SQL.
+ *   Goal < 1 s.
+ * - 10 suggested sites Beijing-wide (grid demand); baseline: one Beijing-wide district table.
+ *   Goal < 10 s.
+ * Each measure is also given as a ratio to its goal (≤ 1.0x means the goal is met).
+ */
+import { queryRows, sql } from '../../server/db/client.js';
+import { BENCH_PG_URL, httpGet, openBenchDatabase, percentile, startBenchServer, timeRuns, type BenchRow } from './lib.js';
+
+const AT = '2026-03-04T12:00';
+const RUNS = 3;
+
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const kinds: Array<'pglite' | 'postgres'> = BENCH_PG_URL ? ['pglite', 'postgres'] : ['pglite'];
+  for (const kind of kinds) {
+    const db = await openBenchDatabase(kind);
+    const server = await startBenchServer(db);
+    const get = async (path: string) => {
+      const res = await httpGet(`${server.baseUrl}${path}`);
+      if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${res.body.slice(0, 300)}`);
+      return res.body;
+    };
+    const measure = async (fn: () => Promise<unknown>) => percentile(await timeRuns(RUNS, fn, 1), 50);
+    const label = db.label;
+    const add = (name: string, value: number, baseline: number, baselineName: string, goalMs: number) => {
+      rows.push({ name: `${name} vs ${baselineName} (${label})`, value, unit: 'ms', baseline, ratio: value / baseline, goal: 'info' });
+      rows.push({ name: `${name} vs goal (${label})`, value, unit: 'ms', baseline: goalMs, ratio: value / goalMs, goal: `≤ 1.0x (< ${goalMs / 1000} s)` });
+    };
+    try {
+      const stations = await queryRows<{ n: number }>(db.db, sql`select count(*)::int as n from stations`);
+      process.stderr.write(`coverage bench on ${label}: ${stations[0]!.n} stations\n`);
+
+      const table = await measure(() => get(`/api/coverage?level=subdistrict&rule=radius:500&at=${AT}`));
+      const textbook = await measure(() =>
+        queryRows(
+          db.db,
+          sql`with u as (select ST_Union(ST_Buffer(geom::geography, 500)::geometry) as g from stations)
+              select s.code, ST_Area(s.geom::geography) / 1e6 as area_km2,
+                ST_Area(ST_Intersection(s.geom, u.g)::geography) / 1e6 as covered_km2
+              from subdistricts s, u`,
+        ),
+      );
+      add('coverage table, 343 sub-districts', table, textbook, 'textbook union∩areas SQL', 2000);
+
+      const gaps = await measure(() => get(`/api/coverage/gaps?level=district&area=110105&at=${AT}`));
+      const textbookGaps = await measure(() =>
+        queryRows(
+          db.db,
+          sql`with u as (select ST_Union(ST_Buffer(geom::geography, 500)::geometry) as g from stations)
+              select ST_AsGeoJSON(ST_Difference(d.geom, u.g), 6) from districts d, u where d.code = '110105'`,
+        ),
+      );
+      add('gap GeoJSON, 朝阳区', gaps, textbookGaps, 'textbook difference SQL', 1000);
+
+      const districtTable = await measure(() => get(`/api/coverage?level=district&at=${AT}`));
+      const suggest = await measure(() => get(`/api/coverage/suggest?k=10&rule=radius:500&at=${AT}`));
+      add('suggest 10 sites, Beijing', suggest, districtTable, 'one district table', 10_000);
+    } finally {
+      await server.close();
+      await db.close();
+    }
+  }
+  return rows;
+}
