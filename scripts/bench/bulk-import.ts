@@ -8,7 +8,10 @@
  */
 import { sql } from 'drizzle-orm';
 import { importStations } from '../../server/modules/bulk/bulk.service.js';
-import { insertStations, type NewStation } from '../../server/modules/stations/stations.repository.js';
+import {
+  insertStations,
+  type NewStation,
+} from '../../server/modules/stations/stations.repository.js';
 import { BENCH_PG_URL, openBenchDatabase, seededRandom, type BenchRow } from './lib.js';
 
 const ROWS = 10_000;
@@ -24,7 +27,10 @@ function sampleStations(): NewStation[] {
     // Central and near-suburban Beijing, where most stations are.
     lng: 116.1 + random() * 0.6,
     lat: 39.7 + random() * 0.4,
-    amenities: { hot_water: 'available', ...(random() < 0.5 ? { microwave: 'available' } : {}) },
+    amenities: {
+      hot_water: 'available',
+      ...(random() < 0.5 ? { microwave: 'available' } : {}),
+    },
     opening_hours: HOURS[i % HOURS.length]!,
     phone: '010-12345678',
     seats: Math.floor(random() * 10),
@@ -70,14 +76,24 @@ export async function run(): Promise<BenchRow[]> {
     try {
       const [baseline] = await timed(() => insertStations(db.db, stations));
       await db.db.execute(sql`delete from stations`);
-      const request = { bytes: csv, format: 'csv' as const, crs: 'WGS84' as const, user };
+      const request = {
+        bytes: csv,
+        format: 'csv' as const,
+        crs: 'WGS84' as const,
+        user,
+      };
       const [dryMs, dry] = await timed(() => importStations(db.db, { ...request, dryRun: true }));
-      const [importMs, report] = await timed(() => importStations(db.db, { ...request, dryRun: false }));
+      const [importMs, report] = await timed(() =>
+        importStations(db.db, { ...request, dryRun: false }),
+      );
       if (!report.committed || report.summary.inserted !== ROWS || dry.summary.errors) {
         throw new Error(`bench import failed: ${JSON.stringify(report.summary)}`);
       }
-      const [againMs, again] = await timed(() => importStations(db.db, { ...request, dryRun: false }));
-      if (again.summary.unchanged !== ROWS) throw new Error(`re-import changed rows: ${JSON.stringify(again.summary)}`);
+      const [againMs, again] = await timed(() =>
+        importStations(db.db, { ...request, dryRun: false }),
+      );
+      if (again.summary.unchanged !== ROWS)
+        throw new Error(`re-import changed rows: ${JSON.stringify(again.summary)}`);
       const label = `${ROWS.toLocaleString('en')}-row CSV`;
       rows.push({
         name: `${label} import vs plain batched insert (${db.label})`,
@@ -87,8 +103,17 @@ export async function run(): Promise<BenchRow[]> {
         ratio: importMs / baseline,
         goal: '≤ 10 s',
       });
-      rows.push({ name: `${label} dry run (${db.label})`, value: dryMs, unit: 'ms', goal: '≤ 10 s' });
-      rows.push({ name: `${label} re-import, all unchanged (${db.label})`, value: againMs, unit: 'ms' });
+      rows.push({
+        name: `${label} dry run (${db.label})`,
+        value: dryMs,
+        unit: 'ms',
+        goal: '≤ 10 s',
+      });
+      rows.push({
+        name: `${label} re-import, all unchanged (${db.label})`,
+        value: againMs,
+        unit: 'ms',
+      });
     } finally {
       await db.close();
     }

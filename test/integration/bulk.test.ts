@@ -19,9 +19,21 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 beforeAll(async () => {
   server = await startTestServer();
   const db = server.database.handle.db;
-  const own = await newStation(db, { lng: 116.3, lat: 39.9, name: '经理的驿站' });
-  await createUser(db, { username: 'bulk-admin', password: 'admin-password-1', role: 'admin' });
-  await createUser(db, { username: 'bulk-planner', password: 'planner-password-1', role: 'planner' });
+  const own = await newStation(db, {
+    lng: 116.3,
+    lat: 39.9,
+    name: '经理的驿站',
+  });
+  await createUser(db, {
+    username: 'bulk-admin',
+    password: 'admin-password-1',
+    role: 'admin',
+  });
+  await createUser(db, {
+    username: 'bulk-planner',
+    password: 'planner-password-1',
+    role: 'planner',
+  });
   await createUser(db, {
     username: 'bulk-manager',
     password: 'manager-password-1',
@@ -41,15 +53,27 @@ const db = () => server.database.handle.db;
 
 function upload(query: string, body: BodyInit, contentType: string, who: LoggedIn | null = admin) {
   const headers: Record<string, string> = { 'content-type': contentType };
-  if (who) Object.assign(headers, { cookie: who.cookie, 'x-csrf-token': who.csrfToken });
-  return server.request(`/api/stations/import?${query}`, { method: 'POST', headers, body });
+  if (who)
+    Object.assign(headers, {
+      cookie: who.cookie,
+      'x-csrf-token': who.csrfToken,
+    });
+  return server.request(`/api/stations/import?${query}`, {
+    method: 'POST',
+    headers,
+    body,
+  });
 }
 
 async function download(query: string, who: LoggedIn = admin) {
   const res = await fetch(`${server.baseUrl}/api/stations/export?${query}`, {
     headers: { cookie: who.cookie },
   });
-  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+  return {
+    status: res.status,
+    headers: res.headers,
+    bytes: Buffer.from(await res.arrayBuffer()),
+  };
 }
 
 interface StoredStation {
@@ -97,7 +121,12 @@ describe('POST /api/stations/import — CSV', () => {
     ].join('\r\n');
     const res = await upload('format=csv', csv, CSV);
     expect(res.status).toBe(200);
-    expect(res.body.summary).toMatchObject({ rows: 2, inserted: 2, updated: 0, errors: 0 });
+    expect(res.body.summary).toMatchObject({
+      rows: 2,
+      inserted: 2,
+      updated: 0,
+      errors: 0,
+    });
     expect(res.body.rows.map((r: any) => [r.row, r.action])).toEqual([
       [2, 'insert'],
       [3, 'insert'],
@@ -115,7 +144,10 @@ describe('POST /api/stations/import — CSV', () => {
     expect(Math.abs(first.lng - 116.4177)).toBeLessThan(1e-9);
     const second = (await stationByExternalId('DC-002'))!;
     expect(second.kind).toBe('rider_home');
-    expect(second.amenities).toEqual({ hot_water: 'available', phone_charging: 'out_of_stock' });
+    expect(second.amenities).toEqual({
+      hot_water: 'available',
+      phone_charging: 'out_of_stock',
+    });
   });
 
   it('reads a GBK-encoded CSV as Excel in China saves it', async () => {
@@ -127,17 +159,30 @@ describe('POST /api/stations/import — CSV', () => {
     const res = await upload('format=csv&dry_run=true', gbBytes, CSV);
     expect(res.status).toBe(200);
     expect(res.body.notes.join(' ')).toContain('GB18030');
-    expect(res.body.rows[0]).toMatchObject({ external_id: 'GBK-1', action: 'insert' });
+    expect(res.body.rows[0]).toMatchObject({
+      external_id: 'GBK-1',
+      action: 'insert',
+    });
   });
 
   it('uses a column mapping for headers it does not know', async () => {
     const csv = '我们的编号,站名,东经,北纬,饮水机\nMAP-1,映射测试驿站,116.35,39.92,1\n';
     const mapping = encodeURIComponent(
-      JSON.stringify({ external_id: '我们的编号', name: '站名', lng: '东经', lat: '北纬', hot_water: '饮水机' }),
+      JSON.stringify({
+        external_id: '我们的编号',
+        name: '站名',
+        lng: '东经',
+        lat: '北纬',
+        hot_water: '饮水机',
+      }),
     );
     const res = await upload(`format=csv&mapping=${mapping}`, csv, CSV);
     expect(res.status).toBe(200);
-    expect(res.body.columns.mapping).toMatchObject({ name: '站名', lng: '东经', hot_water: '饮水机' });
+    expect(res.body.columns.mapping).toMatchObject({
+      name: '站名',
+      lng: '东经',
+      hot_water: '饮水机',
+    });
     const stored = (await stationByExternalId('MAP-1'))!;
     expect(stored.name).toBe('映射测试驿站');
     expect(stored.amenities).toEqual({ hot_water: 'available' });
@@ -145,10 +190,18 @@ describe('POST /api/stations/import — CSV', () => {
 
   it('rejects a mapping naming an unknown field or a missing column', async () => {
     const csv = '名称,经度,纬度\n甲,116.3,39.9\n';
-    const unknown = await upload(`format=csv&mapping=${encodeURIComponent('{"colour":"名称"}')}`, csv, CSV);
+    const unknown = await upload(
+      `format=csv&mapping=${encodeURIComponent('{"colour":"名称"}')}`,
+      csv,
+      CSV,
+    );
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toContain('unknown field "colour"');
-    const missing = await upload(`format=csv&mapping=${encodeURIComponent('{"name":"站名"}')}`, csv, CSV);
+    const missing = await upload(
+      `format=csv&mapping=${encodeURIComponent('{"name":"站名"}')}`,
+      csv,
+      CSV,
+    );
     expect(missing.status).toBe(400);
     expect(missing.body.error).toContain('"站名" (for name) is not in the file');
     const notJson = await upload('format=csv&mapping=name', csv, CSV);
@@ -176,7 +229,9 @@ describe('POST /api/stations/import — CSV', () => {
     const csv = '编号,名称,经度,纬度\nBD-1,百度坐标驿站,116.410,39.921\n';
     expect((await upload('format=csv&crs=bd09', csv, CSV)).status).toBe(200);
     const stored = (await stationByExternalId('BD-1'))!;
-    expect(metresBetween(toWgs84([116.41, 39.921], 'BD09'), [stored.lng, stored.lat])).toBeLessThan(0.05);
+    expect(metresBetween(toWgs84([116.41, 39.921], 'BD09'), [stored.lng, stored.lat])).toBeLessThan(
+      0.05,
+    );
     expect(metresBetween([116.41, 39.921], [stored.lng, stored.lat])).toBeGreaterThan(800);
   });
 
@@ -216,22 +271,41 @@ describe('POST /api/stations/import — CSV', () => {
     expect((await stationByExternalId('DC-002'))!.name).toBe('王府井骑手之家');
   });
 
+  it('an error found while matching (unknown station id) also writes nothing', async () => {
+    const before = await countStations(db());
+    const csv =
+      '系统ID,编号,名称,经度,纬度\n,OK-1,好驿站,116.39,39.90\n999999,OK-2,不存在的站,116.39,39.91\n';
+    const res = await upload('format=csv', csv, CSV);
+    expect(res.status).toBe(400);
+    expect(res.body.rows[1].problems).toEqual([
+      { field: 'station_id', problem: 'there is no station 999999' },
+    ]);
+    expect(res.body.rows[0].action).toBe('insert');
+    expect(await countStations(db())).toBe(before);
+    expect(await stationByExternalId('OK-1')).toBeUndefined();
+  });
+
   it('reports duplicate external ids, missing names and unreadable coordinates per row', async () => {
-    const csv = '编号,名称,经度,纬度\nDUP,甲,116.3,39.9\nDUP,乙,116.3,39.9\nNEW-X,,116.3,39.9\nNEW-Y,丙,东经116,39.9\nNEW-Z,丁,39.9,116.3\n';
+    const csv =
+      '编号,名称,经度,纬度\nDUP,甲,116.3,39.9\nDUP,乙,116.3,39.9\nNEW-X,,116.3,39.9\nNEW-Y,丙,东经116,39.9\nNEW-Z,丁,39.9,116.3\nSH-1,上海的驿站,121.47,31.23\n';
     const res = await upload('format=csv&dry_run=true', csv, CSV);
     expect(res.status).toBe(200);
     const problems = Object.fromEntries(
-      res.body.rows.map((r: any) => [r.row, r.problems.map((p: any) => `${p.field}: ${p.problem}`).join('; ')]),
+      res.body.rows.map((r: any) => [
+        r.row,
+        r.problems.map((p: any) => `${p.field}: ${p.problem}`).join('; '),
+      ]),
     );
     expect(problems[2]).toBe('');
     expect(problems[3]).toContain('also appears on row 2');
     expect(problems[4]).toContain('name');
     expect(problems[5]).toContain('lng: "东经116" is not a number');
     expect(problems[6]).toContain('look swapped');
+    expect(problems[7]).toContain('not in or near Beijing');
   });
 
   it('warns, without rejecting, about a position outside every district', async () => {
-    const csv = '编号,名称,经度,纬度\nSH-1,上海的驿站,121.47,31.23\n';
+    const csv = '编号,名称,经度,纬度\nTJ-1,天津武清的驿站,117.04,39.38\n';
     const res = await upload('format=csv&dry_run=true', csv, CSV);
     expect(res.status).toBe(200);
     expect(res.body.rows[0].action).toBe('insert');
@@ -239,8 +313,10 @@ describe('POST /api/stations/import — CSV', () => {
     expect(res.body.summary.warnings).toBe(1);
     const real = await upload('format=csv', csv, CSV);
     expect(real.status).toBe(200);
-    expect(real.body.rows[0].warnings[0].problem).toMatch(/outside every Beijing district \(\d+\.\d km/);
-    expect((await stationByExternalId('SH-1'))!.district_code).toBeNull();
+    expect(real.body.rows[0].warnings[0].problem).toMatch(
+      /outside every Beijing district \(\d+\.\d km/,
+    );
+    expect((await stationByExternalId('TJ-1'))!.district_code).toBeNull();
   });
 
   it('upserts by external id: updates in place, bumps the version and records the change', async () => {
@@ -248,20 +324,35 @@ describe('POST /api/stations/import — CSV', () => {
     const csv = '编号,开放时间,微波炉\nDC-001,Mo-Fr 07:00-19:00,无\n';
     const res = await upload('format=csv', csv, CSV);
     expect(res.status).toBe(200);
-    expect(res.body.rows[0]).toMatchObject({ action: 'update', station_id: original.id });
+    expect(res.body.rows[0]).toMatchObject({
+      action: 'update',
+      station_id: original.id,
+    });
     const updated = (await stationByExternalId('DC-001'))!;
     expect(updated.id).toBe(original.id);
     expect(updated.version).toBe(original.version + 1);
     expect(updated.opening_hours).toBe('Mo-Fr 07:00-19:00');
     // Columns the file lacks are unchanged; the amenity column given clears microwave only.
     expect(updated.name).toBe(original.name);
-    expect(updated.amenities).toEqual({ hot_water: 'available', phone_charging: 'out_of_order' });
-    const [change] = await queryRows<{ action: string; username: string; changes: any; version: number }>(
+    expect(updated.amenities).toEqual({
+      hot_water: 'available',
+      phone_charging: 'out_of_order',
+    });
+    const [change] = await queryRows<{
+      action: string;
+      username: string;
+      changes: any;
+      version: number;
+    }>(
       db(),
       sql`select action, username, changes, version from station_changes
           where station_id = ${original.id} order by id desc limit 1`,
     );
-    expect(change).toMatchObject({ action: 'import', username: 'bulk-admin', version: updated.version });
+    expect(change).toMatchObject({
+      action: 'import',
+      username: 'bulk-admin',
+      version: updated.version,
+    });
     expect(change!.changes.opening_hours).toEqual({
       before: 'Mo-Su 08:00-20:00',
       after: 'Mo-Fr 07:00-19:00',
@@ -269,8 +360,38 @@ describe('POST /api/stations/import — CSV', () => {
     expect(Object.keys(change!.changes).sort()).toEqual(['amenities', 'opening_hours']);
   });
 
+  it("records a move in the editor's history form, so the editor can revert an import", async () => {
+    const before = (await stationByExternalId('DC-002'))!;
+    const csv = '编号,经度,纬度\nDC-002,116.3105,39.9925\n'; // to 中关村, 海淀
+    const res = await upload('format=csv', csv, CSV);
+    expect(res.status).toBe(200);
+    const moved = (await stationByExternalId('DC-002'))!;
+    expect(moved.district_code).toBe('110108');
+    const history = await server.get(`/api/stations/${before.id}/history`, {
+      headers: { cookie: admin.cookie },
+    });
+    expect(history.status).toBe(200);
+    const entry = history.body.changes[0];
+    expect(entry.action).toBe('import');
+    expect(entry.changes.location.before).toEqual([before.lng, before.lat]);
+    expect(entry.changes.location.after).toEqual([116.3105, 39.9925]);
+    expect(entry.changes.district_code).toEqual({ before: '110101', after: '110108' });
+    const revert = await server.request(`/api/stations/${before.id}/revert/${entry.id}`, {
+      method: 'POST',
+      headers: { ...admin.headers, 'if-match': `"${moved.version}"` },
+    });
+    expect(revert.status).toBe(200);
+    const restored = (await stationByExternalId('DC-002'))!;
+    expect([restored.lng, restored.lat]).toEqual([before.lng, before.lat]);
+    expect(restored.district_code).toBe('110101');
+  });
+
   it('rejects broken CSV quoting with the line it starts on', async () => {
-    const res = await upload('format=csv', '名称,经度,纬度\n"未闭合,116.3,39.9\n乙,116.3,39.9\n', CSV);
+    const res = await upload(
+      'format=csv',
+      '名称,经度,纬度\n"未闭合,116.3,39.9\n乙,116.3,39.9\n',
+      CSV,
+    );
     expect(res.status).toBe(400);
     expect(res.body.error).toContain('line 2');
     const stray = await upload('format=csv', '名称,经度,纬度\n"甲"乙,116.3,39.9\n', CSV);
@@ -293,7 +414,16 @@ describe('POST /api/stations/import — xlsx and GeoJSON', () => {
     sheet.addRow(['站点编号', '站点名称', '经度', '纬度', '开放时间', '座位数', '热水', '充电']);
     sheet.addRow(['XL-1', '朝阳门驿站', 116.4346, 39.9244, 'Mo-Sa 09:00-18:00', 4, '有', 1]);
     sheet.addRow([]);
-    sheet.addRow(['XL-2', { richText: [{ text: '建国门' }, { text: '驿站' }] }, 116.4357, 39.9087, '24/7', null, '√', '']);
+    sheet.addRow([
+      'XL-2',
+      { richText: [{ text: '建国门' }, { text: '驿站' }] },
+      116.4357,
+      39.9087,
+      '24/7',
+      null,
+      '√',
+      '',
+    ]);
     const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
     const res = await upload('format=xlsx', bytes, XLSX);
     expect(res.status).toBe(200);
@@ -303,7 +433,10 @@ describe('POST /api/stations/import — xlsx and GeoJSON', () => {
     ]);
     const first = (await stationByExternalId('XL-1'))!;
     expect(first.seats).toBe(4);
-    expect(first.amenities).toEqual({ hot_water: 'available', phone_charging: 'available' });
+    expect(first.amenities).toEqual({
+      hot_water: 'available',
+      phone_charging: 'available',
+    });
     expect((await stationByExternalId('XL-2'))!.name).toBe('建国门驿站');
   });
 
@@ -311,7 +444,10 @@ describe('POST /api/stations/import — xlsx and GeoJSON', () => {
     const res = await upload('format=xlsx', Buffer.from('名称,经度\n甲,1\n'), XLSX);
     expect(res.status).toBe(400);
     expect(res.body.error).toContain('not an .xlsx workbook');
-    const zipButBroken = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(64, 7)]);
+    const zipButBroken = Buffer.concat([
+      Buffer.from([0x50, 0x4b, 0x03, 0x04]),
+      Buffer.alloc(64, 7),
+    ]);
     const broken = await upload('format=xlsx', zipButBroken, XLSX);
     expect(broken.status).toBe(400);
     expect(broken.body.error).toContain('could not be read');
@@ -331,10 +467,18 @@ describe('POST /api/stations/import — xlsx and GeoJSON', () => {
             amenities: { hot_water: 'available', microwave: 'out_of_order' },
           },
         },
-        { type: 'Feature', geometry: { type: 'LineString', coordinates: [] }, properties: { name: '线' } },
+        {
+          type: 'Feature',
+          geometry: { type: 'LineString', coordinates: [] },
+          properties: { name: '线' },
+        },
       ],
     };
-    const dry = await upload('format=geojson&dry_run=true', JSON.stringify(collection), 'application/geo+json');
+    const dry = await upload(
+      'format=geojson&dry_run=true',
+      JSON.stringify(collection),
+      'application/geo+json',
+    );
     expect(dry.status).toBe(200);
     expect(dry.body.rows[1].problems[0]).toMatchObject({ field: 'geometry' });
     collection.features.pop();
@@ -342,14 +486,25 @@ describe('POST /api/stations/import — xlsx and GeoJSON', () => {
     expect(res.status).toBe(200);
     const stored = (await stationByExternalId('GJ-1'))!;
     expect(stored.kind).toBe('smart_24h');
-    expect(stored.amenities).toEqual({ hot_water: 'available', microwave: 'out_of_order' });
+    expect(stored.amenities).toEqual({
+      hot_water: 'available',
+      microwave: 'out_of_order',
+    });
   });
 
   it('rejects invalid GeoJSON with a message', async () => {
-    const notJson = await upload('format=geojson', '{"type": "FeatureCollection", "features": [', 'application/geo+json');
+    const notJson = await upload(
+      'format=geojson',
+      '{"type": "FeatureCollection", "features": [',
+      'application/geo+json',
+    );
     expect(notJson.status).toBe(400);
     expect(notJson.body.error).toContain('not valid JSON');
-    const notCollection = await upload('format=geojson', '{"type":"Point","coordinates":[1,2]}', 'application/geo+json');
+    const notCollection = await upload(
+      'format=geojson',
+      '{"type":"Point","coordinates":[1,2]}',
+      'application/geo+json',
+    );
     expect(notCollection.status).toBe(400);
     expect(notCollection.body.error).toContain('must be a FeatureCollection');
   });
@@ -366,10 +521,14 @@ describe('GET /api/stations/export and the round trip', () => {
   it('exports CSV with a UTF-8 BOM and the import headers', async () => {
     const res = await download('format=csv');
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="stations-\d{8}-WGS84\.csv"/);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /attachment; filename="stations-\d{8}-WGS84\.csv"/,
+    );
     expect([...res.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = res.bytes.toString('utf8').slice(1);
-    expect(text.split('\r\n')[0]).toContain('系统ID,编号,名称,英文名称,类型,地址,经度,纬度,开放时间');
+    expect(text.split('\r\n')[0]).toContain(
+      '系统ID,编号,名称,英文名称,类型,地址,经度,纬度,开放时间',
+    );
     expect(text).toContain('东单暖心驿站');
     expect(text).toContain('"东城区东单北大街1号, 近地铁"');
   });
@@ -393,7 +552,12 @@ describe('GET /api/stations/export and the round trip', () => {
       expect(exported.status).toBe(200);
       const res = await upload(`format=${format}`, exported.bytes, type);
       expect(res.status).toBe(200);
-      expect(res.body.summary).toMatchObject({ rows: before, inserted: 0, updated: 0, errors: 0 });
+      expect(res.body.summary).toMatchObject({
+        rows: before,
+        inserted: 0,
+        updated: 0,
+        errors: 0,
+      });
       expect(res.body.summary.unchanged).toBe(before);
       expect(await countStations(db())).toBe(before);
     });

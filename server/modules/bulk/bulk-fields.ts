@@ -88,7 +88,12 @@ function aliasIndex(): Map<string, Target> {
     for (const alias of SCALAR_ALIASES[field]) index.set(normalizeHeader(alias), { scalar: field });
   }
   for (const amenity of AMENITIES) {
-    const aliases = [amenity.key, amenity.zh, amenity.en, ...(AMENITY_EXTRA_ALIASES[amenity.key] ?? [])];
+    const aliases = [
+      amenity.key,
+      amenity.zh,
+      amenity.en,
+      ...(AMENITY_EXTRA_ALIASES[amenity.key] ?? []),
+    ];
     for (const alias of aliases) {
       const key = normalizeHeader(alias);
       if (!index.has(key)) index.set(key, { amenity: amenity.key });

@@ -140,11 +140,22 @@ function recordsJson(rows: StationWrite[]): string {
   );
 }
 
-/** Inserts new stations; returns their ids in input order. */
-export async function insertStationBatch(db: AppDatabase, rows: StationWrite[]): Promise<number[]> {
-  const ids: number[] = [];
+/** What a write returns per station: its id, new version and the areas the trigger derived. */
+export interface WrittenStation {
+  id: number;
+  version: number;
+  district_code: string | null;
+  subdistrict_code: string | null;
+}
+
+/** Inserts new stations; returns them in input order. */
+export async function insertStationBatch(
+  db: AppDatabase,
+  rows: StationWrite[],
+): Promise<WrittenStation[]> {
+  const written: WrittenStation[] = [];
   for (const batch of chunks(rows)) {
-    const inserted = await queryRows<{ id: number }>(
+    const inserted = await queryRows<WrittenStation>(
       db,
       sql`insert into stations (external_id, name, name_en, kind, address, geom, amenities,
             opening_hours, phone, seats, location_note)
@@ -153,22 +164,22 @@ export async function insertStationBatch(db: AppDatabase, rows: StationWrite[]):
             v.opening_hours, v.phone, v.seats, v.location_note
           from jsonb_to_recordset(${recordsJson(batch)}::jsonb) as ${RECORD_COLUMNS}
           order by v.ord
-          returning id`,
+          returning id, version, district_code, subdistrict_code`,
     );
     // Ids come from one sequence in insertion order (the ORDER BY), so ascending ids = input order.
-    ids.push(...inserted.map((r) => Number(r.id)).sort((a, b) => a - b));
+    written.push(...inserted.map((r) => ({ ...r, id: Number(r.id) })).sort((a, b) => a.id - b.id));
   }
-  return ids;
+  return written;
 }
 
-/** Updates stations in place (each row's `id`), bumping version; returns id → new version. */
+/** Updates stations in place (each row's `id`), bumping version; returns them by id. */
 export async function updateStationBatch(
   db: AppDatabase,
   rows: StationWrite[],
-): Promise<Map<number, number>> {
-  const versions = new Map<number, number>();
+): Promise<Map<number, WrittenStation>> {
+  const written = new Map<number, WrittenStation>();
   for (const batch of chunks(rows)) {
-    const updated = await queryRows<{ id: number; version: number }>(
+    const updated = await queryRows<WrittenStation>(
       db,
       sql`update stations s set
             external_id = v.external_id, name = v.name, name_en = v.name_en, kind = v.kind,
@@ -179,18 +190,19 @@ export async function updateStationBatch(
                         else ST_SetSRID(ST_MakePoint(v.lng, v.lat), 4326) end
           from jsonb_to_recordset(${recordsJson(batch)}::jsonb) as ${RECORD_COLUMNS}
           where s.id = v.id
-          returning s.id, s.version`,
+          returning s.id, s.version, s.district_code, s.subdistrict_code`,
     );
-    for (const r of updated) versions.set(Number(r.id), Number(r.version));
+    for (const r of updated)
+      written.set(Number(r.id), { ...r, id: Number(r.id), version: Number(r.version) });
   }
-  return versions;
+  return written;
 }
 
 export interface ChangeEntry {
   stationId: number;
   userId: number | null;
   username: string;
-  changes: Record<string, FieldChange | { after: unknown }>;
+  changes: Record<string, FieldChange>;
   version: number;
 }
 

@@ -23,7 +23,9 @@ const rawUpload: RequestHandler = (req, res, next) => {
   express.raw({ type: () => true, limit: MAX_UPLOAD_BYTES })(req, res, (error?: unknown) => {
     const e = error as { type?: string } | undefined;
     if (e?.type === 'entity.too.large') {
-      return next(new HttpError(413, `The file is larger than ${MB} MB; split it into smaller files`));
+      return next(
+        new HttpError(413, `The file is larger than ${MB} MB; split it into smaller files`),
+      );
     }
     next(error);
   });
@@ -94,7 +96,8 @@ export const BULK_OPERATIONS: ApiOperation[] = [
     query: ImportQuerySchema,
     responses: {
       '200': 'Import report { rows: [{ row, external_id, action, problems, warnings }], summary }',
-      '400': 'Malformed file, bad mapping, or rows with problems (report included; nothing written)',
+      '400':
+        'Malformed file, bad mapping, or rows with problems (report included; nothing written)',
       '401': 'Not signed in',
       '403': 'Not an admin',
       '413': 'File too large',
@@ -103,9 +106,14 @@ export const BULK_OPERATIONS: ApiOperation[] = [
   {
     method: 'get',
     path: '/api/stations/export',
-    summary: 'Export stations as CSV (UTF-8 with BOM), GeoJSON or xlsx, in the columns an import reads (admin, planner)',
+    summary:
+      'Export stations as CSV (UTF-8 with BOM), GeoJSON or xlsx, in the columns an import reads (admin, planner)',
     tags: ['bulk'],
     query: ExportQuerySchema,
-    responses: { '200': 'The file (Content-Disposition: attachment)', '401': 'Not signed in', '403': 'Manager' },
+    responses: {
+      '200': 'The file (Content-Disposition: attachment)',
+      '401': 'Not signed in',
+      '403': 'Manager',
+    },
   },
 ];

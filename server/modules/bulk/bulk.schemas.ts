@@ -12,7 +12,9 @@ const Crs = z
   .default('WGS84')
   .describe('datum of the coordinates: WGS84 (GPS), GCJ02 (Amap/Tencent) or BD09 (Baidu)');
 
-const Format = z.enum(BULK_FORMATS, { message: `format must be one of ${BULK_FORMATS.join(', ')}` });
+const Format = z.enum(BULK_FORMATS, {
+  message: `format must be one of ${BULK_FORMATS.join(', ')}`,
+});
 
 /** `{"name":"站名","lng":"X"}`: our field → the file's column header. */
 const Mapping = z
@@ -23,7 +25,10 @@ const Mapping = z
     try {
       value = JSON.parse(text);
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'mapping must be JSON, e.g. {"name":"站名","lng":"东经"}' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'mapping must be JSON, e.g. {"name":"站名","lng":"东经"}',
+      });
       return z.NEVER;
     }
     const parsed = z.record(z.string().max(60), z.string().min(1).max(200)).safeParse(value);
@@ -36,13 +41,17 @@ const Mapping = z
     }
     return parsed.data;
   })
-  .describe('JSON object: our field (name, lng, lat, external_id, hot_water, …) → your column header');
+  .describe(
+    'JSON object: our field (name, lng, lat, external_id, hot_water, …) → your column header',
+  );
 
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const ImportQuerySchema = z
   .object({
-    format: Format.optional().describe('csv, geojson or xlsx; inferred from Content-Type when omitted'),
+    format: Format.optional().describe(
+      'csv, geojson or xlsx; inferred from Content-Type when omitted',
+    ),
     crs: Crs,
     dry_run: Bool.default(false).describe('true = check and report only, write nothing'),
     mapping: Mapping.optional(),

@@ -15,6 +15,7 @@ import {
   placePoints,
   recordImportChanges,
   updateStationBatch,
+  type WrittenStation,
 } from './bulk.repository.js';
 import { readCsv } from './csv-format.js';
 import { readGeoJson } from './geojson-format.js';
@@ -82,7 +83,9 @@ function checkColumns(table: SourceTable, mapping: ColumnMapping, format: BulkFo
     );
   }
   if (s.name === undefined && !identifies) {
-    throw badRequest(`No name column found (looked for 名称/站点名称/name); ${found}. Pass mapping={"name":"…"}`);
+    throw badRequest(
+      `No name column found (looked for 名称/站点名称/name); ${found}. Pass mapping={"name":"…"}`,
+    );
   }
   if ((s.lng === undefined) !== (s.lat === undefined) && format !== 'geojson') {
     throw badRequest(`The file maps only one of longitude/latitude; ${found}`);
@@ -95,7 +98,7 @@ function describeMapping(mapping: ColumnMapping): Record<string, string> {
 
 const placedRows = (planned: PlannedRow[]) =>
   planned.flatMap((p, index) =>
-    p.write && (p.action === 'insert' || p.changes?.lng || p.changes?.lat) ? [index] : [],
+    p.write && (p.action === 'insert' || p.changes?.location) ? [index] : [],
   );
 
 function warnOutside(row: PlannedRow, distanceM: number | null): void {
@@ -126,6 +129,14 @@ async function addWrittenPlacementWarnings(tx: AppDatabase, planned: PlannedRow[
   }
 }
 
+/** Adds the derived district/sub-district to a change record, as the editor's history does. */
+function recordAreas(row: PlannedRow, written: WrittenStation): void {
+  for (const field of ['district_code', 'subdistrict_code'] as const) {
+    const before = row.areas_before ? row.areas_before[field] : null;
+    if (before !== written[field]) row.changes![field] = { before, after: written[field] };
+  }
+}
+
 async function writePlanned(
   tx: AppDatabase,
   planned: PlannedRow[],
@@ -133,15 +144,19 @@ async function writePlanned(
 ): Promise<void> {
   const inserts = planned.filter((p) => p.action === 'insert');
   const updates = planned.filter((p) => p.action === 'update');
-  const insertedIds = await insertStationBatch(
+  const inserted = await insertStationBatch(
     tx,
     inserts.map((p) => p.write!),
   );
-  inserts.forEach((p, i) => (p.station_id = insertedIds[i]));
-  const versions = await updateStationBatch(
+  inserts.forEach((p, i) => {
+    p.station_id = inserted[i]!.id;
+    recordAreas(p, inserted[i]!);
+  });
+  const updated = await updateStationBatch(
     tx,
     updates.map((p) => p.write!),
   );
+  for (const p of updates) recordAreas(p, updated.get(p.station_id!)!);
   await recordImportChanges(
     tx,
     [...inserts, ...updates].map((p) => ({
@@ -149,7 +164,7 @@ async function writePlanned(
       userId: user.id,
       username: user.username,
       changes: p.changes!,
-      version: p.action === 'insert' ? 1 : versions.get(p.station_id!)!,
+      version: p.action === 'insert' ? 1 : updated.get(p.station_id!)!.version,
     })),
   );
 }
@@ -159,7 +174,9 @@ async function planRows(
   rows: Parameters<typeof planImport>[0],
   lock: boolean,
 ): Promise<PlannedRow[]> {
-  const externalIds = rows.flatMap((r) => (r.read.draft.external_id ? [r.read.draft.external_id] : []));
+  const externalIds = rows.flatMap((r) =>
+    r.read.draft.external_id ? [r.read.draft.external_id] : [],
+  );
   const stationIds = rows.flatMap((r) =>
     r.read.draft.station_id !== undefined ? [r.read.draft.station_id] : [],
   );
@@ -167,7 +184,10 @@ async function planRows(
   return planImport(rows, existing);
 }
 
-export async function importStations(db: AppDatabase, request: ImportRequest): Promise<ImportReport> {
+export async function importStations(
+  db: AppDatabase,
+  request: ImportRequest,
+): Promise<ImportReport> {
   const started = performance.now();
   const table = await readTable(request.format, request.bytes);
   const mapping = resolveColumnMapping(table.columns, request.mapping);

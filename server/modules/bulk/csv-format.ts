@@ -3,12 +3,18 @@ import { badRequest } from '../../http/errors.js';
 import { MAX_IMPORT_ROWS, type SourceTable } from './source-table.js';
 
 /** Decodes UTF-8, falling back to GB18030 (a superset of GBK) when the bytes are not valid UTF-8. */
-export function decodeText(bytes: Buffer): { text: string; encoding: 'utf-8' | 'gb18030' } {
+export function decodeText(bytes: Buffer): {
+  text: string;
+  encoding: 'utf-8' | 'gb18030';
+} {
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return { text: text.replace(/^\uFEFF/, ''), encoding: 'utf-8' };
   } catch {
-    return { text: new TextDecoder('gb18030').decode(bytes), encoding: 'gb18030' };
+    return {
+      text: new TextDecoder('gb18030').decode(bytes),
+      encoding: 'gb18030',
+    };
   }
 }
 
@@ -85,7 +91,9 @@ export function parseCsvRecords(text: string, delimiter = detectDelimiter(text))
       line += 1;
       recordLine = line;
       if (records.length > MAX_IMPORT_ROWS + 1) {
-        throw badRequest(`The file has more than ${MAX_IMPORT_ROWS} rows; split it into smaller files`);
+        throw badRequest(
+          `The file has more than ${MAX_IMPORT_ROWS} rows; split it into smaller files`,
+        );
       }
     } else {
       cell += ch;
@@ -121,7 +129,8 @@ export function readCsv(bytes: Buffer): SourceTable {
     });
     return { row: line, cells: values, problems };
   });
-  const notes = encoding === 'gb18030' ? ['The file is not UTF-8; it was read as GB18030 (GBK).'] : [];
+  const notes =
+    encoding === 'gb18030' ? ['The file is not UTF-8; it was read as GB18030 (GBK).'] : [];
   return { columns: columns.filter((c) => c !== ''), rows, notes };
 }
 

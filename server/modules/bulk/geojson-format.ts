@@ -1,7 +1,12 @@
 /** GeoJSON in and out: a FeatureCollection of Points whose properties are the columns. */
 import { badRequest } from '../../http/errors.js';
 import { decodeText } from './csv-format.js';
-import { MAX_IMPORT_ROWS, type CellProblem, type SourceRow, type SourceTable } from './source-table.js';
+import {
+  MAX_IMPORT_ROWS,
+  type CellProblem,
+  type SourceRow,
+  type SourceTable,
+} from './source-table.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -18,7 +23,9 @@ export function readGeoJson(bytes: Buffer): SourceTable {
   }
   const features = Array.isArray(document)
     ? document
-    : isObject(document) && document.type === 'FeatureCollection' && Array.isArray(document.features)
+    : isObject(document) &&
+        document.type === 'FeatureCollection' &&
+        Array.isArray(document.features)
       ? document.features
       : null;
   if (!features) {
@@ -27,14 +34,20 @@ export function readGeoJson(bytes: Buffer): SourceTable {
     );
   }
   if (features.length > MAX_IMPORT_ROWS) {
-    throw badRequest(`The file has more than ${MAX_IMPORT_ROWS} features; split it into smaller files`);
+    throw badRequest(
+      `The file has more than ${MAX_IMPORT_ROWS} features; split it into smaller files`,
+    );
   }
   const columns: string[] = [];
   const seen = new Set<string>();
   const rows = features.map((feature: unknown, index): SourceRow => {
     const row = index + 1;
     if (!isObject(feature) || feature.type !== 'Feature') {
-      return { row, cells: {}, problems: [{ field: '(feature)', problem: 'not a GeoJSON Feature' }] };
+      return {
+        row,
+        cells: {},
+        problems: [{ field: '(feature)', problem: 'not a GeoJSON Feature' }],
+      };
     }
     const cells = isObject(feature.properties) ? { ...feature.properties } : {};
     // A feature id is the natural external id when the properties do not carry one.
@@ -58,12 +71,18 @@ function pointOf(geometry: unknown, problems: CellProblem[]): [number, number] |
   if (geometry === null || geometry === undefined) return undefined; // may come from lng/lat properties
   if (!isObject(geometry) || geometry.type !== 'Point') {
     const type = isObject(geometry) ? String(geometry.type) : typeof geometry;
-    problems.push({ field: 'geometry', problem: `expected a Point, got ${type.slice(0, 30)}` });
+    problems.push({
+      field: 'geometry',
+      problem: `expected a Point, got ${type.slice(0, 30)}`,
+    });
     return undefined;
   }
   const c = geometry.coordinates;
   if (!Array.isArray(c) || c.length < 2 || typeof c[0] !== 'number' || typeof c[1] !== 'number') {
-    problems.push({ field: 'geometry', problem: 'Point coordinates must be [lng, lat] numbers' });
+    problems.push({
+      field: 'geometry',
+      problem: 'Point coordinates must be [lng, lat] numbers',
+    });
     return undefined;
   }
   return [c[0], c[1]];

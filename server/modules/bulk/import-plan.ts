@@ -20,19 +20,24 @@ export interface PlannedRow {
   problems: CellProblem[];
   warnings: CellProblem[];
   write?: StationWrite;
+  /** Areas before an update, so the history can show a district change as the editor does. */
+  areas_before?: { district_code: string | null; subdistrict_code: string | null };
   /** Per-field before/after for the history; only for inserts and updates. */
-  changes?: Record<string, FieldChange | { after: unknown }>;
+  changes?: Record<string, FieldChange>;
 }
 
-/** The fields an import sets, compared to decide update vs unchanged and recorded in history. */
+/**
+ * The fields an import sets, compared to decide update vs unchanged, and recorded in the station
+ * history in the editor's form (station-diff.ts): the position is one field, `location` = [lng, lat],
+ * so a revert of an import restores it whole.
+ */
 const COMPARED_FIELDS = [
   'external_id',
   'name',
   'name_en',
   'kind',
   'address',
-  'lng',
-  'lat',
+  'location',
   'amenities',
   'opening_hours',
   'phone',
@@ -41,10 +46,33 @@ const COMPARED_FIELDS = [
 ] as const;
 type ComparedField = (typeof COMPARED_FIELDS)[number];
 
-function applyAmenities(
-  base: AmenityMap,
-  changes: StationDraft['amenities'],
-): AmenityMap {
+function historyValues(s: StationWrite): Record<ComparedField, unknown> {
+  return {
+    external_id: s.external_id ?? null,
+    name: s.name,
+    name_en: s.name_en ?? null,
+    kind: s.kind,
+    address: s.address ?? null,
+    location: [s.lng, s.lat],
+    amenities: s.amenities ?? {},
+    opening_hours: s.opening_hours ?? null,
+    phone: s.phone ?? null,
+    seats: s.seats ?? null,
+    location_note: s.location_note ?? null,
+  };
+}
+
+// 5e-6° ≈ 0.5 m: GCJ-02/BD-09 → WGS-84 is accurate to ~2e-6° (measured), so an export in those
+// datums re-imports as unchanged; nobody moves a station by less than half a metre.
+const POSITION_TOLERANCE_DEG = 5e-6;
+
+function samePosition(a: [number, number], b: [number, number]): boolean {
+  return (
+    Math.abs(a[0] - b[0]) < POSITION_TOLERANCE_DEG && Math.abs(a[1] - b[1]) < POSITION_TOLERANCE_DEG
+  );
+}
+
+function applyAmenities(base: AmenityMap, changes: StationDraft['amenities']): AmenityMap {
   const next: AmenityMap = { ...base };
   for (const [key, status] of Object.entries(changes ?? {}) as [AmenityKey, string | null][]) {
     if (status === null) delete next[key];
@@ -61,7 +89,7 @@ function merge(base: StationWrite, draft: StationDraft): StationWrite {
   const moved =
     draft.position !== undefined &&
     draft.position !== null &&
-    !(sameValue('lng', draft.position[0], base.lng) && sameValue('lat', draft.position[1], base.lat));
+    !samePosition(draft.position, [base.lng, base.lat]);
   return {
     ...base,
     external_id: pick('external_id', base.external_id) as string | null,
@@ -80,9 +108,7 @@ function merge(base: StationWrite, draft: StationDraft): StationWrite {
 }
 
 function sameValue(field: ComparedField, a: unknown, b: unknown): boolean {
-  // 5e-6° ≈ 0.5 m: GCJ-02/BD-09 → WGS-84 is accurate to ~2e-6° (measured), so an export in
-  // those datums re-imports as unchanged; nobody moves a station by less than half a metre.
-  if (field === 'lng' || field === 'lat') return Math.abs(Number(a) - Number(b)) < 5e-6;
+  if (field === 'location') return samePosition(a as [number, number], b as [number, number]);
   if (field === 'amenities') return JSON.stringify(a ?? {}) === JSON.stringify(b ?? {});
   return (a ?? null) === (b ?? null);
 }
@@ -114,13 +140,19 @@ function duplicateProblems(rows: ReadRow[], rowNumbers: number[]): CellProblem[]
     if (draft.external_id) {
       const first = seenExternal.get(draft.external_id);
       if (first !== undefined) {
-        problems.push({ field: 'external_id', problem: `"${draft.external_id}" also appears on row ${first}` });
+        problems.push({
+          field: 'external_id',
+          problem: `"${draft.external_id}" also appears on row ${first}`,
+        });
       } else seenExternal.set(draft.external_id, rowNumbers[i]!);
     }
     if (draft.station_id !== undefined) {
       const first = seenStation.get(draft.station_id);
       if (first !== undefined) {
-        problems.push({ field: 'station_id', problem: `station ${draft.station_id} also appears on row ${first}` });
+        problems.push({
+          field: 'station_id',
+          problem: `station ${draft.station_id} also appears on row ${first}`,
+        });
       } else seenStation.set(draft.station_id, rowNumbers[i]!);
     }
     return problems;
@@ -137,7 +169,10 @@ function findTarget(
   if (draft.station_id === undefined) return byExternal;
   const byStation = byId.get(draft.station_id);
   if (!byStation) {
-    problems.push({ field: 'station_id', problem: `there is no station ${draft.station_id}` });
+    problems.push({
+      field: 'station_id',
+      problem: `there is no station ${draft.station_id}`,
+    });
     return undefined;
   }
   if (byExternal && byExternal.id !== byStation.id) {
@@ -151,8 +186,13 @@ function findTarget(
 }
 
 /** Plans every row against the existing stations; rows are independent except for duplicates. */
-export function planImport(rows: { row: number; read: ReadRow }[], existing: StationRecord[]): PlannedRow[] {
-  const byExternalId = new Map(existing.filter((s) => s.external_id).map((s) => [s.external_id!, s]));
+export function planImport(
+  rows: { row: number; read: ReadRow }[],
+  existing: StationRecord[],
+): PlannedRow[] {
+  const byExternalId = new Map(
+    existing.filter((s) => s.external_id).map((s) => [s.external_id!, s]),
+  );
   const byId = new Map(existing.map((s) => [Number(s.id), s]));
   const duplicates = duplicateProblems(
     rows.map((r) => r.read),
@@ -167,8 +207,14 @@ export function planImport(rows: { row: number; read: ReadRow }[], existing: Sta
       if (draft.name === undefined && !problems.some((p) => p.field === 'name')) {
         problems.push({ field: 'name', problem: 'a new station needs a name' });
       }
-      if (!draft.position && !problems.some((p) => p.field === 'lng' || p.field === 'lat' || p.field === 'geometry')) {
-        problems.push({ field: 'lng', problem: 'a new station needs longitude and latitude' });
+      if (
+        !draft.position &&
+        !problems.some((p) => p.field === 'lng' || p.field === 'lat' || p.field === 'geometry')
+      ) {
+        problems.push({
+          field: 'lng',
+          problem: 'a new station needs longitude and latitude',
+        });
       }
     }
     if (problems.length) return { row, external_id, action: 'error', problems, warnings };
@@ -177,20 +223,29 @@ export function planImport(rows: { row: number; read: ReadRow }[], existing: Sta
         { name: '', kind: 'warm_post', lng: 0, lat: 0, amenities: {} },
         { ...draft, kind: draft.kind ?? 'warm_post' },
       );
+      // As the editor records a creation: every field that has a value, from null.
       const changes = Object.fromEntries(
-        COMPARED_FIELDS.filter((f) => write[f] !== null && write[f] !== undefined).map((f) => [
-          f,
-          { after: write[f] },
-        ]),
+        Object.entries(historyValues(write))
+          .filter(([, value]) => value !== null)
+          .map(([field, after]) => [field, { before: null, after }]),
       );
-      return { row, external_id, action: 'insert', problems, warnings, write, changes };
+      return {
+        row,
+        external_id,
+        action: 'insert',
+        problems,
+        warnings,
+        write,
+        changes,
+      };
     }
-    const before = recordAsWrite(target);
-    const write = merge(before, draft);
+    const write = merge(recordAsWrite(target), draft);
+    const before = historyValues(recordAsWrite(target));
+    const after = historyValues(write);
     const changes: Record<string, FieldChange> = {};
     for (const field of COMPARED_FIELDS) {
-      if (!sameValue(field, before[field], write[field])) {
-        changes[field] = { before: before[field] ?? null, after: write[field] ?? null };
+      if (!sameValue(field, before[field], after[field])) {
+        changes[field] = { before: before[field], after: after[field] };
       }
     }
     const action = Object.keys(changes).length ? 'update' : 'unchanged';
@@ -201,7 +256,16 @@ export function planImport(rows: { row: number; read: ReadRow }[], existing: Sta
       station_id: target.id,
       problems,
       warnings,
-      ...(action === 'update' ? { write, changes } : {}),
+      ...(action === 'update'
+        ? {
+            write,
+            changes,
+            areas_before: {
+              district_code: target.district_code,
+              subdistrict_code: target.subdistrict_code,
+            },
+          }
+        : {}),
     };
   });
 }

@@ -40,9 +40,36 @@ export interface ReadRow {
   warnings: CellProblem[];
 }
 
-const MAX_TEXT = { name: 200, name_en: 200, address: 500, phone: 50, location_note: 500, external_id: 100 };
+/**
+ * The same generous box the station editor enforces (station-edits.schemas.ts): a point outside is
+ * almost always swapped or in the wrong units. Inside it but outside every district only warns.
+ */
+const BEIJING_BOX = { minLng: 115, maxLng: 118, minLat: 39, maxLat: 41.5 };
+const MAX_SEATS = 10_000;
 
-const AVAILABLE = new Set(['有', '是', '✓', '✔', '√', '1', 'y', 'yes', 'true', 'available', '可用', '正常']);
+const MAX_TEXT = {
+  name: 200,
+  name_en: 200,
+  address: 500,
+  phone: 40,
+  location_note: 500,
+  external_id: 100,
+};
+
+const AVAILABLE = new Set([
+  '有',
+  '是',
+  '✓',
+  '✔',
+  '√',
+  '1',
+  'y',
+  'yes',
+  'true',
+  'available',
+  '可用',
+  '正常',
+]);
 const ABSENT = new Set(['', '无', '没有', '否', '0', 'n', 'no', 'false', '×', '✗', '✘', '-']);
 const OUT_OF_ORDER = new Set(['故障', '损坏', '维修', '维修中', 'out_of_order', 'broken']);
 const OUT_OF_STOCK = new Set(['缺货', '用完', '暂缺', 'out_of_stock']);
@@ -78,7 +105,8 @@ function kindOf(value: string): StationKind | undefined {
 
 function amenityKeyOf(value: string): AmenityKey | undefined {
   const t = value.trim().toLowerCase();
-  return AMENITIES.find((a) => a.key === t || a.zh === value.trim() || a.en.toLowerCase() === t)?.key;
+  return AMENITIES.find((a) => a.key === t || a.zh === value.trim() || a.en.toLowerCase() === t)
+    ?.key;
 }
 
 /** A whole amenity map: {"hot_water":"available"}, ["hot_water"], or "热水/饮水,微波炉热饭". */
@@ -97,20 +125,34 @@ function readAmenityMap(value: unknown, problems: CellProblem[]): StationDraft['
     const parsed = (AMENITY_STATUSES as readonly string[]).includes(String(status))
       ? (status as AmenityStatus)
       : amenityStatusOf(status);
-    if (!key) problems.push({ field: 'amenities', problem: `unknown amenity "${name.slice(0, 40)}"` });
+    if (!key)
+      problems.push({
+        field: 'amenities',
+        problem: `unknown amenity "${name.slice(0, 40)}"`,
+      });
     else if (parsed === undefined) {
-      problems.push({ field: 'amenities', problem: `unknown status "${text(status).slice(0, 40)}" for ${key}` });
+      problems.push({
+        field: 'amenities',
+        problem: `unknown status "${text(status).slice(0, 40)}" for ${key}`,
+      });
     } else map[key] = parsed;
   }
   return map;
 }
 
-function readCoordinate(value: unknown, field: 'lng' | 'lat', problems: CellProblem[]): number | null {
+function readCoordinate(
+  value: unknown,
+  field: 'lng' | 'lat',
+  problems: CellProblem[],
+): number | null {
   const t = text(value).replace(/[°\s]/g, '');
   if (t === '') return null;
   const n = Number(t);
   if (!Number.isFinite(n)) {
-    problems.push({ field, problem: `"${t.slice(0, 30)}" is not a number of degrees` });
+    problems.push({
+      field,
+      problem: `"${t.slice(0, 30)}" is not a number of degrees`,
+    });
     return null;
   }
   return n;
@@ -121,12 +163,16 @@ export function readStationRow(row: SourceRow, mapping: ColumnMapping, datum: Da
   const warnings: CellProblem[] = [];
   const draft: StationDraft = {};
   const cols = mapping.scalars;
-  const cell = (column: string | undefined) => (column === undefined ? undefined : row.cells[column]);
+  const cell = (column: string | undefined) =>
+    column === undefined ? undefined : row.cells[column];
   const optionalText = (field: keyof typeof MAX_TEXT) => {
     if (cols[field] === undefined) return undefined;
     const t = text(cell(cols[field]));
     if (t.length > MAX_TEXT[field]) {
-      problems.push({ field, problem: `longer than ${MAX_TEXT[field]} characters` });
+      problems.push({
+        field,
+        problem: `longer than ${MAX_TEXT[field]} characters`,
+      });
     }
     return t === '' ? null : t;
   };
@@ -139,7 +185,11 @@ export function readStationRow(row: SourceRow, mapping: ColumnMapping, datum: Da
     const t = text(cell(cols.station_id));
     if (t !== '') {
       if (/^\d{1,9}$/.test(t) && Number(t) > 0) draft.station_id = Number(t);
-      else problems.push({ field: 'station_id', problem: `"${t.slice(0, 30)}" is not a station id` });
+      else
+        problems.push({
+          field: 'station_id',
+          problem: `"${t.slice(0, 30)}" is not a station id`,
+        });
     }
   }
   if (cols.name !== undefined) {
@@ -150,6 +200,16 @@ export function readStationRow(row: SourceRow, mapping: ColumnMapping, datum: Da
   draft.name_en = optionalText('name_en');
   draft.address = optionalText('address');
   draft.phone = optionalText('phone');
+  if (draft.phone) {
+    // Full-width digits and brackets (０１０－…) are common in Chinese sheets; the editor's rule is ASCII.
+    draft.phone = draft.phone.normalize('NFKC');
+    if (!/^[0-9+\-() ]*$/.test(draft.phone)) {
+      problems.push({
+        field: 'phone',
+        problem: `"${draft.phone.slice(0, 40)}": a phone may contain digits, spaces and + - ( ) only (one number per station)`,
+      });
+    }
+  }
   draft.location_note = optionalText('location_note');
   if (cols.kind !== undefined) {
     const t = text(cell(cols.kind));
@@ -164,18 +224,27 @@ export function readStationRow(row: SourceRow, mapping: ColumnMapping, datum: Da
   if (cols.seats !== undefined) {
     const t = text(cell(cols.seats));
     if (t === '') draft.seats = null;
-    else if (/^\d{1,5}$/.test(t)) draft.seats = Number(t);
-    else problems.push({ field: 'seats', problem: `"${t.slice(0, 30)}" is not a whole number of seats` });
+    else if (/^\d{1,5}$/.test(t) && Number(t) <= MAX_SEATS) draft.seats = Number(t);
+    else
+      problems.push({
+        field: 'seats',
+        problem: `"${t.slice(0, 30)}" is not a whole number of seats (0–${MAX_SEATS})`,
+      });
   }
   if (cols.opening_hours !== undefined) {
     const t = text(cell(cols.opening_hours));
     if (t === '') draft.opening_hours = null;
     else {
       const checked = validateOpeningHours(t);
-      if (!checked.ok) problems.push({ field: 'opening_hours', problem: checked.error.slice(0, 300) });
+      if (!checked.ok)
+        problems.push({
+          field: 'opening_hours',
+          problem: checked.error.slice(0, 300),
+        });
       else {
         draft.opening_hours = t;
-        for (const w of checked.warnings) warnings.push({ field: 'opening_hours', problem: w.slice(0, 300) });
+        for (const w of checked.warnings)
+          warnings.push({ field: 'opening_hours', problem: w.slice(0, 300) });
       }
     }
   }
@@ -203,16 +272,24 @@ function readPosition(
   const [lng, lat] = raw;
   if (lng === null && lat === null) return; // nothing given: an update keeps its position
   if (lng === null || lat === null) {
-    problems.push({ field: lng === null ? 'lng' : 'lat', problem: 'only one of longitude/latitude is given' });
+    problems.push({
+      field: lng === null ? 'lng' : 'lat',
+      problem: 'only one of longitude/latitude is given',
+    });
     return;
   }
-  if (lat > 90 || lat < -90 || lng > 180 || lng < -180) {
-    const swapped = Math.abs(lng) <= 90 && Math.abs(lat) <= 180;
+  const inBox = (x: number, y: number) =>
+    x >= BEIJING_BOX.minLng &&
+    x <= BEIJING_BOX.maxLng &&
+    y >= BEIJING_BOX.minLat &&
+    y <= BEIJING_BOX.maxLat;
+  if (!inBox(lng, lat)) {
+    const { minLng, maxLng, minLat, maxLat } = BEIJING_BOX;
     problems.push({
-      field: lat > 90 || lat < -90 ? 'lat' : 'lng',
-      problem: swapped
-        ? `(${lng}, ${lat}) is out of range; longitude and latitude look swapped`
-        : `(${lng}, ${lat}) is out of range: longitude must be -180..180, latitude -90..90`,
+      field: lng < minLng || lng > maxLng ? 'lng' : 'lat',
+      problem: inBox(lat, lng)
+        ? `(${lng}, ${lat}): longitude and latitude look swapped`
+        : `(${lng}, ${lat}) is not in or near Beijing: longitude must be ${minLng}–${maxLng}, latitude ${minLat}–${maxLat}`,
     });
     return;
   }

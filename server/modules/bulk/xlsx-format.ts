@@ -23,10 +23,14 @@ function cellValue(value: ExcelJS.CellValue): unknown {
 
 export async function readXlsx(bytes: Buffer): Promise<SourceTable> {
   if (bytes.subarray(0, 4).equals(OLE_MAGIC)) {
-    throw badRequest('This is an old Excel .xls file; save it as .xlsx (or CSV UTF-8) and upload again');
+    throw badRequest(
+      'This is an old Excel .xls file; save it as .xlsx (or CSV UTF-8) and upload again',
+    );
   }
   if (!bytes.subarray(0, 4).equals(ZIP_MAGIC)) {
-    throw badRequest('The file is not an .xlsx workbook (it does not start like one); check the format');
+    throw badRequest(
+      'The file is not an .xlsx workbook (it does not start like one); check the format',
+    );
   }
   const workbook = new ExcelJS.Workbook();
   try {
@@ -40,7 +44,9 @@ export async function readXlsx(bytes: Buffer): Promise<SourceTable> {
     throw badRequest('The .xlsx workbook has no data in its first worksheet');
   }
   if (sheet.actualRowCount > MAX_IMPORT_ROWS + 1) {
-    throw badRequest(`The worksheet has more than ${MAX_IMPORT_ROWS} rows; split it into smaller files`);
+    throw badRequest(
+      `The worksheet has more than ${MAX_IMPORT_ROWS} rows; split it into smaller files`,
+    );
   }
   let header: { column: number; name: string }[] | null = null;
   const rows: SourceRow[] = [];
@@ -67,7 +73,9 @@ export async function readXlsx(bytes: Buffer): Promise<SourceTable> {
 export async function writeXlsx(columns: string[], rows: (string | number)[][]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'warm-posts';
-  const sheet = workbook.addWorksheet('stations', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const sheet = workbook.addWorksheet('stations', {
+    views: [{ state: 'frozen', ySplit: 1 }],
+  });
   sheet.addRow(columns).font = { bold: true };
   for (const row of rows) sheet.addRow(row);
   sheet.columns.forEach((column, index) => {

@@ -4,13 +4,25 @@ import type { Dictionary } from './i18n.svelte.js';
 export const bulkImport: Dictionary = {
   'bulk.title': { zh: '批量导入与导出', en: 'Bulk import and export' },
   'bulk.import': { zh: '导入站点', en: 'Import stations' },
-  'bulk.file': { zh: '文件（CSV、Excel .xlsx 或 GeoJSON，最大 20 MB）', en: 'File (CSV, Excel .xlsx or GeoJSON, up to 20 MB)' },
+  'bulk.file': {
+    zh: '文件（CSV、Excel .xlsx 或 GeoJSON，最大 20 MB）',
+    en: 'File (CSV, Excel .xlsx or GeoJSON, up to 20 MB)',
+  },
   'bulk.format': { zh: '格式', en: 'Format' },
   'bulk.crs': { zh: '坐标系', en: 'Coordinates' },
-  'bulk.crs.WGS84': { zh: 'WGS-84（GPS、天地图）', en: 'WGS-84 (GPS, Tianditu)' },
-  'bulk.crs.GCJ02': { zh: 'GCJ-02（高德、腾讯）', en: 'GCJ-02 (Amap, Tencent)' },
+  'bulk.crs.WGS84': {
+    zh: 'WGS-84（GPS、天地图）',
+    en: 'WGS-84 (GPS, Tianditu)',
+  },
+  'bulk.crs.GCJ02': {
+    zh: 'GCJ-02（高德、腾讯）',
+    en: 'GCJ-02 (Amap, Tencent)',
+  },
   'bulk.crs.BD09': { zh: 'BD-09（百度）', en: 'BD-09 (Baidu)' },
-  'bulk.mapping': { zh: '列对应（可选，JSON）', en: 'Column mapping (optional, JSON)' },
+  'bulk.mapping': {
+    zh: '列对应（可选，JSON）',
+    en: 'Column mapping (optional, JSON)',
+  },
   'bulk.mapping.hint': {
     zh: '表头不是“名称、经度、纬度、编号…”时填写，如 {"name":"站名","lng":"东经","lat":"北纬"}',
     en: 'Only when headers differ from 名称/经度/纬度/编号…, e.g. {"name":"Station","lng":"X","lat":"Y"}',
@@ -18,14 +30,23 @@ export const bulkImport: Dictionary = {
   'bulk.check': { zh: '检查（不写入）', en: 'Check (writes nothing)' },
   'bulk.confirm': { zh: '确认导入 {count} 行', en: 'Import {count} rows' },
   'bulk.uploading': { zh: '上传中 {percent}%', en: 'Uploading {percent}%' },
-  'bulk.processing': { zh: '服务器正在检查…（1 万行约需 3–7 秒）', en: 'Checking on the server… (10,000 rows take 3–7 s)' },
+  'bulk.processing': {
+    zh: '服务器正在检查…（1 万行约需 3–7 秒）',
+    en: 'Checking on the server… (10,000 rows take 3–7 s)',
+  },
   'bulk.summary': {
     zh: '共 {rows} 行：新增 {inserted}，更新 {updated}，不变 {unchanged}，有问题 {errors}，提醒 {warnings}',
     en: '{rows} rows: {inserted} new, {updated} updated, {unchanged} unchanged, {errors} with problems, {warnings} with warnings',
   },
-  'bulk.fix': { zh: '请修改有问题的行后重新上传；本次没有写入任何数据。', en: 'Fix the rows with problems and upload again; nothing was written.' },
+  'bulk.fix': {
+    zh: '请修改有问题的行后重新上传；本次没有写入任何数据。',
+    en: 'Fix the rows with problems and upload again; nothing was written.',
+  },
   'bulk.done': { zh: '导入完成。', en: 'Import done.' },
-  'bulk.ignored': { zh: '未使用的列：{columns}', en: 'Columns not used: {columns}' },
+  'bulk.ignored': {
+    zh: '未使用的列：{columns}',
+    en: 'Columns not used: {columns}',
+  },
   'bulk.col.row': { zh: '行', en: 'Row' },
   'bulk.col.id': { zh: '编号', en: 'External id' },
   'bulk.col.action': { zh: '结果', en: 'Result' },
@@ -39,6 +60,9 @@ export const bulkImport: Dictionary = {
   'bulk.noProblems': { zh: '没有发现问题。', en: 'No problems found.' },
   'bulk.more': { zh: '另有 {count} 条未显示', en: '{count} more not shown' },
   'bulk.export': { zh: '导出站点', en: 'Export stations' },
-  'bulk.district': { zh: '区代码（可选，如 110101）', en: 'District code (optional, e.g. 110101)' },
+  'bulk.district': {
+    zh: '区代码（可选，如 110101）',
+    en: 'District code (optional, e.g. 110101)',
+  },
   'bulk.download': { zh: '下载 {format}', en: 'Download {format}' },
 };

@@ -1,8 +1,6 @@
-import maplibregl, {
-  type ExpressionSpecification,
-  type GeoJSONSource,
-  type MapLayerMouseEvent,
-} from 'maplibre-gl';
+// maplibre-gl 6 ships ESM without a default export: take the namespace.
+import * as maplibregl from 'maplibre-gl';
+import type { ExpressionSpecification, GeoJSONSource, MapLayerMouseEvent } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { FeatureCollection } from 'geojson';
 import { OFFLINE_STYLE } from './offline-style.js';

@@ -1,0 +1,129 @@
+/** Typed calls to the coverage API; each caller passes an AbortSignal so stale requests stop. */
+import type { FeatureCollection } from 'geojson';
+import { apiGet } from '../../lib/api/http.js';
+
+export type Level = 'district' | 'subdistrict';
+
+export interface AreaRow {
+  code: string;
+  name: string;
+  district_code: string;
+  area_km2: number;
+  covered_km2: number;
+  covered_pct: number | null;
+  stations_total: number;
+  stations_open: number;
+  stations_per_km2: number;
+  largest_gap_km2: number;
+  largest_gap_point: [number, number] | null;
+  demand_covered_pct: number | null;
+}
+
+export interface DayInfo {
+  date: string;
+  day_kind: 'holiday' | 'makeup_workday' | 'weekend' | 'workday';
+  holiday: { name: string | null; name_en: string | null } | null;
+}
+
+export interface CoverageReport {
+  rule: { rule: string; label_zh: string; label_en: string; distance_kind: string };
+  instant: DayInfo & { at: string; local: string };
+  demand: { layer: { id: number; name: string } | null; proxy: string | null };
+  totals: {
+    area_km2: number;
+    covered_km2: number;
+    covered_pct: number | null;
+    stations_total: number;
+    stations_open: number;
+    demand_covered_pct: number | null;
+  };
+  areas: AreaRow[];
+  what_if: null | { delta: { covered_km2: number; covered_pct_points: number | null } };
+}
+
+export interface CoverageParams {
+  level: Level;
+  rule: string;
+  at: string;
+  district?: string;
+  area?: string;
+  demand?: number;
+  with?: Array<[number, number]>;
+}
+
+export function coverageQuery(p: CoverageParams, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams({ level: p.level, rule: p.rule, at: p.at, ...extra });
+  if (p.district) q.set('district', p.district);
+  if (p.area) q.set('area', p.area);
+  if (p.demand) q.set('demand', String(p.demand));
+  if (p.with?.length) q.set('with', p.with.map(([lng, lat]) => `${lng},${lat}`).join(';'));
+  return q.toString();
+}
+
+export const fetchCoverage = (p: CoverageParams, signal?: AbortSignal) =>
+  apiGet<CoverageReport>(`/api/coverage?${coverageQuery(p)}`, { signal });
+
+export const fetchGaps = (p: CoverageParams, signal?: AbortSignal) =>
+  apiGet<FeatureCollection>(`/api/coverage/gaps?${coverageQuery(p, { simplify: '40' })}`, { signal });
+
+/** Area outlines once per level (simplified for drawing); figures are joined by code. */
+export const fetchOutlines = (level: Level, signal?: AbortSignal) =>
+  apiGet<FeatureCollection>(
+    `/api/collections/${level === 'district' ? 'districts' : 'subdistricts'}/items?limit=1000&simplify=${level === 'district' ? 80 : 40}`,
+    { signal },
+  );
+
+export const fetchAreaStations = (level: Level, code: string, signal?: AbortSignal) =>
+  apiGet<FeatureCollection>(
+    `/api/collections/stations/items?limit=1000&${level === 'district' ? 'district' : 'subdistrict'}=${code}`,
+    { signal },
+  );
+
+export interface TimelineHour {
+  hour: number;
+  covered_pct: number | null;
+  stations_open: number;
+}
+export interface Timeline {
+  day: DayInfo & { weekday_zh: string; weekday_en: string };
+  hours: TimelineHour[];
+}
+
+export const fetchTimeline = (date: string, rule: string, area: string | undefined, signal?: AbortSignal) =>
+  apiGet<Timeline>(
+    `/api/coverage/timeline?${new URLSearchParams({ date, rule, ...(area ? { area } : {}) })}`,
+    { signal },
+  );
+
+export interface SuggestedSite {
+  rank: number;
+  lng: number;
+  lat: number;
+  area_code: string;
+  gain: number;
+  gain_pct_points: number | null;
+  covered_after_pct: number | null;
+}
+export interface Suggestion {
+  demand: { basis: 'layer' | 'grid_area_proxy'; unit: string; cell_m?: number };
+  covered_before_pct: number | null;
+  covered_after_pct: number | null;
+  sites: SuggestedSite[];
+}
+
+export const fetchSuggestion = (
+  p: { k: number; rule: string; at: string; level: Level; area?: string; demand?: number },
+  signal?: AbortSignal,
+) => {
+  const q = new URLSearchParams({ k: String(p.k), rule: p.rule, at: p.at, level: p.level });
+  if (p.area) q.set('area', p.area);
+  if (p.demand) q.set('demand', String(p.demand));
+  return apiGet<Suggestion>(`/api/coverage/suggest?${q}`, { signal });
+};
+
+export interface DemandLayer {
+  id: number;
+  name: string;
+  point_count: number;
+}
+export const fetchDemandLayers = () => apiGet<{ layers: DemandLayer[] }>('/api/demand-layers');

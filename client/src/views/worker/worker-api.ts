@@ -1,0 +1,160 @@
+/**
+ * What the worker view reads from the API, and the last nearest answer kept on the phone so a
+ * flaky network still shows something (saying it is cached).
+ */
+import type { FeatureCollection, Point } from 'geojson';
+import { apiGet } from '../../lib/api/http.js';
+import type { AmenityKey, AmenityStatus } from '../../../../server/modules/stations/amenities.js';
+
+export type TravelMode = 'walk' | 'bike' | 'drive';
+export type OpenFilter = 'arrival' | 'now' | 'any';
+export type LngLat = [number, number];
+
+export interface NearestProperties {
+  id: number;
+  name: string;
+  name_en: string | null;
+  kind: string;
+  address: string | null;
+  amenities: Partial<Record<AmenityKey, AmenityStatus>>;
+  is_sample: boolean;
+  distance_m: number;
+  duration_s: number;
+  distance_kind: 'network' | 'straight_line';
+  open_now: boolean | null;
+  open_at_arrival: boolean | null;
+  state_text_zh: string;
+  state_text_en: string;
+  arrival_state_text_zh: string;
+  arrival_state_text_en: string;
+}
+
+export interface NearestFeature {
+  type: 'Feature';
+  id: number;
+  geometry: Point;
+  properties: NearestProperties;
+}
+
+export interface NearestResult {
+  type: 'FeatureCollection';
+  features: NearestFeature[];
+  distance_kind: 'network' | 'straight_line';
+  speed_kmh: number;
+  radius_m: number;
+  at: string;
+}
+
+export interface NearestRequest {
+  position: LngLat;
+  amenities: AmenityKey[];
+  open: OpenFilter;
+  open24h: boolean;
+  mode: TravelMode;
+  k?: number;
+}
+
+export interface Answer<T> {
+  data: T;
+  /** Set when the network failed and this is the saved copy: when it was saved. */
+  cachedAt: string | null;
+}
+
+const CACHE_KEY = 'warm-posts.worker.last-nearest';
+
+export function nearestPath(request: NearestRequest): string {
+  const params = new URLSearchParams({
+    lng: request.position[0].toFixed(6),
+    lat: request.position[1].toFixed(6),
+    k: String(request.k ?? 5),
+    mode: request.mode,
+    open: request.open,
+  });
+  if (request.amenities.length) params.set('amenities', request.amenities.join(','));
+  if (request.open24h) params.set('open24h', 'true');
+  return `/api/nearest?${params}`;
+}
+
+/**
+ * The nearest stations; on a network failure the last saved answer (for any request: better a
+ * slightly different list than nothing when offline), flagged with when it was saved.
+ */
+export async function fetchNearest(request: NearestRequest): Promise<Answer<NearestResult>> {
+  const path = nearestPath(request);
+  try {
+    const response = await fetch(path, { credentials: 'same-origin' });
+    const fromServiceWorker = response.headers.get('x-served-from-cache');
+    const data = (await response.json()) as NearestResult & { error?: string };
+    if (!response.ok) throw Object.assign(new Error(data.error ?? `HTTP ${response.status}`), { status: response.status });
+    if (fromServiceWorker) return { data, cachedAt: fromServiceWorker };
+    const savedAt = new Date().toISOString();
+    try {
+      localStorage.setItem(CACHE_KEY, JSON.stringify({ savedAt, path, data }));
+    } catch {
+      /* storage full or disabled: caching is a bonus */
+    }
+    return { data, cachedAt: null };
+  } catch (error) {
+    if ((error as { status?: number }).status) throw error; // the server answered: show its message
+    const saved = localStorage.getItem(CACHE_KEY);
+    if (!saved) throw error;
+    const { savedAt, data } = JSON.parse(saved) as { savedAt: string; data: NearestResult };
+    return { data, cachedAt: savedAt };
+  }
+}
+
+/** Every station for the map layer, read in pages of 1000 (the collection's cap). */
+export async function fetchAllStations(): Promise<FeatureCollection> {
+  const features: FeatureCollection['features'] = [];
+  for (let offset = 0; offset < 20_000; offset += 1000) {
+    const page = await apiGet<FeatureCollection>(`/api/collections/stations/items?limit=1000&offset=${offset}`);
+    features.push(...page.features);
+    if (page.features.length < 1000) break;
+  }
+  return { type: 'FeatureCollection', features };
+}
+
+export function fetchDistricts(): Promise<FeatureCollection> {
+  return apiGet<FeatureCollection>('/api/collections/districts/items?simplify=150&limit=100');
+}
+
+export interface WeekDay {
+  date: string;
+  weekday: number;
+  intervals: Array<{ from: string; to: string }>;
+  holiday?: { name: string; nameEn?: string };
+  makeupWorkday: boolean;
+  override?: string;
+  closure?: string;
+  unknown: boolean;
+  closed: boolean;
+}
+
+export interface StationDetail {
+  type: 'Feature';
+  id: number;
+  geometry: Point;
+  properties: {
+    id: number;
+    name: string;
+    name_en: string | null;
+    kind: string;
+    address: string | null;
+    amenities: Partial<Record<AmenityKey, AmenityStatus>>;
+    opening_hours: string | null;
+    phone: string | null;
+    seats: number | null;
+    verified_at: string | null;
+    is_sample: boolean;
+    location_note: string | null;
+    hours: {
+      now: { open: boolean; unknown: boolean; text_zh: string; text_en: string };
+      always_open: boolean;
+      week: WeekDay[];
+    };
+  };
+}
+
+export function fetchStation(id: number): Promise<StationDetail> {
+  return apiGet<StationDetail>(`/api/collections/stations/items/${id}`);
+}

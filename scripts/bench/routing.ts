@@ -1,0 +1,335 @@
+/**
+ * Routing (issue 3), every figure measured in this run:
+ *   - point-to-point route p50 on the real Andorra network: the in-process engine vs pgRouting's
+ *     `pgr_dijkstra` on the same `road_edges` rows and the same node pairs (goal ≥ 5x faster, i.e.
+ *     ratio ≤ 0.2x), when a PostgreSQL server is configured (BENCH_DATABASE_URL/TEST_DATABASE_URL);
+ *   - GET /api/route through HTTP p50 (snapping both ends in PostGIS + search + GeoJSON);
+ *   - nearest-k stations by travel time on Andorra: the engine's one-to-many search, and
+ *     GET /api/nearest through HTTP (goal ≤ 20 ms p50);
+ *   - a synthetic ~1M-edge grid: route p50 and graph memory per million edges (goal ≤ 200 MB),
+ *     counted from the typed arrays and checked against the process's ArrayBuffer growth.
+ * BENCH_GRID_SIDE (default 708 → ~1M edges) scales the grid; 0 skips it.
+ */
+import { sql, type DatabaseHandle } from "../../server/db/client.js";
+import { importOsmRoadNetwork } from "../../server/modules/routes/road-import.service.js";
+import {
+  RoadNetworkCache,
+  type LoadedRoadNetwork,
+} from "../../server/modules/routes/road-network-cache.js";
+import { insertStations } from "../../server/modules/stations/stations.repository.js";
+import { pointAtFraction } from "../../server/routing/edge-geometry.js";
+import { PROFILES, type ProfileName } from "../../server/routing/profiles.js";
+import { RoadGraph } from "../../server/routing/road-graph.js";
+import { RouteSearch, type EdgeSnap } from "../../server/routing/search.js";
+import { syntheticGridEdges } from "../lib/synthetic-grid.js";
+import {
+  BENCH_PG_URL,
+  SHARED_DATA_DIR,
+  httpGet,
+  openBenchDatabase,
+  percentile,
+  seededRandom,
+  startBenchServer,
+  timeRuns,
+  type BenchRow,
+} from "./lib.js";
+
+const ANDORRA = `${SHARED_DATA_DIR}/osm/andorra.osm.pbf`;
+const ENGINE_PAIRS = 200;
+const PGR_PAIRS = 60;
+const HTTP_RUNS = 200;
+const STATIONS = 300;
+const GRID_SIDE = Number(process.env.BENCH_GRID_SIDE ?? 708);
+const MB = 1e6;
+
+type NodePair = { a: number; b: number; from: EdgeSnap; to: EdgeSnap };
+
+/** Random node pairs, each end as a snap lying exactly on the node (fraction 0 or 1). */
+function randomNodePairs(
+  graph: RoadGraph,
+  profile: ProfileName,
+  count: number,
+  seed: number,
+) {
+  const snapAt = new Map<number, EdgeSnap>();
+  for (let edgeId = 0; edgeId < graph.edgeCount; edgeId++) {
+    if (!graph.isEdgeUsable(profile, edgeId)) continue;
+    if (!snapAt.has(graph.edgeSource[edgeId]))
+      snapAt.set(graph.edgeSource[edgeId], { edgeId, fraction: 0 });
+    if (!snapAt.has(graph.edgeTarget[edgeId]))
+      snapAt.set(graph.edgeTarget[edgeId], { edgeId, fraction: 1 });
+  }
+  const nodes = [...snapAt.keys()];
+  const random = seededRandom(seed);
+  const pairs: NodePair[] = [];
+  while (pairs.length < count) {
+    const a = nodes[Math.floor(random() * nodes.length)]!;
+    const b = nodes[Math.floor(random() * nodes.length)]!;
+    if (a !== b) pairs.push({ a, b, from: snapAt.get(a)!, to: snapAt.get(b)! });
+  }
+  return pairs;
+}
+
+/** Synchronous work timed one call at a time, after a warm-up of the JIT. */
+function timeSync<T>(
+  inputs: T[],
+  fn: (input: T) => unknown,
+  warmup = 20,
+): number[] {
+  for (const input of inputs.slice(0, warmup)) fn(input);
+  return inputs.map((input) => {
+    const t0 = performance.now();
+    fn(input);
+    return performance.now() - t0;
+  });
+}
+
+/** Points in the middle of random edges that `profile` may use: where a worker might stand. */
+function pointsOnRoads(
+  graph: RoadGraph,
+  profile: ProfileName,
+  count: number,
+  seed: number,
+) {
+  const usable = [...Array(graph.edgeCount).keys()].filter((e) =>
+    graph.isEdgeUsable(profile, e),
+  );
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, () => {
+    const edgeId = usable[Math.floor(random() * usable.length)]!;
+    return pointAtFraction(graph, edgeId, 0.2 + random() * 0.6) as [
+      number,
+      number,
+    ];
+  });
+}
+
+async function pgrDijkstraTimes(
+  db: DatabaseHandle,
+  profile: ProfileName,
+  pairs: NodePair[],
+) {
+  await db.db.execute(sql`create extension if not exists pgrouting`);
+  // Column names come from the fixed PROFILES list, never from input.
+  const edgesSql =
+    `select id, source, target, coalesce(${profile}_fwd_s, -1) as cost, ` +
+    `coalesce(${profile}_bwd_s, -1) as reverse_cost from road_edges`;
+  return timeRuns(
+    pairs.length,
+    (i) =>
+      db.db.execute(
+        sql`select agg_cost from pgr_dijkstra(${edgesSql}, ${pairs[i]!.a}::bigint,
+              ${pairs[i]!.b}::bigint, directed => true) where edge = -1`,
+      ),
+    3,
+  );
+}
+
+async function benchDatabase(kind: "pglite" | "postgres"): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const db = await openBenchDatabase(kind, 0);
+  try {
+    let t0 = performance.now();
+    const imported = await importOsmRoadNetwork(db.db, ANDORRA);
+    rows.push({
+      name: `Andorra import, ${imported.edgeCount} edges (${db.label})`,
+      value: performance.now() - t0,
+      unit: "ms",
+    });
+    t0 = performance.now();
+    const network = (await new RoadNetworkCache(
+      db.db,
+    ).current()) as LoadedRoadNetwork;
+    rows.push({
+      name: `Andorra graph load from the database (${db.label})`,
+      value: performance.now() - t0,
+      unit: "ms",
+    });
+    const { graph } = network;
+    if (kind === "pglite") rows.push(...benchAndorraEngine(network));
+
+    // Same pairs on both sides: the engine answers from memory, pgr_dijkstra from the table.
+    if (kind === "postgres") {
+      for (const profile of PROFILES) {
+        const pairs = randomNodePairs(
+          graph,
+          profile,
+          PGR_PAIRS,
+          5 + PROFILES.indexOf(profile),
+        );
+        const search = network.searches[profile];
+        const ours = percentile(
+          timeSync(pairs, (p) => search.route(p.from, p.to)),
+          50,
+        );
+        const theirs = percentile(
+          await pgrDijkstraTimes(db, profile, pairs),
+          50,
+        );
+        rows.push({
+          name: `route p50 Andorra ${profile}, engine vs pgr_dijkstra (same pairs)`,
+          value: ours,
+          unit: "ms",
+          baseline: theirs,
+          ratio: ours / theirs,
+          goal: "≤ 0.2x (≥ 5x faster)",
+        });
+      }
+    }
+
+    const random = seededRandom(21);
+    const stationPoints = pointsOnRoads(graph, "walk", STATIONS, 22);
+    await insertStations(
+      db.db,
+      stationPoints.map(([lng, lat], i) => ({
+        name: `Andorra bench ${i}`,
+        kind: "warm_post",
+        amenities: { hot_water: "available" },
+        opening_hours: "24/7",
+        lng,
+        lat,
+      })),
+    );
+    const server = await startBenchServer(db);
+    try {
+      const from = pointsOnRoads(graph, "walk", HTTP_RUNS + 20, 23);
+      const to = pointsOnRoads(graph, "walk", HTTP_RUNS + 20, 24);
+      const modes = from.map(
+        () => PROFILES[Math.floor(random() * PROFILES.length)]!,
+      );
+      const route = await timeRuns(HTTP_RUNS, async (i) => {
+        const res = await httpGet(
+          `${server.baseUrl}/api/route?from=${from[i]!.join(",")}&to=${to[i]!.join(",")}&mode=${modes[i]}`,
+        );
+        if (res.status !== 200 && res.status !== 422)
+          throw new Error(`route ${res.status}: ${res.body}`);
+      });
+      rows.push({
+        name: `GET /api/route p50, Andorra, mixed modes (${db.label})`,
+        value: percentile(route, 50),
+        unit: "ms",
+      });
+      const nearest = await timeRuns(HTTP_RUNS, async (i) => {
+        const res = await httpGet(
+          `${server.baseUrl}/api/nearest?lng=${from[i]![0]}&lat=${from[i]![1]}&k=5&mode=walk&open=any`,
+        );
+        if (res.status !== 200)
+          throw new Error(`nearest ${res.status}: ${res.body}`);
+        if (!res.body.includes('"network"'))
+          throw new Error("nearest did not use the road network");
+      });
+      rows.push({
+        name: `GET /api/nearest by travel time p50, Andorra, k=5 of ${STATIONS} (${db.label})`,
+        value: percentile(nearest, 50),
+        unit: "ms",
+        goal: "≤ 20 ms",
+      });
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await db.close();
+  }
+  return rows;
+}
+
+/** The in-memory search alone, on the graph the server loaded (no database, no HTTP). */
+function benchAndorraEngine(network: LoadedRoadNetwork): BenchRow[] {
+  const { graph } = network;
+  const rows: BenchRow[] = [];
+  for (const profile of PROFILES) {
+    const pairs = randomNodePairs(
+      graph,
+      profile,
+      ENGINE_PAIRS,
+      1 + PROFILES.indexOf(profile),
+    );
+    const times = timeSync(pairs, (p) =>
+      network.searches[profile].route(p.from, p.to),
+    );
+    rows.push({
+      name: `route p50 Andorra ${profile}, engine only`,
+      value: percentile(times, 50),
+      unit: "ms",
+    });
+  }
+  const search = network.searches.walk;
+  const targets = randomNodePairs(graph, "walk", 500, 2).map((p, id) => ({
+    id,
+    snap: p.from,
+  }));
+  const origins = randomNodePairs(graph, "walk", 200, 3).map((p) => p.from);
+  const times = timeSync(origins, (origin) =>
+    search.nearestByTime(origin, targets, 5, 3 * 3600),
+  );
+  rows.push({
+    name: "nearest-k by travel time p50 Andorra, engine only, walk, k=5 of 500",
+    value: percentile(times, 50),
+    unit: "ms",
+    goal: "≤ 20 ms",
+  });
+  return rows;
+}
+
+function benchGrid(side: number): BenchRow[] {
+  let edges: ReturnType<typeof syntheticGridEdges> | null =
+    syntheticGridEdges(side);
+  const edgeCount = edges.length;
+  globalThis.gc?.();
+  const buffersBefore = process.memoryUsage().arrayBuffers;
+  let t0 = performance.now();
+  const graph = RoadGraph.fromEdgeRows(edges);
+  const buildMs = performance.now() - t0;
+  edges = null;
+  globalThis.gc?.();
+  const measured = process.memoryUsage().arrayBuffers - buffersBefore;
+  const counted = graph.memoryBytes();
+  const perMillion = (bytes: number) => (bytes / MB) * (1e6 / edgeCount);
+  const search = new RouteSearch(graph, "drive");
+  const pairs = randomNodePairs(graph, "drive", 60, 4);
+  t0 = performance.now();
+  const times = timeSync(pairs, (p) => search.route(p.from, p.to), 5);
+  const label = `grid ${side}x${side}, ${(edgeCount / 1e6).toFixed(2)}M edges`;
+  return [
+    { name: `${label}: graph build (3 profiles)`, value: buildMs, unit: "ms" },
+    {
+      name: `${label}: route p50, drive`,
+      value: percentile(times, 50),
+      unit: "ms",
+    },
+    {
+      name: `${label}: route p95, drive`,
+      value: percentile(times, 95),
+      unit: "ms",
+    },
+    {
+      name: `${label}: graph memory per 1M edges (typed arrays)`,
+      value: perMillion(counted),
+      unit: "MB",
+      goal: "≤ 200 MB",
+    },
+    {
+      name: `${label}: ArrayBuffer growth per 1M edges (process)`,
+      value: perMillion(measured),
+      unit: "MB",
+      goal: "≤ 200 MB",
+    },
+    {
+      name: `${label}: search scratch (one per profile, reused)`,
+      value: search.scratchBytes() / MB,
+      unit: "MB",
+    },
+  ];
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const kinds: Array<"pglite" | "postgres"> = BENCH_PG_URL
+    ? ["pglite", "postgres"]
+    : ["pglite"];
+  for (const kind of kinds) {
+    rows.push(...(await benchDatabase(kind)));
+  }
+  if (GRID_SIDE > 0) rows.push(...benchGrid(GRID_SIDE));
+  return rows;
+}

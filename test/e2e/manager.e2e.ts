@@ -1,0 +1,155 @@
+/**
+ * The manager console in Debian's Chromium: sign in, an hours edit, a conflict from a second
+ * session, a revert, a hostile name rendered as text, and a worker's report reaching the queue.
+ * The first admin is created with the real CLI (`scripts/user-create.ts`), as a deployer would.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../server/config.js';
+import { launchBrowser, screenshotPath, startE2eServer, type E2eServer } from './setup.js';
+
+let server: E2eServer;
+let browser: Browser;
+let dataDir: string;
+let stationId: number;
+const dialogs: string[] = [];
+
+async function api(pathname: string, init: RequestInit & { session?: { cookie: string; csrf: string } } = {}) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(init.headers as Record<string, string>) };
+  if (init.session) Object.assign(headers, { cookie: init.session.cookie, 'x-csrf-token': init.session.csrf });
+  const res = await fetch(server.baseUrl + pathname, { ...init, headers });
+  return { status: res.status, headers: res.headers, body: await res.json().catch(() => null) };
+}
+
+async function signIn(page: Page, username: string, password: string) {
+  await page.goto(`${server.baseUrl}/#/manage`);
+  await page.fill('input[name="username"]', username);
+  await page.fill('input[name="password"]', password);
+  await page.click('[data-testid="login-form"] button[type="submit"]');
+  await page.waitForSelector('[data-testid="station-editor"]');
+}
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warm-posts-e2e-manage-'));
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'user-create.ts'), '--username', 'e2e-admin', '--role', 'admin'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PGLITE_DATA_DIR: dataDir, DATABASE_URL: '', WARM_POSTS_PASSWORD: 'e2e-admin-password', LOG_LEVEL: 'warn' },
+    stdio: 'pipe',
+  });
+  server = await startE2eServer({}, { dataDir });
+  const login = await api('/api/auth/login', { method: 'POST', body: JSON.stringify({ username: 'e2e-admin', password: 'e2e-admin-password' }) });
+  expect(login.status).toBe(200);
+  const admin = { cookie: login.headers.get('set-cookie')!.split(';')[0]!, csrf: login.body.csrfToken };
+  const items = await api('/api/collections/stations/items?limit=1');
+  stationId = items.body.features[0].id;
+  const created = await api('/api/users', {
+    method: 'POST',
+    session: admin,
+    body: JSON.stringify({ username: 'wang', password: 'wang-password-1', role: 'manager', stationIds: [stationId] }),
+  });
+  expect(created.status).toBe(201);
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('manager console', () => {
+  it('rejects a wrong password with the server\'s message', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.baseUrl}/#/manage`);
+    await page.fill('input[name="username"]', 'wang');
+    await page.fill('input[name="password"]', 'wrong-password');
+    await page.click('[data-testid="login-form"] button[type="submit"]');
+    await expect.poll(() => page.locator('[role="alert"]').innerText()).toContain('Wrong user name or password');
+    await page.close();
+  });
+
+  it('signs in, edits the hours (checked live, previewed), a second session causes a conflict, and a revert undoes it', async () => {
+    const contextA = await browser.newContext();
+    const pageA = await contextA.newPage();
+    pageA.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await signIn(pageA, 'wang', 'wang-password-1');
+    expect(await pageA.locator('[data-testid="signed-in"]').innerText()).toContain('wang');
+
+    // Hours: a typo is flagged live, then a valid rule is previewed and saved.
+    await pageA.fill('[data-testid="hours-raw"]', 'Mo-Fr 25:00-26:00');
+    await expect.poll(() => pageA.locator('[data-testid="hours-check"]').innerText()).toContain('无法识别');
+    await pageA.fill('[data-testid="hours-raw"]', 'Mo-Fr 08:00-20:00; Sa,Su 09:00-17:00; PH off');
+    await expect.poll(() => pageA.locator('[data-testid="hours-check"]').innerText()).toContain('格式正确');
+    expect(await pageA.locator('[data-testid="holiday-rule"]').inputValue()).toBe('off');
+    await pageA.click('[data-testid="save"]');
+    await expect.poll(() => pageA.locator('[data-testid="save-status"]').innerText()).toContain('已保存');
+    await pageA.screenshot({ path: screenshotPath('manager-hours-saved'), fullPage: true });
+    const saved = await api(`/api/stations/${stationId}`);
+    expect(saved.body.station.opening_hours).toBe('Mo-Fr 08:00-20:00; Sa,Su 09:00-17:00; PH off');
+    // Workers see the new hours on their next fetch.
+    const worker = await api(`/api/collections/stations/items/${stationId}`);
+    expect(worker.body.properties.opening_hours).toBe('Mo-Fr 08:00-20:00; Sa,Su 09:00-17:00; PH off');
+
+    // A second session (another browser profile) renames the station first.
+    const contextB = await browser.newContext();
+    const pageB = await contextB.newPage();
+    await signIn(pageB, 'wang', 'wang-password-1');
+    await pageB.fill('[data-testid="field-name"]', '第二个窗口的名字');
+    await pageB.click('[data-testid="save"]');
+    await expect.poll(() => pageB.locator('[data-testid="save-status"]').innerText()).toContain('已保存');
+
+    // Page A still holds the old version: its save is refused with the conflict message.
+    await pageA.fill('[data-testid="field-name"]', '第一个窗口的名字');
+    await pageA.click('[data-testid="save"]');
+    await expect.poll(() => pageA.locator('[data-testid="conflict"]').innerText()).toContain('其他人刚修改了此驿站');
+    await pageA.screenshot({ path: screenshotPath('manager-conflict'), fullPage: true });
+    expect((await api(`/api/stations/${stationId}`)).body.station.name).toBe('第二个窗口的名字');
+
+    // Reload, then revert the rename from the history.
+    await pageA.click('[data-testid="conflict"] button');
+    await expect.poll(() => pageA.locator('[data-testid="field-name"]').inputValue()).toBe('第二个窗口的名字');
+    const latest = pageA.locator('[data-testid="history-entry"]').first();
+    await expect.poll(() => latest.innerText()).toContain('第二个窗口的名字');
+    await latest.locator('[data-testid="revert"]').click();
+    await expect.poll(async () => (await api(`/api/stations/${stationId}`)).body.station.name).not.toBe('第二个窗口的名字');
+    await expect.poll(() => pageA.locator('[data-testid="history-entry"]').first().innerText()).toContain('撤销');
+    await pageA.screenshot({ path: screenshotPath('manager-reverted'), fullPage: true });
+    await contextB.close();
+
+    // A hostile name is stored verbatim and shown as text, never run.
+    const hostile = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    await pageA.fill('[data-testid="field-name"]', hostile);
+    await pageA.click('[data-testid="save"]');
+    await expect.poll(() => pageA.locator('[data-testid="station-editor"] h2').innerText()).toBe(hostile);
+    expect((await api(`/api/stations/${stationId}`)).body.station.name).toBe(hostile);
+    expect(await pageA.locator('[data-testid="station-editor"] h2 img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    await contextA.close();
+  });
+
+  it('shows a worker\'s report in the queue and resolves it', async () => {
+    const report = await api(`/api/stations/${stationId}/reports`, {
+      method: 'POST',
+      body: JSON.stringify({ category: 'amenity_broken', note: '微波炉坏了 <b>急</b>' }),
+    });
+    expect(report.status).toBe(201);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, 'wang', 'wang-password-1');
+    await page.click('[data-testid="tab-reports"]');
+    const item = page.locator('[data-testid="report-item"]').first();
+    await expect.poll(() => item.innerText()).toContain('微波炉坏了 <b>急</b>');
+    expect(await item.innerText()).toContain('设施损坏');
+    await page.screenshot({ path: screenshotPath('manager-report-queue'), fullPage: true });
+    await item.locator('[data-testid="resolve"]').click();
+    await expect.poll(() => page.locator('[data-testid="report-item"]').count()).toBe(0);
+    await context.close();
+  });
+});
