@@ -2,6 +2,8 @@
 import * as maplibregl from 'maplibre-gl';
 import type { ExpressionSpecification, GeoJSONSource, MapLayerMouseEvent } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+// MapLibre 6 starts its worker from a separate, self-contained file; ship it as a hashed asset.
+import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection } from 'geojson';
 import { OFFLINE_STYLE } from './offline-style.js';
 import type { Bbox, ColorMatch, ColorStops, CreateMapOptions, LayerStyle, MapAdapter } from './types.js';
@@ -32,6 +34,7 @@ export async function createMapLibreAdapter(
   container: HTMLElement,
   options: CreateMapOptions,
 ): Promise<MapAdapter> {
+  maplibregl.setWorkerUrl(maplibreWorkerUrl);
   const map = new maplibregl.Map({
     container,
     style: options.basemapStyleUrl ?? OFFLINE_STYLE,
