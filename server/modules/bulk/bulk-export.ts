@@ -9,7 +9,7 @@ import { amenityHeader, exportHeader, type ScalarField } from './bulk-fields.js'
 import { listStationsForExport, type ExportedStation } from './bulk.repository.js';
 import { writeCsv } from './csv-format.js';
 import { writeGeoJson } from './geojson-format.js';
-import { STATUS_LABELS } from './row-reader.js';
+import { STATUS_LABELS } from './amenity-cells.js';
 import type { BulkFormat } from './source-table.js';
 import { writeXlsx } from './xlsx-format.js';
 

@@ -6,14 +6,10 @@
  */
 import { toWgs84, type Datum } from '../../geo/coords.js';
 import { validateOpeningHours } from '../../hours/index.js';
-import {
-  AMENITIES,
-  AMENITY_STATUSES,
-  STATION_KINDS,
-  type AmenityKey,
-  type AmenityStatus,
-  type StationKind,
-} from '../stations/amenities.js';
+import { STATION_KINDS, type AmenityKey, type StationKind } from '../stations/amenities.js';
+import { amenityStatusOf, cellText, readAmenityMap, type AmenityChanges } from './amenity-cells.js';
+
+export { amenityStatusOf };
 import type { ColumnMapping } from './bulk-fields.js';
 import type { CellProblem, SourceRow } from './source-table.js';
 
@@ -31,7 +27,7 @@ export interface StationDraft {
   seats?: number | null;
   location_note?: string | null;
   /** null = the station does not offer it (removed on update). */
-  amenities?: Partial<Record<AmenityKey, AmenityStatus | null>>;
+  amenities?: AmenityChanges;
 }
 
 export interface ReadRow {
@@ -56,88 +52,9 @@ const MAX_TEXT = {
   external_id: 100,
 };
 
-const AVAILABLE = new Set([
-  '有',
-  '是',
-  '✓',
-  '✔',
-  '√',
-  '1',
-  'y',
-  'yes',
-  'true',
-  'available',
-  '可用',
-  '正常',
-]);
-const ABSENT = new Set(['', '无', '没有', '否', '0', 'n', 'no', 'false', '×', '✗', '✘', '-']);
-const OUT_OF_ORDER = new Set(['故障', '损坏', '维修', '维修中', 'out_of_order', 'broken']);
-const OUT_OF_STOCK = new Set(['缺货', '用完', '暂缺', 'out_of_stock']);
-
-/** Text of a cell: numbers as written, booleans as 1/0, trimmed. */
-function text(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'boolean') return value ? '1' : '0';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value).trim();
-}
-
-export function amenityStatusOf(value: unknown): AmenityStatus | null | undefined {
-  const t = text(value).toLowerCase();
-  if (AVAILABLE.has(t)) return 'available';
-  if (ABSENT.has(t)) return null;
-  if (OUT_OF_ORDER.has(t)) return 'out_of_order';
-  if (OUT_OF_STOCK.has(t)) return 'out_of_stock';
-  return undefined;
-}
-
-/** The label exports write for a status; amenityStatusOf reads it back. */
-export const STATUS_LABELS: Record<AmenityStatus, string> = {
-  available: '有',
-  out_of_order: '故障',
-  out_of_stock: '缺货',
-};
-
 function kindOf(value: string): StationKind | undefined {
   const t = value.toLowerCase();
   return STATION_KINDS.find((k) => k.key === t || k.zh === value || k.en.toLowerCase() === t)?.key;
-}
-
-function amenityKeyOf(value: string): AmenityKey | undefined {
-  const t = value.trim().toLowerCase();
-  return AMENITIES.find((a) => a.key === t || a.zh === value.trim() || a.en.toLowerCase() === t)
-    ?.key;
-}
-
-/** A whole amenity map: {"hot_water":"available"}, ["hot_water"], or "热水/饮水,微波炉热饭". */
-function readAmenityMap(value: unknown, problems: CellProblem[]): StationDraft['amenities'] {
-  const map: NonNullable<StationDraft['amenities']> = {};
-  for (const a of AMENITIES) map[a.key] = null;
-  let entries: [string, unknown][];
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    entries = Object.entries(value);
-  } else {
-    const list = Array.isArray(value) ? value.map(text) : text(value).split(/[,，;；、]/);
-    entries = list.filter((item) => item.trim() !== '').map((item) => [item, 'available']);
-  }
-  for (const [name, status] of entries) {
-    const key = amenityKeyOf(name);
-    const parsed = (AMENITY_STATUSES as readonly string[]).includes(String(status))
-      ? (status as AmenityStatus)
-      : amenityStatusOf(status);
-    if (!key)
-      problems.push({
-        field: 'amenities',
-        problem: `unknown amenity "${name.slice(0, 40)}"`,
-      });
-    else if (parsed === undefined) {
-      problems.push({
-        field: 'amenities',
-        problem: `unknown status "${text(status).slice(0, 40)}" for ${key}`,
-      });
-    } else map[key] = parsed;
-  }
-  return map;
 }
 
 function readCoordinate(
@@ -145,7 +62,7 @@ function readCoordinate(
   field: 'lng' | 'lat',
   problems: CellProblem[],
 ): number | null {
-  const t = text(value).replace(/[°\s]/g, '');
+  const t = cellText(value).replace(/[°\s]/g, '');
   if (t === '') return null;
   const n = Number(t);
   if (!Number.isFinite(n)) {
@@ -167,7 +84,7 @@ export function readStationRow(row: SourceRow, mapping: ColumnMapping, datum: Da
     column === undefined ? undefined : row.cells[column];
   const optionalText = (field: keyof typeof MAX_TEXT) => {
     if (cols[field] === undefined) return undefined;
-    const t = text(cell(cols[field]));
+    const t = cellText(cell(cols[field]));
     if (t.length > MAX_TEXT[field]) {
       problems.push({
         field,
@@ -179,10 +96,10 @@ export function readStationRow(row: SourceRow, mapping: ColumnMapping, datum: Da
 
   draft.external_id = optionalText('external_id');
   if (draft.external_id === undefined && row.cells.external_id !== undefined) {
-    draft.external_id = text(row.cells.external_id) || null; // a GeoJSON feature id
+    draft.external_id = cellText(row.cells.external_id) || null; // a GeoJSON feature id
   }
   if (cols.station_id !== undefined) {
-    const t = text(cell(cols.station_id));
+    const t = cellText(cell(cols.station_id));
     if (t !== '') {
       if (/^\d{1,9}$/.test(t) && Number(t) > 0) draft.station_id = Number(t);
       else
@@ -212,7 +129,7 @@ export function readStationRow(row: SourceRow, mapping: ColumnMapping, datum: Da
   }
   draft.location_note = optionalText('location_note');
   if (cols.kind !== undefined) {
-    const t = text(cell(cols.kind));
+    const t = cellText(cell(cols.kind));
     const kind = t === '' ? null : kindOf(t);
     if (kind === undefined) {
       problems.push({
@@ -222,7 +139,7 @@ export function readStationRow(row: SourceRow, mapping: ColumnMapping, datum: Da
     } else draft.kind = kind;
   }
   if (cols.seats !== undefined) {
-    const t = text(cell(cols.seats));
+    const t = cellText(cell(cols.seats));
     if (t === '') draft.seats = null;
     else if (/^\d{1,5}$/.test(t) && Number(t) <= MAX_SEATS) draft.seats = Number(t);
     else
@@ -232,7 +149,7 @@ export function readStationRow(row: SourceRow, mapping: ColumnMapping, datum: Da
       });
   }
   if (cols.opening_hours !== undefined) {
-    const t = text(cell(cols.opening_hours));
+    const t = cellText(cell(cols.opening_hours));
     if (t === '') draft.opening_hours = null;
     else {
       const checked = validateOpeningHours(t);
@@ -310,7 +227,7 @@ function readAmenities(
     if (status === undefined) {
       problems.push({
         field: key,
-        problem: `"${text(row.cells[column]).slice(0, 30)}" is not understood; write 有/是/✓/1 (has it), 无/0 or empty (not offered), 故障 (out of order) or 缺货 (out of stock)`,
+        problem: `"${cellText(row.cells[column]).slice(0, 30)}" is not understood; write 有/是/✓/1 (has it), 无/0 or empty (not offered), 故障 (out of order) or 缺货 (out of stock)`,
       });
     } else {
       draft.amenities ??= {};

@@ -122,7 +122,7 @@ export function networkTravelTimes(
 ): TravelTimeSource {
   return {
     providerFor: async (mode, origin) => {
-      const network = await networks.current();
+      let network = await networks.current();
       if (!network) return straightLineProvider;
       const [nearest] = await findNearbyEdges(
         db,
@@ -130,6 +130,12 @@ export function networkTravelTimes(
         mode,
         MAX_SNAP_DISTANCE_M,
       );
+      if (nearest && nearest.networkId !== network.info.id) {
+        // Another process imported a newer network since the version check: snap and graph
+        // must be of the same one.
+        network = await networks.current();
+        if (network?.info.id !== nearest.networkId) return straightLineProvider;
+      }
       const snap =
         nearest &&
         toEdgeSnap(network.graph, nearest.edgeId, nearest.planarFraction);

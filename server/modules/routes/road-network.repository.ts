@@ -18,6 +18,8 @@ export interface RoadNetworkInfo {
 }
 
 export interface NearbyEdge {
+  /** The network the edge belongs to, read in the same statement (see `findNearbyEdges`). */
+  networkId: number;
   edgeId: number;
   /** `ST_LineLocatePoint`: fraction of the edge's length in planar degrees. */
   planarFraction: number;
@@ -53,6 +55,24 @@ export async function findCurrentRoadNetwork(db: AppDatabase): Promise<RoadNetwo
     nodeCount: row.node_count,
     edgeCount: row.edge_count,
   };
+}
+
+/**
+ * The current network's metadata and all its edges, consistent with each other even while another
+ * process (an instance or the import CLI) swaps in a new network: the transaction first takes
+ * `road_edges`' share lock, which the swap's `DROP TABLE` must wait for, so the metadata read next
+ * and every page after it come from one network. An import waits for the load, not the reverse.
+ */
+export async function loadCurrentRoadNetwork(
+  db: AppDatabase,
+): Promise<{ info: RoadNetworkInfo; edges: RoadGraphEdgeInput[] } | null> {
+  return db.transaction(async (tx) => {
+    const txDb = tx as unknown as AppDatabase;
+    await txDb.execute(sql`lock table road_edges in access share mode`);
+    const info = await findCurrentRoadNetwork(txDb);
+    if (!info) return null;
+    return { info, edges: await loadRoadEdgeRows(txDb) };
+  });
 }
 
 /** All edges ordered by id, read in pages so neither driver holds one huge result. */
@@ -105,7 +125,8 @@ export async function loadRoadEdgeRows(db: AppDatabase): Promise<RoadGraphEdgeIn
 
 /**
  * The edges nearest to a point that `profile` may travel, closest first by geodesic distance, at
- * most `maxDistanceM` away.
+ * most `maxDistanceM` away. Each carries the id of the network it was read from: one statement sees
+ * one snapshot, so a caller can tell when its in-memory graph is older than the edges it snapped to.
  */
 export async function findNearbyEdges(
   db: AppDatabase,
@@ -118,9 +139,15 @@ export async function findNearbyEdges(
   const forward = sql.raw(`${profile}_fwd_s`);
   const backward = sql.raw(`${profile}_bwd_s`);
   const point = sql`ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326)`;
-  const rows = await queryRows<{ id: number; fraction: number; distance_m: number }>(
+  const rows = await queryRows<{
+    network_id: number;
+    id: number;
+    fraction: number;
+    distance_m: number;
+  }>(
     db,
-    sql`select id, fraction, distance_m from (
+    sql`select (select id from road_networks order by imported_at desc limit 1) as network_id,
+               id, fraction, distance_m from (
           select id,
                  ST_LineLocatePoint(geom, ${point}) as fraction,
                  ST_Distance(geom::geography, ${point}::geography) as distance_m
@@ -133,6 +160,7 @@ export async function findNearbyEdges(
         order by distance_m, id`,
   );
   return rows.map((row) => ({
+    networkId: Number(row.network_id),
     edgeId: row.id,
     planarFraction: Number(row.fraction),
     distanceM: Number(row.distance_m),

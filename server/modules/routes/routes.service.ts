@@ -59,19 +59,47 @@ export class RoutePlanner {
   }
 
   async plan(query: RouteQuery): Promise<RouteFeature> {
+    let network = await this.currentNetwork();
+    const destination = await this.destinationOf(query);
+    const mode = query.mode;
+    let ends = await this.snapEnds(network, query.from, destination, mode);
+    if (!ends) {
+      // Another process swapped in a new network between our version check and the snap: the
+      // snap is of the new one, so load it (once) and snap again.
+      network = await this.currentNetwork();
+      ends = await this.snapEnds(network, query.from, destination, mode);
+    }
+    if (!ends) {
+      throw new HttpError(503, 'The road network is being replaced; retry shortly', undefined, {
+        'Retry-After': '1',
+      });
+    }
+    const { from, to } = ends;
+    const route = network.searches[mode].route(from.snap, to.snap);
+    if (!route) throw unprocessable(unreachableMessage(network, mode, from.snap, to.snap));
+    return this.toFeature(network, route, mode, ends, query, destination);
+  }
+
+  private async currentNetwork(): Promise<LoadedRoadNetwork> {
     const network = await this.networks.current();
     if (!network) {
       throw new HttpError(503, 'No road network imported yet: run npm run import:osm -- FILE');
     }
-    const destination = await this.destinationOf(query);
-    const mode = query.mode;
-    const [from, to] = await Promise.all([
-      this.snapEnd(network, 'from', query.from, mode),
-      this.snapEnd(network, 'to', destination, mode),
+    return network;
+  }
+
+  /** Both ends snapped to `network`, or null when the database already holds a newer one. */
+  private async snapEnds(
+    network: LoadedRoadNetwork,
+    from: LngLat,
+    to: LngLat,
+    mode: ProfileName,
+  ): Promise<Record<End, SnappedEnd> | null> {
+    const [fromEnd, toEnd] = await Promise.all([
+      this.snapEnd(network, 'from', from, mode),
+      this.snapEnd(network, 'to', to, mode),
     ]);
-    const route = network.searches[mode].route(from.snap, to.snap);
-    if (!route) throw unprocessable(unreachableMessage(network, mode, from.snap, to.snap));
-    return this.toFeature(network, route, mode, { from, to }, query, destination);
+    return fromEnd && toEnd ? { from: fromEnd, to: toEnd } : null;
   }
 
   private async destinationOf(query: RouteQuery): Promise<LngLat> {
@@ -86,7 +114,7 @@ export class RoutePlanner {
     end: End,
     point: LngLat,
     mode: ProfileName,
-  ): Promise<SnappedEnd> {
+  ): Promise<SnappedEnd | null> {
     const [nearest] = await findNearbyEdges(this.db, point, mode, MAX_SNAP_DISTANCE_M);
     if (!nearest) {
       throw unprocessable(
@@ -94,13 +122,8 @@ export class RoutePlanner {
           `usable by ${mode}`,
       );
     }
+    if (nearest.networkId !== network.info.id) return null;
     const { graph } = network;
-    if (nearest.edgeId >= graph.edgeCount) {
-      // The network was re-imported between loading the graph and this query; the next try works.
-      throw new HttpError(503, 'The road network is being replaced; retry shortly', undefined, {
-        'Retry-After': '1',
-      });
-    }
     const fraction = metreFractionFromPlanar(graph, nearest.edgeId, nearest.planarFraction);
     return {
       snap: { edgeId: nearest.edgeId, fraction },

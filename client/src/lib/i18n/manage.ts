@@ -11,6 +11,7 @@ export const manage: Dictionary = {
   'manage.signedInAs': { zh: '已登录：{name}（{role}）', en: 'Signed in as {name} ({role})' },
   'manage.tab.stations': { zh: '我的驿站', en: 'My stations' },
   'manage.tab.reports': { zh: '问题反馈', en: 'Reports' },
+  'manage.tab.bulk': { zh: '批量导入导出', en: 'Import / export' },
   'manage.stations.none': { zh: '没有分配给您的驿站', en: 'No stations are assigned to you' },
   'manage.stations.search': { zh: '搜索名称或地址', en: 'Search name or address' },
   'manage.stations.openReports': { zh: '{n} 条待处理反馈', en: '{n} open reports' },

@@ -1,0 +1,96 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshotPath, startE2eServer, type E2eServer } from './setup.js';
+
+let server: E2eServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startE2eServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const COVERAGE_COLOURS = ['#b2182b', '#ef8a62', '#fddbc7', '#d1e5f0', '#67a9cf', '#2166ac'];
+
+async function openPlanner(query = ''): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.baseUrl}/${query}#/plan`);
+  // A fixed Wednesday so the figures do not depend on when the test runs.
+  await page.fill('[data-testid="date"]', '2026-03-04');
+  await setHour(page, 12);
+  await expect.poll(() => page.locator('[data-testid="coverage-table"] tbody tr').count(), { timeout: 60_000 }).toBe(16);
+  return { page, errors };
+}
+
+async function setHour(page: Page, hour: number) {
+  await page.locator('[data-testid="hour"]').evaluate((el, h) => {
+    const input = el as HTMLInputElement;
+    input.value = String(h);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, hour);
+}
+
+const totals = (page: Page) => page.locator('[data-testid="totals"]').innerText();
+
+describe('planner page', () => {
+  it('shows the table, the choropleth and legend; the hour slider changes the figures', async () => {
+    const { page, errors } = await openPlanner();
+    await expect.poll(() => totals(page), { timeout: 60_000 }).toContain('2026-03-04 12:00');
+    const noon = await totals(page);
+    expect(await page.locator('[data-testid="legend"]').innerText()).toMatch(/服务半径 500 m/);
+    expect(await page.locator('[data-testid="day-kind"]').innerText()).toBe('工作日');
+
+    await setHour(page, 3);
+    await expect.poll(() => totals(page), { timeout: 60_000 }).toContain('2026-03-04 03:00');
+    const night = await totals(page);
+    const pctOf = (text: string) => Number(/(\d+(?:\.\d+)?)%/.exec(text)![1]);
+    const openOf = (text: string) => Number(/营业驿站 (\d+)/.exec(text)![1]);
+    // At 03:00 only the 24-hour stations count.
+    expect(openOf(night)).toBeLessThan(openOf(noon));
+    expect(pctOf(night)).toBeLessThan(pctOf(noon));
+
+    // Sorting: clicking the covered % header twice shows the best-covered first.
+    const pctHeader = page.locator('[data-testid="coverage-table"] th button').nth(3);
+    await pctHeader.click();
+    const firstPct = async () => Number(await page.locator('[data-testid="coverage-table"] tbody tr:first-child td').nth(3).innerText());
+    const lastPct = async () => Number(await page.locator('[data-testid="coverage-table"] tbody tr:last-child td').nth(3).innerText());
+    expect(await firstPct()).toBeGreaterThanOrEqual(await lastPct());
+
+    // The 24-hour chart draws its three days.
+    await expect.poll(() => page.locator('[data-testid="hour-chart"] svg path').count(), { timeout: 90_000 }).toBe(3);
+    await page.screenshot({ path: screenshotPath('planner-night') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('colours areas by covered % (Leaflet fallback), zooms to a clicked area and suggests sites', async () => {
+    const { page, errors } = await openPlanner('?lite=1');
+    // Leaflet draws each area as an SVG path filled with its class colour.
+    await expect
+      .poll(async () => {
+        const fills = await page.locator('.leaflet-overlay-pane path').evaluateAll((paths) => paths.map((p) => p.getAttribute('fill')));
+        return fills.filter((f) => f && COVERAGE_COLOURS.includes(f)).length;
+      }, { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(16);
+
+    // Select 东城区 from the table: the selection panel shows it with its stations.
+    await page.locator('[data-testid="coverage-table"] button.link', { hasText: '东城区' }).click();
+    await expect.poll(() => page.locator('[data-testid="selected-area"]').innerText(), { timeout: 30_000 }).toMatch(/东城区.*\d+ 个驿站/s);
+
+    await page.fill('[data-testid="suggest-panel"] input[type="number"]', '3');
+    await page.click('[data-testid="suggest-run"]');
+    await expect.poll(() => page.locator('[data-testid="suggested-sites"] li').count(), { timeout: 60_000 }).toBe(3);
+    const firstSite = await page.locator('[data-testid="suggested-sites"] li').first().innerText();
+    expect(firstSite).toMatch(/新增覆盖 \d+\.\d+ km²/);
+    await page.screenshot({ path: screenshotPath('planner-suggest-lite') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
