@@ -9,7 +9,7 @@
 /** A calendar date in a station's zone, `YYYY-MM-DD`. */
 export type LocalDate = string;
 
-export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
 export const MS_PER_MINUTE = 60_000;
 export const MS_PER_DAY = 86_400_000;
 export const MINUTES_PER_DAY = 1440;
@@ -27,13 +27,19 @@ export interface DateParts {
 export function parseLocalDate(date: LocalDate): DateParts {
   const match = LOCAL_DATE_PATTERN.exec(date);
   if (match) {
-    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const [year, month, day] = [
+      Number(match[1]),
+      Number(match[2]),
+      Number(match[3]),
+    ];
     const check = new Date(Date.UTC(year, month - 1, day));
     if (check.getUTCMonth() === month - 1 && check.getUTCDate() === day) {
       return { year, month, day };
     }
   }
-  throw new RangeError(`Invalid local date "${date}": expected an existing date as YYYY-MM-DD`);
+  throw new RangeError(
+    `Invalid local date "${date}": expected an existing date as YYYY-MM-DD`,
+  );
 }
 
 export function isLocalDate(text: string): boolean {
@@ -46,14 +52,18 @@ export function isLocalDate(text: string): boolean {
 }
 
 function formatLocalDate(year: number, month: number, day: number): LocalDate {
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
 /** Calendar arithmetic on dates, independent of any zone. */
 export function addDays(date: LocalDate, days: number): LocalDate {
   const { year, month, day } = parseLocalDate(date);
   const shifted = new Date(Date.UTC(year, month - 1, day + days));
-  return formatLocalDate(shifted.getUTCFullYear(), shifted.getUTCMonth() + 1, shifted.getUTCDate());
+  return formatLocalDate(
+    shifted.getUTCFullYear(),
+    shifted.getUTCMonth() + 1,
+    shifted.getUTCDate(),
+  );
 }
 
 /** 0 = Sunday … 6 = Saturday, as `Date#getDay`. */
@@ -66,7 +76,11 @@ export function weekdayOf(date: LocalDate): number {
 export function daysBetween(from: LocalDate, to: LocalDate): number {
   const a = parseLocalDate(from);
   const b = parseLocalDate(to);
-  return (Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / MS_PER_DAY;
+  return (
+    (Date.UTC(b.year, b.month - 1, b.day) -
+      Date.UTC(a.year, a.month - 1, a.day)) /
+    MS_PER_DAY
+  );
 }
 
 // Building a DateTimeFormat costs far more than using one, and we format on every evaluated day.
@@ -75,15 +89,15 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
+    formatter = new Intl.DateTimeFormat("en-US", {
       timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
     });
     formatters.set(timeZone, formatter);
   }
@@ -101,9 +115,16 @@ export interface LocalTime extends DateParts {
 function localTimeFromIntl(ms: number, timeZone: string): LocalTime {
   const fields: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(ms)) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
+    if (part.type !== "literal") fields[part.type] = Number(part.value);
   }
-  const { year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0 } = fields;
+  const {
+    year = 0,
+    month = 0,
+    day = 0,
+    hour = 0,
+    minute = 0,
+    second = 0,
+  } = fields;
   return {
     date: formatLocalDate(year, month, day),
     year,
@@ -141,7 +162,10 @@ function offsetMsAt(ms: number, timeZone: string): number {
   const cached = zone.get(bucket);
   if (cached !== undefined) return cached;
   const start = offsetMsFromIntl(bucket * OFFSET_BUCKET_MS, timeZone);
-  const end = offsetMsFromIntl((bucket + 1) * OFFSET_BUCKET_MS - 1000, timeZone);
+  const end = offsetMsFromIntl(
+    (bucket + 1) * OFFSET_BUCKET_MS - 1000,
+    timeZone,
+  );
   if (start !== end) return offsetMsFromIntl(ms, timeZone);
   if (zone.size >= OFFSET_CACHE_LIMIT) zone.clear();
   zone.set(bucket, start);
@@ -149,12 +173,21 @@ function offsetMsAt(ms: number, timeZone: string): number {
 }
 
 /** The wall clock in `timeZone` at `instant`. */
-export function localTimeAt(instant: Date | number, timeZone: string): LocalTime {
-  const ms = typeof instant === 'number' ? instant : instant.getTime();
+export function localTimeAt(
+  instant: Date | number,
+  timeZone: string,
+): LocalTime {
+  const ms = typeof instant === "number" ? instant : instant.getTime();
   if (!Number.isFinite(ms)) return localTimeFromIntl(ms, timeZone); // let Intl throw its RangeError
   // Seconds are floored as Intl does (it never rounds up to the next second).
-  const wall = new Date(Math.floor(ms / 1000) * 1000 + offsetMsAt(ms, timeZone));
-  const [year, month, day] = [wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate()];
+  const wall = new Date(
+    Math.floor(ms / 1000) * 1000 + offsetMsAt(ms, timeZone),
+  );
+  const [year, month, day] = [
+    wall.getUTCFullYear(),
+    wall.getUTCMonth() + 1,
+    wall.getUTCDate(),
+  ];
   return {
     date: formatLocalDate(year, month, day),
     year,
@@ -166,8 +199,11 @@ export function localTimeAt(instant: Date | number, timeZone: string): LocalTime
 }
 
 /** How far the zone's wall clock is ahead of UTC at `instant`, in minutes (+480 for Beijing). */
-export function zoneOffsetMinutes(instant: Date | number, timeZone: string): number {
-  const ms = typeof instant === 'number' ? instant : instant.getTime();
+export function zoneOffsetMinutes(
+  instant: Date | number,
+  timeZone: string,
+): number {
+  const ms = typeof instant === "number" ? instant : instant.getTime();
   const local = localTimeAt(ms, timeZone);
   const wallAsUtc =
     Date.UTC(local.year, local.month - 1, local.day) +
@@ -181,10 +217,16 @@ export function zoneOffsetMinutes(instant: Date | number, timeZone: string): num
  * (which may exceed 1440 to reach into later days). Two passes settle the offset even next to a
  * DST change; a wall time that a DST gap skips resolves to the instant just after the gap.
  */
-export function instantAt(date: LocalDate, minuteOfDay: number, timeZone: string): number {
+export function instantAt(
+  date: LocalDate,
+  minuteOfDay: number,
+  timeZone: string,
+): number {
   const { year, month, day } = parseLocalDate(date);
-  const wallAsUtc = Date.UTC(year, month - 1, day) + minuteOfDay * MS_PER_MINUTE;
-  let instant = wallAsUtc - zoneOffsetMinutes(wallAsUtc, timeZone) * MS_PER_MINUTE;
+  const wallAsUtc =
+    Date.UTC(year, month - 1, day) + minuteOfDay * MS_PER_MINUTE;
+  let instant =
+    wallAsUtc - zoneOffsetMinutes(wallAsUtc, timeZone) * MS_PER_MINUTE;
   instant = wallAsUtc - zoneOffsetMinutes(instant, timeZone) * MS_PER_MINUTE;
   return instant;
 }
@@ -193,5 +235,5 @@ export function instantAt(date: LocalDate, minuteOfDay: number, timeZone: string
 export function formatMinuteOfDay(minuteOfDay: number): string {
   const hours = Math.floor(minuteOfDay / 60);
   const minutes = minuteOfDay % 60;
-  return `${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`;
+  return `${String(hours).padStart(2, "0")}:${String(minutes).padStart(2, "0")}`;
 }

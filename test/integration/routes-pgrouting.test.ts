@@ -7,21 +7,17 @@
  * pgRouting is a PostgreSQL server extension: PGlite has none, so on PGlite this file is skipped
  * (the textbook-Dijkstra check in test/unit/routing/search.test.ts covers the engine there).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows, sql, type AppDatabase } from "../../server/db/client.js";
-import { importOsmRoadNetwork } from "../../server/modules/routes/road-import.service.js";
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows, sql, type AppDatabase } from '../../server/db/client.js';
+import { importOsmRoadNetwork } from '../../server/modules/routes/road-import.service.js';
 import {
   RoadNetworkCache,
   type LoadedRoadNetwork,
-} from "../../server/modules/routes/road-network-cache.js";
-import { PROFILES, type ProfileName } from "../../server/routing/profiles.js";
-import type { EdgeSnap } from "../../server/routing/search.js";
-import { createTestDatabase, type TestDatabase } from "../setup/database.js";
-import {
-  extractPath,
-  seededRandom,
-  type ExtractName,
-} from "../unit/routing/real-networks.js";
+} from '../../server/modules/routes/road-network-cache.js';
+import { PROFILES, type ProfileName } from '../../server/routing/profiles.js';
+import type { EdgeSnap } from '../../server/routing/search.js';
+import { createTestDatabase, type TestDatabase } from '../setup/database.js';
+import { extractPath, seededRandom, type ExtractName } from '../unit/routing/real-networks.js';
 
 const PAIRS_PER_PROFILE = 60;
 const TOLERANCE_S = 1e-3;
@@ -41,12 +37,9 @@ async function pgrDijkstra(
   profile: ProfileName,
   pairs: ReadonlyArray<readonly [number, number]>,
 ): Promise<Map<string, PgrAnswer>> {
-  if (!PROFILES.includes(profile))
-    throw new Error(`Unknown profile ${profile}`);
+  if (!PROFILES.includes(profile)) throw new Error(`Unknown profile ${profile}`);
   await db.execute(sql`delete from pgr_check_pairs`);
-  const json = JSON.stringify(
-    pairs.map(([source, target]) => ({ source, target })),
-  );
+  const json = JSON.stringify(pairs.map(([source, target]) => ({ source, target })));
   await db.execute(sql`insert into pgr_check_pairs (source, target)
     select source, target from json_to_recordset(${json}::json) as r(source int, target int)`);
   const edgesSql =
@@ -76,10 +69,7 @@ async function pgrDijkstra(
 }
 
 /** A snapped point lying exactly on `node`, on an edge `profile` may use (fraction 0 or 1). */
-function snapsAtNodes(
-  network: LoadedRoadNetwork,
-  profile: ProfileName,
-): Map<number, EdgeSnap> {
+function snapsAtNodes(network: LoadedRoadNetwork, profile: ProfileName): Map<number, EdgeSnap> {
   const { graph } = network;
   const snaps = new Map<number, EdgeSnap>();
   for (let edgeId = 0; edgeId < graph.edgeCount; edgeId++) {
@@ -94,11 +84,7 @@ function snapsAtNodes(
   return snaps;
 }
 
-function randomPairs(
-  nodes: number[],
-  count: number,
-  seed: number,
-): Array<[number, number]> {
+function randomPairs(nodes: number[], count: number, seed: number): Array<[number, number]> {
   const random = seededRandom(seed);
   const pairs = new Map<string, [number, number]>();
   while (pairs.size < count) {
@@ -109,8 +95,9 @@ function randomPairs(
   return [...pairs.values()];
 }
 
+// Skipped on PGlite: pgRouting is a PostgreSQL server extension (set TEST_DATABASE_URL to run it).
 describe.runIf(onServer)(
-  "routes equal pgRouting pgr_dijkstra on the same road_edges",
+  'routes equal pgr_dijkstra (PostgreSQL server only: PGlite has no pgRouting)',
   () => {
     let database: TestDatabase;
     let db: AppDatabase;
@@ -119,9 +106,7 @@ describe.runIf(onServer)(
       database = await createTestDatabase();
       db = database.handle.db;
       await db.execute(sql`create extension if not exists pgrouting`);
-      await db.execute(
-        sql`create table pgr_check_pairs (source integer, target integer)`,
-      );
+      await db.execute(sql`create table pgr_check_pairs (source integer, target integer)`);
     });
 
     afterAll(async () => {
@@ -129,9 +114,9 @@ describe.runIf(onServer)(
     });
 
     describe.each<[ExtractName, number]>([
-      ["andorra", 1],
-      ["bayfront_singapore", 2],
-    ])("%s", (extract, seed) => {
+      ['andorra', 1],
+      ['bayfront_singapore', 2],
+    ])('%s', (extract, seed) => {
       let network: LoadedRoadNetwork;
 
       beforeAll(async () => {
@@ -157,10 +142,9 @@ describe.runIf(onServer)(
           for (const [a, b] of pairs) {
             const ours = search.route(snaps.get(a)!, snaps.get(b)!);
             const theirs = reference.get(`${a}>${b}`);
-            expect(
-              ours === null,
-              `${profile} ${a}→${b}: reachable in one engine only`,
-            ).toBe(theirs === undefined);
+            expect(ours === null, `${profile} ${a}→${b}: reachable in one engine only`).toBe(
+              theirs === undefined,
+            );
             if (!ours || !theirs) continue;
             reachable++;
             expect(
@@ -177,16 +161,12 @@ describe.runIf(onServer)(
         },
       );
 
-      it("one-way streets: A→B differs from B→A by car, in both engines alike", async () => {
+      it('one-way streets: A→B differs from B→A by car, in both engines alike', async () => {
         const { graph } = network;
-        const drive = graph.profile("drive").costs;
+        const drive = graph.profile('drive').costs;
         let examined = 0;
         let differing = 0;
-        for (
-          let edgeId = 0;
-          edgeId < graph.edgeCount && examined < 20;
-          edgeId++
-        ) {
+        for (let edgeId = 0; edgeId < graph.edgeCount && examined < 20; edgeId++) {
           const [fwd, bwd] = [drive[edgeId * 2], drive[edgeId * 2 + 1]];
           if (!(fwd < Infinity) || bwd < Infinity) continue; // want a oneway: forward only
           const [a, b] = [graph.edgeSource[edgeId], graph.edgeTarget[edgeId]];
@@ -195,31 +175,21 @@ describe.runIf(onServer)(
           const search = network.searches.drive;
           const there = search.route(atA, atB);
           const back = search.route(atB, atA);
-          const reference = await pgrDijkstra(db, "drive", [
+          const reference = await pgrDijkstra(db, 'drive', [
             [a, b],
             [b, a],
           ]);
-          expect(there!.durationS).toBeCloseTo(
-            reference.get(`${a}>${b}`)!.cost,
-            3,
-          );
+          expect(there!.durationS).toBeCloseTo(reference.get(`${a}>${b}`)!.cost, 3);
           const theirBack = reference.get(`${b}>${a}`);
           expect(back === null).toBe(theirBack === undefined);
           if (!back) continue;
           expect(back.durationS).toBeCloseTo(theirBack!.cost, 3);
           examined++;
-          if (Math.abs(back.durationS - there.durationS) > 1) differing++;
+          if (Math.abs(back.durationS - there!.durationS) > 1) differing++;
         }
         expect(examined).toBeGreaterThan(0);
-        expect(
-          differing,
-          "no oneway where B→A takes longer than A→B",
-        ).toBeGreaterThan(0);
+        expect(differing, 'no oneway where B→A takes longer than A→B').toBeGreaterThan(0);
       });
     });
   },
 );
-
-describe.skipIf(onServer)("pgRouting cross-check", () => {
-  it.skip("needs TEST_DATABASE_URL (a PostgreSQL server with pgRouting); PGlite has no pgRouting", () => {});
-});

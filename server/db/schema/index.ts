@@ -4,3 +4,4 @@ export * from './stations.js';
 export * from './demand.js';
 export * from './accounts.js';
 export * from './station-changes.js';
+export * from './roads.js';

@@ -3,7 +3,7 @@
  * ones. Hours with the same set of open stations share one computation.
  */
 import type { AppDatabase } from '../../db/client.js';
-import { coverageByArea } from './coverage.repository.js';
+import { scopeCoverage } from './coverage.repository.js';
 import type { TimelineQuery } from './coverage.schemas.js';
 import { describeRule } from './coverage-rule.js';
 import { radiusOf, resolveContext } from './coverage.service.js';
@@ -14,27 +14,13 @@ export async function coverageTimeline(db: AppDatabase, q: TimelineQuery) {
   const hours = Array.from({ length: 24 }, (_, h) => new Date(`${q.date}T${String(h).padStart(2, '0')}:00:00+08:00`));
   const ctx = await resolveContext(db, { rule: q.rule, level, area: q.area, demand: q.demand, at: hours[0] }, hours[0]!);
   const openByHour = hours.map((at) => openStationIds(ctx.stations, at));
-  const results = new Map<
-    string,
-    { covered: number; area: number; open: number; demandTotal: number | null; demandCovered: number | null }
-  >();
+  // Hours with the same open stations share one computation (a day has a handful of distinct sets).
+  const results = new Map<string, Awaited<ReturnType<typeof scopeCoverage>>>();
   for (const ids of openByHour) {
     const key = ids.join(',');
     if (results.has(key)) continue;
-    const rows = await coverageByArea(
-      db,
-      ctx.scope,
-      { stationIds: ids, extraSites: [], radiusM: radiusOf(ctx.rule) },
-      { demandLayerId: ctx.demandLayer?.id },
-    );
-    const sum = (pick: (r: (typeof rows)[number]) => number | null) => rows.reduce((s, r) => s + (pick(r) ?? 0), 0);
-    results.set(key, {
-      covered: sum((r) => r.covered_km2),
-      area: sum((r) => r.area_km2),
-      open: sum((r) => r.stations_open),
-      demandTotal: ctx.demandLayer ? sum((r) => r.demand_total) : null,
-      demandCovered: ctx.demandLayer ? sum((r) => r.demand_covered) : null,
-    });
+    const sites = { stationIds: ids, extraSites: [], radiusM: radiusOf(ctx.rule) };
+    results.set(key, await scopeCoverage(db, ctx.scope, sites, ctx.demandLayer?.id));
   }
   const pct = (a: number, b: number) => (b > 0 ? Number(((100 * a) / b).toFixed(2)) : null);
   return {
@@ -49,11 +35,11 @@ export async function coverageTimeline(db: AppDatabase, q: TimelineQuery) {
       return {
         hour,
         at: hours[hour]!.toISOString(),
-        stations_open: r.open,
-        area_km2: Number(r.area.toFixed(3)),
-        covered_km2: Number(r.covered.toFixed(3)),
-        covered_pct: pct(r.covered, r.area),
-        demand_covered_pct: r.demandTotal === null ? null : pct(r.demandCovered ?? 0, r.demandTotal),
+        stations_open: r.stations_open,
+        area_km2: Number(r.area_km2.toFixed(3)),
+        covered_km2: Number(r.covered_km2.toFixed(3)),
+        covered_pct: pct(r.covered_km2, r.area_km2),
+        demand_covered_pct: r.demand_total === null ? null : pct(r.demand_covered ?? 0, r.demand_total),
       };
     }),
   };

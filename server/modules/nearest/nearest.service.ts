@@ -28,7 +28,7 @@ import type {
  * stations (evenings, holidays), so then start wider.
  */
 function firstPageSize(query: NearestQuery): number {
-  return query.open === 'any' && !query.open24h
+  return query.open === "any" && !query.open24h
     ? Math.max(query.k * 2, 10)
     : Math.max(query.k * 4, 32);
 }

@@ -1,0 +1,12 @@
+import fs from 'node:fs';
+import { openDatabase } from './server/db/client.js';
+const h = await openDatabase({ pgliteLoadDataDir: new Blob([fs.readFileSync('/tmp/p7/beijing-1500.tar.gz')]) });
+const q = async (text: string) => { try { const r = await h.pglite!.query(text); console.log(r.rows.length, JSON.stringify(r.rows).slice(0, 200)); } catch (e) { console.log('ERR', (e as Error).message); } };
+await q(`select a.code, (select ST_Area(ST_Union(ST_Intersection(a.geom, b.geom))) from (select ST_Buffer(geom::geography, 500)::geometry geom from stations) b where b.geom && a.geom) from districts a where a.code = '110101'`);
+await q(`select a.code, (select ST_Area(ST_Union(ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 3))) from (select ST_Buffer(geom::geography, 500)::geometry geom from stations) b where b.geom && a.geom) from districts a where a.code = '110101'`);
+await q(`select a.code, (select count(*) from (select ST_Buffer(geom::geography, 500)::geometry geom from stations) b where b.geom && a.geom) from districts a where a.code = '110101'`);
+await q(`select a.code, (select ST_Area(ST_UnaryUnion(ST_Collect(ST_Intersection(a.geom, b.geom)))) from (select ST_Buffer(geom::geography, 500)::geometry geom from stations) b where b.geom && a.geom) from districts a where a.code = '110101'`);
+await q(`select a.code, (select ST_Area(ST_Collect(ST_Intersection(a.geom, b.geom))) from (select ST_Buffer(geom::geography, 500)::geometry geom from stations) b where b.geom && a.geom) from districts a where a.code = '110101'`);
+await q(`select a.code, (select count(ST_Intersection(a.geom, b.geom)) from (select ST_Buffer(geom::geography, 500)::geometry geom from stations) b where b.geom && a.geom) from districts a where a.code = '110101'`);
+await q(`select a.code, (select ST_Area(ST_Union(b.geom)) from (select ST_Buffer(geom::geography, 500)::geometry geom from stations) b where b.geom && a.geom) from districts a where a.code = '110101'`);
+await h.close();
