@@ -99,7 +99,7 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   const roadNetworks = new RoadNetworkCache(database.db, logger.child({ module: 'road-network' }));
   api.use(nearestRouter(database.db, networkTravelTimes(database.db, roadNetworks)));
   api.use(routesRouter(database.db, logger, roadNetworks));
-  api.use(coverageRouter(database.db));
+  api.use(coverageRouter(database.db, roadNetworks));
   api.use(demandRouter(database.db));
   api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...AUTH_OPERATIONS, ...STATION_EDITS_OPERATIONS, ...REPORTS_OPERATIONS, ...HOURS_PREVIEW_OPERATIONS, ...ROUTES_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS, ...COVERAGE_OPERATIONS, ...DEMAND_OPERATIONS]));
   api.use(unknownRoute);

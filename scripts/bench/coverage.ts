@@ -11,7 +11,15 @@
  * Each measure is also given as a ratio to its goal (≤ 1.0x means the goal is met).
  */
 import { queryRows, sql } from '../../server/db/client.js';
-import { BENCH_PG_URL, httpGet, openBenchDatabase, percentile, startBenchServer, timeRuns, type BenchRow } from './lib.js';
+import {
+  BENCH_PG_URL,
+  httpGet,
+  openBenchDatabase,
+  percentile,
+  startBenchServer,
+  timeRuns,
+  type BenchRow,
+} from './lib.js';
 
 const AT = '2026-03-04T12:00';
 const RUNS = 3;
@@ -24,20 +32,47 @@ export async function run(): Promise<BenchRow[]> {
     const server = await startBenchServer(db);
     const get = async (path: string) => {
       const res = await httpGet(`${server.baseUrl}${path}`);
-      if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${res.body.slice(0, 300)}`);
+      if (res.status !== 200)
+        throw new Error(`${path} answered ${res.status}: ${res.body.slice(0, 300)}`);
       return res.body;
     };
-    const measure = async (fn: () => Promise<unknown>) => percentile(await timeRuns(RUNS, fn, 1), 50);
+    const measure = async (fn: () => Promise<unknown>) =>
+      percentile(await timeRuns(RUNS, fn, 1), 50);
     const label = db.label;
-    const add = (name: string, value: number, baseline: number, baselineName: string, goalMs: number) => {
-      rows.push({ name: `${name} vs ${baselineName} (${label})`, value, unit: 'ms', baseline, ratio: value / baseline, goal: 'info' });
-      rows.push({ name: `${name} vs goal (${label})`, value, unit: 'ms', baseline: goalMs, ratio: value / goalMs, goal: `≤ 1.0x (< ${goalMs / 1000} s)` });
+    const add = (
+      name: string,
+      value: number,
+      baseline: number,
+      baselineName: string,
+      goalMs: number,
+    ) => {
+      rows.push({
+        name: `${name} vs ${baselineName} (${label})`,
+        value,
+        unit: 'ms',
+        baseline,
+        ratio: value / baseline,
+        goal: 'info',
+      });
+      rows.push({
+        name: `${name} vs goal (${label})`,
+        value,
+        unit: 'ms',
+        baseline: goalMs,
+        ratio: value / goalMs,
+        goal: `≤ 1.0x (< ${goalMs / 1000} s)`,
+      });
     };
     try {
-      const stations = await queryRows<{ n: number }>(db.db, sql`select count(*)::int as n from stations`);
+      const stations = await queryRows<{ n: number }>(
+        db.db,
+        sql`select count(*)::int as n from stations`,
+      );
       process.stderr.write(`coverage bench on ${label}: ${stations[0]!.n} stations\n`);
 
-      const table = await measure(() => get(`/api/coverage?level=subdistrict&rule=radius:500&at=${AT}`));
+      const table = await measure(() =>
+        get(`/api/coverage?level=subdistrict&rule=radius:500&at=${AT}`),
+      );
       const textbook = await measure(() =>
         queryRows(
           db.db,
@@ -49,7 +84,9 @@ export async function run(): Promise<BenchRow[]> {
       );
       add('coverage table, 343 sub-districts', table, textbook, 'textbook union∩areas SQL', 2000);
 
-      const gaps = await measure(() => get(`/api/coverage/gaps?level=district&area=110105&at=${AT}`));
+      const gaps = await measure(() =>
+        get(`/api/coverage/gaps?level=district&area=110105&at=${AT}`),
+      );
       const textbookGaps = await measure(() =>
         queryRows(
           db.db,
@@ -60,7 +97,9 @@ export async function run(): Promise<BenchRow[]> {
       add('gap GeoJSON, 朝阳区', gaps, textbookGaps, 'textbook difference SQL', 1000);
 
       const districtTable = await measure(() => get(`/api/coverage?level=district&at=${AT}`));
-      const suggest = await measure(() => get(`/api/coverage/suggest?k=10&rule=radius:500&at=${AT}`));
+      const suggest = await measure(() =>
+        get(`/api/coverage/suggest?k=10&rule=radius:500&at=${AT}`),
+      );
       add('suggest 10 sites, Beijing', suggest, districtTable, 'one district table', 10_000);
     } finally {
       await server.close();

@@ -3,26 +3,26 @@
  * with the 1,500 sample stations: MapLibre with software WebGL, and the Leaflet fallback without
  * WebGL or with ?lite=1. Screenshots go to test-results/.
  */
-import fs from "node:fs";
-import path from "node:path";
-import zlib from "node:zlib";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../server/config.js";
-import { navigationLinks } from "../../server/geo/coords.js";
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../server/config.js';
+import { navigationLinks } from '../../server/geo/coords.js';
 import {
   ARTIFACTS_DIR,
   launchBrowser,
   screenshotPath,
   startE2eServer,
   type E2eServer,
-} from "./setup.js";
+} from './setup.js';
 
 let server: E2eServer;
 let browser: Browser;
 
 // 天安门: dense with sample stations.
-const TIANANMEN = "116.3975,39.9087";
+const TIANANMEN = '116.3975,39.9087';
 const PHONE = { width: 390, height: 844 };
 
 beforeAll(async () => {
@@ -37,18 +37,18 @@ afterAll(async () => {
 
 async function openWorker(
   b: Browser,
-  query = "",
+  query = '',
 ): Promise<{ page: Page; errors: string[]; scripts: string[] }> {
   const context = await b.newContext({
     viewport: PHONE,
-    serviceWorkers: "block",
+    serviceWorkers: 'block',
   });
   const page = await context.newPage();
   const errors: string[] = [];
   const scripts: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("request", (r) => {
-    if (r.resourceType() === "script") scripts.push(new URL(r.url()).pathname);
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
   });
   await page.goto(`${server.baseUrl}/${query}#/`);
   return { page, errors, scripts };
@@ -56,13 +56,9 @@ async function openWorker(
 
 const mapReady = (page: Page) =>
   expect
-    .poll(
-      () =>
-        page
-          .locator('[data-testid="worker-map"]')
-          .getAttribute("data-stations"),
-      { timeout: 30_000 },
-    )
+    .poll(() => page.locator('[data-testid="worker-map"]').getAttribute('data-stations'), {
+      timeout: 30_000,
+    })
     .toMatch(/^[1-9]\d{2,}$/);
 
 const listItems = (page: Page) => page.locator('[data-testid="nearest-item"]');
@@ -72,22 +68,20 @@ async function listNames(page: Page): Promise<string[]> {
 }
 
 function gzipSize(urlPath: string): number {
-  const file = path.join(REPO_ROOT, "dist", "client", urlPath);
+  const file = path.join(REPO_ROOT, 'dist', 'client', urlPath);
   return zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
 }
 
-describe("worker page with MapLibre", () => {
-  it("loads, draws the stations and measures its JS before and after the map library", async () => {
+describe('worker page with MapLibre', () => {
+  it('loads, draws the stations and measures its JS before and after the map library', async () => {
     const { page, errors, scripts } = await openWorker(browser);
     await mapReady(page);
-    expect(
-      await page
-        .locator('[data-testid="worker-map"]')
-        .getAttribute("data-engine"),
-    ).toBe("maplibre");
-    expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
+    expect(await page.locator('[data-testid="worker-map"]').getAttribute('data-engine')).toBe(
+      'maplibre',
+    );
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     await page.waitForTimeout(1500); // let MapLibre finish drawing for the screenshot
-    await page.screenshot({ path: screenshotPath("worker-map") });
+    await page.screenshot({ path: screenshotPath('worker-map') });
 
     const isMapLibrary = (p: string) => /maplibre|leaflet/i.test(p);
     const shell = scripts.filter((p) => !isMapLibrary(p));
@@ -100,62 +94,47 @@ describe("worker page with MapLibre", () => {
     };
     fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
     fs.writeFileSync(
-      path.join(ARTIFACTS_DIR, "worker-js-size.json"),
+      path.join(ARTIFACTS_DIR, 'worker-js-size.json'),
       JSON.stringify(sizes, null, 2),
     );
-    console.log("worker page JS (gzip):", sizes);
+    console.log('worker page JS (gzip):', sizes);
     expect(errors).toEqual([]);
     await page.context().close();
   });
 
-  it("lists the nearest stations with minutes and open state for a position from the URL", async () => {
+  it('lists the nearest stations with minutes and open state for a position from the URL', async () => {
     const { page, errors } = await openWorker(browser, `?pos=${TIANANMEN}`);
-    await expect
-      .poll(() => listItems(page).count(), { timeout: 20_000 })
-      .toBe(5);
+    await expect.poll(() => listItems(page).count(), { timeout: 20_000 }).toBe(5);
     for (const eta of await page.locator('[data-testid="eta"]').allInnerTexts())
       expect(eta).toMatch(/\d+ 分钟/);
     // Default filter: open when I arrive, so every listed station is open at arrival.
-    for (const state of await page
-      .locator('[data-testid="arrival-state"]')
-      .allInnerTexts()) {
-      expect(state).toBe("到达时营业");
+    for (const state of await page.locator('[data-testid="arrival-state"]').allInnerTexts()) {
+      expect(state).toBe('到达时营业');
     }
-    expect(
-      await page.locator('[data-testid="state-text"]').first().innerText(),
-    ).not.toBe("");
+    expect(await page.locator('[data-testid="state-text"]').first().innerText()).not.toBe('');
     await page.waitForTimeout(1500);
-    await page.screenshot({ path: screenshotPath("worker-nearest") });
+    await page.screenshot({ path: screenshotPath('worker-nearest') });
 
     // An amenity chip narrows the list to stations where it is available.
     await page.click('[data-testid="open-any"]');
     await expect
-      .poll(() =>
-        page.locator('[data-testid="open-any"]').getAttribute("aria-checked"),
-      )
-      .toBe("true");
+      .poll(() => page.locator('[data-testid="open-any"]').getAttribute('aria-checked'))
+      .toBe('true');
     const before = await listNames(page);
     await page.click('[data-testid="chip-ebike_charging"]');
     expect(
-      await page
-        .locator('[data-testid="chip-ebike_charging"]')
-        .getAttribute("aria-pressed"),
-    ).toBe("true");
-    await expect
-      .poll(() => listNames(page), { timeout: 10_000 })
-      .not.toEqual(before);
+      await page.locator('[data-testid="chip-ebike_charging"]').getAttribute('aria-pressed'),
+    ).toBe('true');
+    await expect.poll(() => listNames(page), { timeout: 10_000 }).not.toEqual(before);
     const icons = page.locator('[data-testid="nearest-item"]');
     const count = await icons.count();
     expect(count).toBeGreaterThan(0);
     for (let i = 0; i < count; i++) {
-      expect(
-        await icons
-          .nth(i)
-          .locator('[role="img"][aria-label="电动车电池充电"]')
-          .count(),
-      ).toBe(1);
+      expect(await icons.nth(i).locator('[role="img"][aria-label="电动车电池充电"]').count()).toBe(
+        1,
+      );
     }
-    await page.screenshot({ path: screenshotPath("worker-chip-ebike") });
+    await page.screenshot({ path: screenshotPath('worker-chip-ebike') });
 
     // The station sheet shows today's state and the week table, and navigation links per datum.
     await listItems(page).first().click();
@@ -165,31 +144,23 @@ describe("worker page with MapLibre", () => {
         timeout: 10_000,
       })
       .toBe(7);
-    expect(
-      await sheet.locator('[data-testid="today-state"]').innerText(),
-    ).toMatch(/今天\s*\S+/);
-    expect(
-      await sheet.locator('[data-testid="week-table"] tr').first().innerText(),
-    ).toContain("今天");
-    expect(await sheet.locator('[data-testid="sample-badge"]').count()).toBe(1);
-    const name = await sheet.locator("h2").innerText();
-    const detail = await (
-      await fetch(
-        `${server.baseUrl}/api/collections/stations/items?bbox=115,39,118,41&limit=1000`,
-      )
-    ).json();
-    const station = detail.features.find(
-      (f: any) => f.properties.name === name,
+    expect(await sheet.locator('[data-testid="today-state"]').innerText()).toMatch(/今天\s*\S+/);
+    expect(await sheet.locator('[data-testid="week-table"] tr').first().innerText()).toContain(
+      '今天',
     );
+    expect(await sheet.locator('[data-testid="sample-badge"]').count()).toBe(1);
+    const name = await sheet.locator('h2').innerText();
+    const detail = await (
+      await fetch(`${server.baseUrl}/api/collections/stations/items?bbox=115,39,118,41&limit=1000`)
+    ).json();
+    const station = detail.features.find((f: any) => f.properties.name === name);
     const [lng, lat] = station.geometry.coordinates;
-    const expected = navigationLinks({ lng, lat, name }, "walk");
-    for (const app of ["amap", "baidu", "apple", "osm", "google"] as const) {
-      expect(
-        await sheet.locator(`a[data-app="${app}"]`).getAttribute("href"),
-      ).toBe(expected[app]);
+    const expected = navigationLinks({ lng, lat, name }, 'walk');
+    for (const app of ['amap', 'baidu', 'apple', 'osm', 'google'] as const) {
+      expect(await sheet.locator(`a[data-app="${app}"]`).getAttribute('href')).toBe(expected[app]);
     }
-    await page.screenshot({ path: screenshotPath("worker-sheet") });
-    await page.keyboard.press("Escape");
+    await page.screenshot({ path: screenshotPath('worker-sheet') });
+    await page.keyboard.press('Escape');
     await expect.poll(() => sheet.count()).toBe(0);
 
     // English switch.
@@ -197,22 +168,18 @@ describe("worker page with MapLibre", () => {
     await expect
       .poll(() => page.locator('[data-testid="eta"]').first().innerText())
       .toMatch(/\d+ min/);
-    expect(await page.locator('[data-testid="open-any"]').innerText()).toBe(
-      "All",
-    );
-    await page.screenshot({ path: screenshotPath("worker-english") });
+    expect(await page.locator('[data-testid="open-any"]').innerText()).toBe('All');
+    await page.screenshot({ path: screenshotPath('worker-english') });
     expect(errors).toEqual([]);
     await page.context().close();
   });
 
-  it("falls back to Leaflet with ?lite=1 and sets the position by tapping the map", async () => {
-    const { page, errors } = await openWorker(browser, "?lite=1");
+  it('falls back to Leaflet with ?lite=1 and sets the position by tapping the map', async () => {
+    const { page, errors } = await openWorker(browser, '?lite=1');
     await mapReady(page);
-    expect(
-      await page
-        .locator('[data-testid="worker-map"]')
-        .getAttribute("data-engine"),
-    ).toBe("leaflet");
+    expect(await page.locator('[data-testid="worker-map"]').getAttribute('data-engine')).toBe(
+      'leaflet',
+    );
     expect(await listItems(page).count()).toBe(0);
     const box = (await page.locator('[data-testid="map"]').boundingBox())!;
     // Off-centre, away from the zoom control and the locate button; a cluster there zooms instead.
@@ -220,30 +187,24 @@ describe("worker page with MapLibre", () => {
     if ((await listItems(page).count()) === 0) {
       await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.6);
     }
-    await expect
-      .poll(() => listItems(page).count(), { timeout: 20_000 })
-      .toBeGreaterThan(0);
-    await page.screenshot({ path: screenshotPath("worker-lite-tap") });
+    await expect.poll(() => listItems(page).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.screenshot({ path: screenshotPath('worker-lite-tap') });
     expect(errors).toEqual([]);
     await page.context().close();
   });
 });
 
-describe("worker page without WebGL", () => {
-  it("falls back to Leaflet automatically and still lists the nearest", async () => {
+describe('worker page without WebGL', () => {
+  it('falls back to Leaflet automatically and still lists the nearest', async () => {
     const noWebgl = await launchBrowser({ webgl: false });
     try {
       const { page, errors } = await openWorker(noWebgl, `?pos=${TIANANMEN}`);
       await mapReady(page);
-      expect(
-        await page
-          .locator('[data-testid="worker-map"]')
-          .getAttribute("data-engine"),
-      ).toBe("leaflet");
-      await expect
-        .poll(() => listItems(page).count(), { timeout: 20_000 })
-        .toBe(5);
-      await page.screenshot({ path: screenshotPath("worker-no-webgl") });
+      expect(await page.locator('[data-testid="worker-map"]').getAttribute('data-engine')).toBe(
+        'leaflet',
+      );
+      await expect.poll(() => listItems(page).count(), { timeout: 20_000 }).toBe(5);
+      await page.screenshot({ path: screenshotPath('worker-no-webgl') });
       expect(errors).toEqual([]);
     } finally {
       await noWebgl.close();
@@ -251,12 +212,10 @@ describe("worker page without WebGL", () => {
   });
 });
 
-describe("worker page offline", () => {
-  it("shows the last results, saying they are cached, when the network fails", async () => {
+describe('worker page offline', () => {
+  it('shows the last results, saying they are cached, when the network fails', async () => {
     const { page } = await openWorker(browser, `?pos=${TIANANMEN}`);
-    await expect
-      .poll(() => listItems(page).count(), { timeout: 20_000 })
-      .toBe(5);
+    await expect.poll(() => listItems(page).count(), { timeout: 20_000 }).toBe(5);
     const names = await listNames(page);
     await page.context().setOffline(true);
     await page.click('[data-testid="chip-toilet"]');
@@ -266,24 +225,21 @@ describe("worker page offline", () => {
       })
       .toBe(1);
     expect(await listNames(page)).toEqual(names);
-    await page.screenshot({ path: screenshotPath("worker-offline") });
+    await page.screenshot({ path: screenshotPath('worker-offline') });
     await page.context().close();
   });
 
-  it("registers a service worker that caches the shell", async () => {
+  it('registers a service worker that caches the shell', async () => {
     const context = await browser.newContext({ viewport: PHONE });
     const page = await context.newPage();
     await page.goto(`${server.baseUrl}/#/`);
     await page.locator('[data-testid="worker-map"]').waitFor();
     const state = await page.evaluate(() =>
       Promise.race([
-        navigator.serviceWorker.ready.then((r) => r.active?.state ?? "none"),
+        navigator.serviceWorker.ready.then((r) => r.active?.state ?? 'none'),
         new Promise((resolve) =>
           setTimeout(
-            () =>
-              resolve(
-                `timeout ${document.documentElement.dataset.serviceWorkerError ?? ""}`,
-              ),
+            () => resolve(`timeout ${document.documentElement.dataset.serviceWorkerError ?? ''}`),
             20_000,
           ),
         ),
@@ -292,41 +248,32 @@ describe("worker page offline", () => {
     expect(state).toMatch(/^activat(ing|ed)$/);
     await expect
       .poll(() =>
-        page.evaluate(
-          async () =>
-            (await navigator.serviceWorker.getRegistration())?.active?.state,
-        ),
+        page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state),
       )
-      .toBe("activated");
+      .toBe('activated');
     const cached = await page.evaluate(async () => {
-      const cache = await caches.open("warm-posts-shell-v1");
+      const cache = await caches.open('warm-posts-shell-v1');
       return (await cache.keys()).map((r) => new URL(r.url).pathname);
     });
-    expect(cached).toContain("/");
+    expect(cached).toContain('/');
 
     // Online once more under the service worker (it caches the chunks and the answer), then offline:
     // the reloaded page comes from the cache and the list from the saved answer, flagged as cached.
     await page.goto(`${server.baseUrl}/?pos=${TIANANMEN}#/`);
-    await expect
-      .poll(() => listItems(page).count(), { timeout: 20_000 })
-      .toBe(5);
+    await expect.poll(() => listItems(page).count(), { timeout: 20_000 }).toBe(5);
     const names = await listNames(page);
     await page.evaluate(() => localStorage.clear()); // so only the service worker can answer
     // Playwright's offline emulation does not reach a service worker's own fetches, so the network
     // really goes away: the server stops (this is the file's last test; afterAll's stop is a no-op).
-    const manifest = await (
-      await fetch(`${server.baseUrl}/manifest.webmanifest`)
-    ).json();
-    expect(manifest.lang).toBe("zh-CN");
+    const manifest = await (await fetch(`${server.baseUrl}/manifest.webmanifest`)).json();
+    expect(manifest.lang).toBe('zh-CN');
     await server.stop();
     // A position a few metres off: the same URL would come from the HTTP cache (max-age=15).
     await page.goto(`${server.baseUrl}/?pos=116.3976,39.9087#/`);
-    await expect
-      .poll(() => listItems(page).count(), { timeout: 20_000 })
-      .toBe(5);
+    await expect.poll(() => listItems(page).count(), { timeout: 20_000 }).toBe(5);
     expect(await listNames(page)).toEqual(names);
     expect(await page.locator('[data-testid="cached-notice"]').count()).toBe(1);
-    await page.screenshot({ path: screenshotPath("worker-offline-reload") });
+    await page.screenshot({ path: screenshotPath('worker-offline-reload') });
     await context.close();
   });
 });

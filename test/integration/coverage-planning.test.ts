@@ -18,11 +18,18 @@ const M_PER_DEG_LAT = 111_000;
 
 /** A point `east`/`north` metres from a spot (small offsets; local approximation is enough). */
 function offset(spot: Spot, east: number, north: number): [number, number] {
-  return [spot.lng + east / (M_PER_DEG_LAT * Math.cos((spot.lat * Math.PI) / 180)), spot.lat + north / M_PER_DEG_LAT];
+  return [
+    spot.lng + east / (M_PER_DEG_LAT * Math.cos((spot.lat * Math.PI) / 180)),
+    spot.lat + north / M_PER_DEG_LAT,
+  ];
 }
 
 async function upload(body: object, headers: Record<string, string> = planner.headers) {
-  return server.request('/api/demand-layers', { method: 'POST', headers, body: JSON.stringify(body) });
+  return server.request('/api/demand-layers', {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  });
 }
 
 beforeAll(async () => {
@@ -39,7 +46,11 @@ beforeAll(async () => {
         where c.radius > 0.03 order by c.radius desc limit 3`,
   );
   expect(spots.length).toBe(3);
-  await newStation(db, { lng: spots[0]!.lng, lat: spots[0]!.lat, opening_hours: 'Mo-Su 08:00-20:00; PH off' });
+  await newStation(db, {
+    lng: spots[0]!.lng,
+    lat: spots[0]!.lat,
+    opening_hours: 'Mo-Su 08:00-20:00; PH off',
+  });
 });
 
 afterAll(async () => {
@@ -49,7 +60,9 @@ afterAll(async () => {
 describe('demand layers', () => {
   it('refuse anonymous uploads (401) and managers (403)', async () => {
     const csv = 'lng,lat\n116.4,39.9\n';
-    expect((await upload({ name: 'x', csv }, { 'content-type': 'application/json' })).status).toBe(401);
+    expect((await upload({ name: 'x', csv }, { 'content-type': 'application/json' })).status).toBe(
+      401,
+    );
     const manager = await loginAs(server, 'manager1', 'manager-password-1');
     expect((await upload({ name: 'x', csv }, manager.headers)).status).toBe(403);
   });
@@ -58,7 +71,16 @@ describe('demand layers', () => {
     [{ name: 'bad', csv: 'lng,lat,weight\n116.4,39.9,1\n116.4,abc,2\n' }, /CSV line 3: lat/],
     [{ name: 'bad', csv: 'x1,y1\n1,2\n' }, /header/],
     [{ name: 'bad', csv: 'lng,lat,weight\n116.4,39.9,-3\n' }, /weight must be/],
-    [{ name: 'bad', geojson: { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'LineString', coordinates: [] } }] } }, /feature 0: geometry must be a Point/],
+    [
+      {
+        name: 'bad',
+        geojson: {
+          type: 'FeatureCollection',
+          features: [{ type: 'Feature', geometry: { type: 'LineString', coordinates: [] } }],
+        },
+      },
+      /feature 0: geometry must be a Point/,
+    ],
     [{ name: 'bad' }, /exactly one of csv/],
     [{ name: 'bad', csv: 'lng,lat\n116.4,39.9\n', crs: 'mars' }, /crs must be one of/],
   ])('reject a bad upload with a message naming the problem (%#)', async (body, message) => {
@@ -80,12 +102,20 @@ describe('demand layers', () => {
     const created = await upload({ name: '快递网点', weight_label: 'riders', csv });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: '快递网点', point_count: 5, total_weight: 100 });
-    const res = await server.get(`/api/coverage?level=subdistrict&area=${s.code}&at=${NOON}&demand=${created.body.id}`);
+    const res = await server.get(
+      `/api/coverage?level=subdistrict&area=${s.code}&at=${NOON}&demand=${created.body.id}`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.demand.layer).toMatchObject({ id: created.body.id, weight_label: 'riders' });
-    expect(res.body.areas[0]).toMatchObject({ demand_total: 100, demand_covered: 60, demand_covered_pct: 60 });
+    expect(res.body.areas[0]).toMatchObject({
+      demand_total: 100,
+      demand_covered: 60,
+      demand_covered_pct: 60,
+    });
     // At night the station is closed: nothing is covered.
-    const night = await server.get(`/api/coverage?level=subdistrict&area=${s.code}&at=2026-03-04T23:00&demand=${created.body.id}`);
+    const night = await server.get(
+      `/api/coverage?level=subdistrict&area=${s.code}&at=2026-03-04T23:00&demand=${created.body.id}`,
+    );
     expect(night.body.areas[0].demand_covered).toBe(0);
     // Independent check with geodesic distances.
     const [check] = await queryRows<{ covered: number }>(
@@ -100,7 +130,16 @@ describe('demand layers', () => {
     const created = await upload({
       name: 'gcj',
       crs: 'GCJ-02',
-      geojson: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { weight: 2 }, geometry: { type: 'Point', coordinates: [116.404, 39.915] } }] },
+      geojson: {
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { weight: 2 },
+            geometry: { type: 'Point', coordinates: [116.404, 39.915] },
+          },
+        ],
+      },
     });
     expect(created.status).toBe(201);
     const [stored] = await queryRows<{ m: number }>(
@@ -112,7 +151,10 @@ describe('demand layers', () => {
     expect(stored!.m).toBeLessThan(800);
     const list = await server.get('/api/demand-layers');
     expect(list.body.layers.map((l: any) => l.name)).toContain('gcj');
-    const del = await server.request(`/api/demand-layers/${created.body.id}`, { method: 'DELETE', headers: planner.headers });
+    const del = await server.request(`/api/demand-layers/${created.body.id}`, {
+      method: 'DELETE',
+      headers: planner.headers,
+    });
     expect(del.status).toBe(204);
     expect((await server.get(`/api/coverage?demand=${created.body.id}`)).status).toBe(404);
   });
@@ -124,9 +166,16 @@ describe('GET /api/coverage/suggest', () => {
     // A 10 × 2 lattice, 300 m apart: neighbours (300 m, 424 m) are within 500 m, others are not,
     // so three sites cannot cover all ten columns and the choice matters.
     const points = [];
-    for (let i = 0; i < 10; i++) for (let j = 0; j < 2; j++) points.push([...offset(s, (i - 4.5) * 300, (j - 0.5) * 300), 1 + ((i * 7 + j * 3) % 5)]);
-    const layer = await upload({ name: 'lattice', csv: `lng,lat,weight\n${points.map((p) => p.join(',')).join('\n')}\n` });
-    const res = await server.get(`/api/coverage/suggest?k=3&candidates=layer&demand=${layer.body.id}&level=subdistrict&area=${s.code}&at=${NOON}`);
+    for (let i = 0; i < 10; i++)
+      for (let j = 0; j < 2; j++)
+        points.push([...offset(s, (i - 4.5) * 300, (j - 0.5) * 300), 1 + ((i * 7 + j * 3) % 5)]);
+    const layer = await upload({
+      name: 'lattice',
+      csv: `lng,lat,weight\n${points.map((p) => p.join(',')).join('\n')}\n`,
+    });
+    const res = await server.get(
+      `/api/coverage/suggest?k=3&candidates=layer&demand=${layer.body.id}&level=subdistrict&area=${s.code}&at=${NOON}`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.demand.basis).toBe('layer');
     expect(res.body.demand_points).toBe(20);
@@ -143,7 +192,9 @@ describe('GET /api/coverage/suggest', () => {
       sql`select id, ST_X(geom) as lng, ST_Y(geom) as lat, weight::float8 as weight from demand_points where layer_id = ${layer.body.id} order by id`,
     );
     const weightOf = new Map(rows.map((r) => [r.id, r.weight]));
-    const coversOf = new Map(rows.map((r) => [r.id, pairs.filter((p) => p.a === r.id).map((p) => p.b)]));
+    const coversOf = new Map(
+      rows.map((r) => [r.id, pairs.filter((p) => p.a === r.id).map((p) => p.b)]),
+    );
     const value = (chosen: number[]) => {
       const covered = new Set(chosen.flatMap((c) => coversOf.get(c)!));
       return [...covered].reduce((sum, id) => sum + weightOf.get(id)!, 0);
@@ -151,20 +202,28 @@ describe('GET /api/coverage/suggest', () => {
     let optimum = 0;
     for (let a = 0; a < rows.length; a++)
       for (let b = a + 1; b < rows.length; b++)
-        for (let c = b + 1; c < rows.length; c++) optimum = Math.max(optimum, value([rows[a]!.id, rows[b]!.id, rows[c]!.id]));
-    const chosenIds = res.body.sites.map((site: any) => rows.find((r) => Math.abs(r.lng - site.lng) < 1e-6 && Math.abs(r.lat - site.lat) < 1e-6)!.id);
+        for (let c = b + 1; c < rows.length; c++)
+          optimum = Math.max(optimum, value([rows[a]!.id, rows[b]!.id, rows[c]!.id]));
+    const chosenIds = res.body.sites.map(
+      (site: any) =>
+        rows.find((r) => Math.abs(r.lng - site.lng) < 1e-6 && Math.abs(r.lat - site.lat) < 1e-6)!
+          .id,
+    );
     const gained = res.body.sites.reduce((sum: number, site: any) => sum + site.gain, 0);
     expect(gained).toBeCloseTo(value(chosenIds), 6);
     expect(gained).toBeGreaterThanOrEqual((1 - 1 / Math.E) * optimum);
     expect(gained).toBeLessThanOrEqual(optimum);
     // The first pick is the best single site.
     expect(res.body.sites[0].gain).toBe(Math.max(...rows.map((r) => value([r.id]))));
-    for (let i = 1; i < 3; i++) expect(res.body.sites[i].gain).toBeLessThanOrEqual(res.body.sites[i - 1].gain);
+    for (let i = 1; i < 3; i++)
+      expect(res.body.sites[i].gain).toBeLessThanOrEqual(res.body.sites[i - 1].gain);
   });
 
   it('without a layer: grid cells as an area proxy, sites inside the area, and the what-if agrees', async () => {
     const s = spots[2]!;
-    const res = await server.get(`/api/coverage/suggest?k=3&level=subdistrict&area=${s.code}&at=${NOON}`);
+    const res = await server.get(
+      `/api/coverage/suggest?k=3&level=subdistrict&area=${s.code}&at=${NOON}`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.demand).toMatchObject({ basis: 'grid_area_proxy', unit: 'km²', cell_m: 250 });
     expect(res.body.rule.rule).toBe('radius:500');
@@ -179,7 +238,9 @@ describe('GET /api/coverage/suggest', () => {
     }
     const gained = res.body.sites.reduce((sum: number, site: any) => sum + site.gain, 0);
     const withSites = res.body.sites.map((site: any) => `${site.lng},${site.lat}`).join(';');
-    const whatIf = await server.get(`/api/coverage?level=subdistrict&area=${s.code}&at=${NOON}&with=${withSites}`);
+    const whatIf = await server.get(
+      `/api/coverage?level=subdistrict&area=${s.code}&at=${NOON}&with=${withSites}`,
+    );
     // Cells count whole when their centre is reached: within 25 % of the polygon measure.
     expect(whatIf.body.what_if.delta.covered_km2).toBeGreaterThan(0.75 * gained);
     expect(whatIf.body.what_if.delta.covered_km2).toBeLessThan(1.25 * gained);

@@ -23,7 +23,7 @@ const MAKEUP_SATURDAY_NOON = '2026-02-14T12:00';
 /** Deterministic pseudo-random numbers, so a failure can be reproduced. */
 function lcg(seed: number) {
   let state = seed;
-  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  return () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
 beforeAll(async () => {
@@ -49,7 +49,9 @@ beforeAll(async () => {
     await newStation(db, {
       ...closed,
       opening_hours: '24/7',
-      closures: [{ from: '2026-03-01T00:00:00+08:00', to: '2026-03-10T00:00:00+08:00', reason: '维修' }],
+      closures: [
+        { from: '2026-03-01T00:00:00+08:00', to: '2026-03-10T00:00:00+08:00', reason: '维修' },
+      ],
     })
   ).id;
 });
@@ -62,13 +64,24 @@ const areaOf = (body: any, code: string) => body.areas.find((a: any) => a.code =
 
 describe('GET /api/coverage: straight-line figures', () => {
   it('match an independent PostGIS computation within 0.5 % per sub-district', async () => {
-    const res = await server.get(`/api/coverage?level=subdistrict&district=110101&rule=radius:500&at=${NOON_WEDNESDAY}`);
+    const res = await server.get(
+      `/api/coverage?level=subdistrict&district=110101&rule=radius:500&at=${NOON_WEDNESDAY}`,
+    );
     expect(res.status).toBe(200);
-    expect(res.body.rule).toMatchObject({ rule: 'radius:500', distance_kind: 'straight_line', radius_m: 500 });
+    expect(res.body.rule).toMatchObject({
+      rule: 'radius:500',
+      distance_kind: 'straight_line',
+      radius_m: 500,
+    });
     expect(res.body.instant.local).toBe('2026-03-04 12:00');
     expect(res.body.demand.proxy).toBe('area');
     // Independent: one union of geography buffers of every station, intersected with each area.
-    const expected = await queryRows<{ code: string; area_km2: number; covered_km2: number; n: number }>(
+    const expected = await queryRows<{
+      code: string;
+      area_km2: number;
+      covered_km2: number;
+      n: number;
+    }>(
       db,
       sql`with u as (select ST_Union(ST_Buffer(geom::geography, 500)::geometry) as g from stations)
           select s.code, ST_Area(s.geom::geography) / 1e6 as area_km2,
@@ -81,7 +94,9 @@ describe('GET /api/coverage: straight-line figures', () => {
     for (const e of expected) {
       const got = areaOf(res.body, e.code);
       expect(Math.abs(got.area_km2 - e.area_km2)).toBeLessThanOrEqual(0.005 * e.area_km2);
-      expect(Math.abs(got.covered_km2 - e.covered_km2)).toBeLessThanOrEqual(0.005 * Math.max(e.covered_km2, 0.01));
+      expect(Math.abs(got.covered_km2 - e.covered_km2)).toBeLessThanOrEqual(
+        0.005 * Math.max(e.covered_km2, 0.01),
+      );
       expect(got.covered_pct).toBeCloseTo((100 * got.covered_km2) / got.area_km2, 1);
       expect(got.stations_total).toBe(e.n);
       expect(got.stations_open).toBe(e.n);
@@ -109,19 +124,31 @@ describe('GET /api/coverage: straight-line figures', () => {
 describe('time-aware coverage', () => {
   it('a station open 08:00-20:00 counts at noon and not at 22:00', async () => {
     const code = rural[0]!.code;
-    const noon = await server.get(`/api/coverage?level=subdistrict&area=${code}&at=${NOON_WEDNESDAY}`);
-    const night = await server.get(`/api/coverage?level=subdistrict&area=${code}&at=${NIGHT_WEDNESDAY}`);
+    const noon = await server.get(
+      `/api/coverage?level=subdistrict&area=${code}&at=${NOON_WEDNESDAY}`,
+    );
+    const night = await server.get(
+      `/api/coverage?level=subdistrict&area=${code}&at=${NIGHT_WEDNESDAY}`,
+    );
     expect(noon.body.areas[0]).toMatchObject({ stations_total: 1, stations_open: 1 });
     // A 500 m disc fully inside the area, measured on the spheroid.
     expect(noon.body.areas[0].covered_km2).toBeCloseTo(Math.PI * 0.25, 1);
-    expect(night.body.areas[0]).toMatchObject({ stations_total: 1, stations_open: 0, covered_km2: 0 });
+    expect(night.body.areas[0]).toMatchObject({
+      stations_total: 1,
+      stations_open: 0,
+      covered_km2: 0,
+    });
     expect(night.body.instant.local).toBe('2026-03-04 22:00');
   });
 
   it('PH off: the station does not count on Spring Festival (2026-02-17) but does on a workday', async () => {
     const code = rural[1]!.code;
-    const holiday = await server.get(`/api/coverage?level=subdistrict&area=${code}&at=${SPRING_FESTIVAL_NOON}`);
-    const workday = await server.get(`/api/coverage?level=subdistrict&area=${code}&at=${NOON_WEDNESDAY}`);
+    const holiday = await server.get(
+      `/api/coverage?level=subdistrict&area=${code}&at=${SPRING_FESTIVAL_NOON}`,
+    );
+    const workday = await server.get(
+      `/api/coverage?level=subdistrict&area=${code}&at=${NOON_WEDNESDAY}`,
+    );
     expect(holiday.body.instant).toMatchObject({ day_kind: 'holiday', holiday: { name: '春节' } });
     expect(holiday.body.areas[0].stations_open).toBe(0);
     expect(workday.body.areas[0].stations_open).toBe(1);
@@ -129,8 +156,12 @@ describe('time-aware coverage', () => {
 
   it('a Mo-Fr station counts on the 调休 make-up Saturday 2026-02-14', async () => {
     const code = rural[2]!.code;
-    const makeup = await server.get(`/api/coverage?level=subdistrict&area=${code}&at=${MAKEUP_SATURDAY_NOON}`);
-    const saturday = await server.get(`/api/coverage?level=subdistrict&area=${code}&at=2026-03-07T12:00`);
+    const makeup = await server.get(
+      `/api/coverage?level=subdistrict&area=${code}&at=${MAKEUP_SATURDAY_NOON}`,
+    );
+    const saturday = await server.get(
+      `/api/coverage?level=subdistrict&area=${code}&at=2026-03-07T12:00`,
+    );
     expect(makeup.body.instant.day_kind).toBe('makeup_workday');
     expect(makeup.body.areas[0].stations_open).toBe(1);
     expect(saturday.body.areas[0].stations_open).toBe(0);
@@ -138,8 +169,12 @@ describe('time-aware coverage', () => {
 
   it('a temporary closure removes a 24/7 station while it lasts', async () => {
     const code = rural[3]!.code;
-    const during = await server.get(`/api/coverage?level=subdistrict&area=${code}&at=${NOON_WEDNESDAY}`);
-    const after = await server.get(`/api/coverage?level=subdistrict&area=${code}&at=2026-03-11T03:00`);
+    const during = await server.get(
+      `/api/coverage?level=subdistrict&area=${code}&at=${NOON_WEDNESDAY}`,
+    );
+    const after = await server.get(
+      `/api/coverage?level=subdistrict&area=${code}&at=2026-03-11T03:00`,
+    );
     expect(during.body.areas[0].stations_open).toBe(0);
     expect(after.body.areas[0].stations_open).toBe(1);
     expect(after.body.areas[0].covered_km2).toBeGreaterThan(0.7);
@@ -156,7 +191,12 @@ describe('GET /api/coverage/gaps', () => {
     expect(gaps.body.rule.rule).toBe('radius:500');
     expect(gaps.body.features.length).toBe(table.body.areas.length);
     for (const feature of gaps.body.features) {
-      const [check] = await queryRows<{ valid: boolean; inside: boolean; km2: number; holes: number }>(
+      const [check] = await queryRows<{
+        valid: boolean;
+        inside: boolean;
+        km2: number;
+        holes: number;
+      }>(
         db,
         sql`with g as (select ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(feature.geometry)}), 4326) as g)
             select ST_IsValid(g.g) as valid,
@@ -180,7 +220,9 @@ describe('what-if', () => {
     const [day, , , closed] = rural as [Spot, Spot, Spot, Spot];
     const base = await server.get(`/api/coverage?level=district&area=110118&at=${NOON_WEDNESDAY}`);
     const site = `${closed.lng},${closed.lat}`;
-    const res = await server.get(`/api/coverage?level=district&area=110118&at=${NOON_WEDNESDAY}&without=${ids.day}&with=${site}`);
+    const res = await server.get(
+      `/api/coverage?level=district&area=110118&at=${NOON_WEDNESDAY}&without=${ids.day}&with=${site}`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.what_if.removed_station_ids).toEqual([ids.day]);
     expect(res.body.what_if.baseline.covered_km2).toBeCloseTo(base.body.totals.covered_km2, 3);
@@ -188,7 +230,9 @@ describe('what-if', () => {
     expect(res.body.what_if.delta.covered_km2).toBeCloseTo(delta, 3);
     // One disc lost (day station), one gained (new site where the closed station sits): about zero.
     expect(Math.abs(delta)).toBeLessThan(0.01);
-    const onlyAdded = await server.get(`/api/coverage?level=district&area=110118&at=${NOON_WEDNESDAY}&with=${site}`);
+    const onlyAdded = await server.get(
+      `/api/coverage?level=district&area=110118&at=${NOON_WEDNESDAY}&with=${site}`,
+    );
     expect(onlyAdded.body.what_if.delta.covered_km2).toBeCloseTo(Math.PI * 0.25, 1);
     void day;
   });
@@ -196,13 +240,20 @@ describe('what-if', () => {
 
 describe('exports', () => {
   it('CSV carries the rule and the instant on every row', async () => {
-    const res = await fetch(`${server.baseUrl}/api/coverage?level=subdistrict&district=110101&at=${NIGHT_WEDNESDAY}&format=csv`);
+    const res = await fetch(
+      `${server.baseUrl}/api/coverage?level=subdistrict&district=110101&at=${NIGHT_WEDNESDAY}&format=csv`,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(res.headers.get('content-disposition')).toContain('coverage_radius500_202603042200.csv');
-    const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = (await res.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     const header = lines[0]!.split(',');
-    expect(header).toEqual(expect.arrayContaining(['code', 'covered_pct', 'rule', 'distance_kind', 'at', 'local_time']));
+    expect(header).toEqual(
+      expect.arrayContaining(['code', 'covered_pct', 'rule', 'distance_kind', 'at', 'local_time']),
+    );
     expect(lines.length).toBeGreaterThan(5);
     for (const line of lines.slice(1)) {
       expect(line).toContain('radius:500,straight_line,2026-03-04T14:00:00.000Z,2026-03-04 22:00');
@@ -210,7 +261,9 @@ describe('exports', () => {
   });
 
   it('GeoJSON has outlines with the figures, the rule and the instant', async () => {
-    const res = await server.get(`/api/coverage?level=district&format=geojson&at=${NOON_WEDNESDAY}`);
+    const res = await server.get(
+      `/api/coverage?level=district&format=geojson&at=${NOON_WEDNESDAY}`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.type).toBe('FeatureCollection');
     expect(res.body.features.length).toBe(16);
@@ -218,7 +271,10 @@ describe('exports', () => {
     expect(res.body.instant.at).toBe('2026-03-04T04:00:00.000Z');
     const dongcheng = res.body.features.find((f: any) => f.id === '110101');
     expect(dongcheng.geometry.type).toMatch(/Polygon/);
-    expect(dongcheng.properties).toMatchObject({ rule: 'radius:500', at: '2026-03-04T04:00:00.000Z' });
+    expect(dongcheng.properties).toMatchObject({
+      rule: 'radius:500',
+      at: '2026-03-04T04:00:00.000Z',
+    });
     expect(dongcheng.properties.covered_pct).toBeGreaterThan(0);
   });
 });
@@ -240,7 +296,9 @@ describe('bad input', () => {
 
   it('unknown area, layer or station → 404; network rule without a network → 422', async () => {
     expect((await server.get('/api/coverage?level=district&area=110199')).status).toBe(404);
-    expect((await server.get('/api/coverage?demand=99999')).body.error).toContain('Demand layer not found');
+    expect((await server.get('/api/coverage?demand=99999')).body.error).toContain(
+      'Demand layer not found',
+    );
     expect((await server.get('/api/coverage?without=99999')).status).toBe(404);
     const network = await server.get('/api/coverage?rule=walk:10');
     expect(network.status).toBe(422);

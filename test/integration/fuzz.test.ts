@@ -92,12 +92,28 @@ function pick<T>(random: () => number, list: readonly T[]): T {
 /** A value of the wrong type for every property, so no generated body can be valid. */
 function wrongTypedBody(random: () => number, schema: any): unknown {
   const properties = Object.keys(schema?.properties ?? {});
-  const wrong = [{ nested: { deep: [1, [2, [3]]] } }, [1, 2, 3], -1e308, 'x'.repeat(5000), true, { type: 'Feature', geometry: { type: 'Point', coordinates: ['a', 'b'] } }];
-  if (properties.length === 0) return pick(random, [[], 'string', 42, null, { junk: pick(random, wrong) }]);
+  const wrong = [
+    { nested: { deep: [1, [2, [3]]] } },
+    [1, 2, 3],
+    -1e308,
+    'x'.repeat(5000),
+    true,
+    { type: 'Feature', geometry: { type: 'Point', coordinates: ['a', 'b'] } },
+  ];
+  if (properties.length === 0)
+    return pick(random, [[], 'string', 42, null, { junk: pick(random, wrong) }]);
   return Object.fromEntries(
     properties.map((name) => {
       const type = schema.properties[name]?.type;
-      const candidates = wrong.filter((w) => (type === 'string' ? typeof w !== 'string' : type === 'array' ? !Array.isArray(w) : type === 'object' ? typeof w !== 'object' || Array.isArray(w) : typeof w !== type));
+      const candidates = wrong.filter((w) =>
+        type === 'string'
+          ? typeof w !== 'string'
+          : type === 'array'
+            ? !Array.isArray(w)
+            : type === 'object'
+              ? typeof w !== 'object' || Array.isArray(w)
+              : typeof w !== type,
+      );
       return [name, pick(random, candidates.length ? candidates : wrong)];
     }),
   );
@@ -177,7 +193,11 @@ beforeAll(async () => {
   const authHelper = path.join(import.meta.dirname, '..', 'setup', 'auth.ts');
   if (fs.existsSync(authHelper)) {
     const { createUser, loginAs } = await import(authHelper);
-    await createUser(db, { username: 'fuzz-admin', password: 'fuzz-admin-password-1', role: 'admin' });
+    await createUser(db, {
+      username: 'fuzz-admin',
+      password: 'fuzz-admin-password-1',
+      role: 'admin',
+    });
     authHeaders = (await loginAs(server, 'fuzz-admin', 'fuzz-admin-password-1')).headers;
   }
 });
@@ -191,7 +211,8 @@ describe('fuzzing every documented route', () => {
     const doc = (await server.get('/api/openapi.json')).body;
     const ops = operationsOf(doc);
     expect(ops.length).toBeGreaterThan(4);
-    const stationId = (await server.get('/api/collections/stations/items?limit=1')).body.features[0].id;
+    const stationId = (await server.get('/api/collections/stations/items?limit=1')).body.features[0]
+      .id;
     const before = await dataDigest();
     const random = seeded(20261122);
     const failures: string[] = [];
@@ -206,12 +227,18 @@ describe('fuzzing every documented route', () => {
         const asAdmin = req.method !== 'GET' && random() < 0.5;
         const res = await fetch(server.baseUrl + req.url, {
           method: req.method,
-          headers: { ...(asAdmin ? authHeaders : {}), ...(req.body !== undefined ? { 'content-type': req.contentType } : {}) },
+          headers: {
+            ...(asAdmin ? authHeaders : {}),
+            ...(req.body !== undefined ? { 'content-type': req.contentType } : {}),
+          },
           body: req.body,
         });
         const text = await res.text();
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        if (res.status >= 500) failures.push(`${req.method} ${req.url.slice(0, 200)} → ${res.status} ${text.slice(0, 200)}`);
+        if (res.status >= 500)
+          failures.push(
+            `${req.method} ${req.url.slice(0, 200)} → ${res.status} ${text.slice(0, 200)}`,
+          );
         else if (res.status >= 400) {
           let message: unknown;
           try {
@@ -220,13 +247,17 @@ describe('fuzzing every documented route', () => {
             message = undefined;
           }
           if (typeof message !== 'string' || message.length === 0)
-            failures.push(`${req.method} ${req.url.slice(0, 200)} → ${res.status} without a JSON error: ${text.slice(0, 120)}`);
+            failures.push(
+              `${req.method} ${req.url.slice(0, 200)} → ${res.status} without a JSON error: ${text.slice(0, 120)}`,
+            );
         }
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     expect(failures.slice(0, 20)).toEqual([]);
-    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(TOTAL_REQUESTS);
+    expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(
+      TOTAL_REQUESTS,
+    );
     // Most answers must be refusals: the generator only makes malformed requests.
     const refused = [...statuses].filter(([s]) => s >= 400).reduce((a, [, n]) => a + n, 0);
     expect(refused / TOTAL_REQUESTS).toBeGreaterThan(0.5);

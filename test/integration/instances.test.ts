@@ -77,7 +77,10 @@ describe.runIf(onServer)('two instances on one database', () => {
     expect(stale.status).toBe(409);
 
     // Logging out on instance 2 ends the session on instance 1 too.
-    const logout = await fetch(`${secondUrl}/api/auth/logout`, { method: 'POST', headers: login.headers });
+    const logout = await fetch(`${secondUrl}/api/auth/logout`, {
+      method: 'POST',
+      headers: login.headers,
+    });
     expect(logout.status).toBeLessThan(300);
     const after = await fetch(`${first.baseUrl}/api/me`, { headers: login.headers });
     expect(after.status).toBe(401);

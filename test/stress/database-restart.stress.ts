@@ -16,9 +16,19 @@ const canRestart =
 
 function cluster(action: 'stop' | 'start') {
   const version = fs.readdirSync('/etc/postgresql')[0]!;
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', action, ...(action === 'stop' ? ['-m', 'fast'] : [])], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    'pg_ctlcluster',
+    [
+      '--skip-systemctl-redirect',
+      version,
+      'main',
+      action,
+      ...(action === 'stop' ? ['-m', 'fast'] : []),
+    ],
+    {
+      stdio: 'inherit',
+    },
+  );
 }
 
 describe.runIf(canRestart)('PostgreSQL restart mid-load', () => {

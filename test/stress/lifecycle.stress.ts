@@ -42,7 +42,9 @@ describe('kill -9 on the embedded database', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warm-posts-kill-'));
     try {
       const first = await startE2eServer({}, { dataDir });
-      const before = await (await fetch(`${first.baseUrl}/api/collections/stations/items?limit=1000`)).json();
+      const before = await (
+        await fetch(`${first.baseUrl}/api/collections/stations/items?limit=1000`)
+      ).json();
       const stationId = before.features[0].id;
       // A committed write (an anonymous worker report) just before the kill.
       const report = await fetch(`${first.baseUrl}/api/stations/${stationId}/reports`, {
@@ -54,9 +56,13 @@ describe('kill -9 on the embedded database', () => {
       await new Promise((r) => first.process.once('exit', r));
 
       const second = await startE2eServer({}, { dataDir });
-      const after = await (await fetch(`${second.baseUrl}/api/collections/stations/items?limit=1000`)).json();
+      const after = await (
+        await fetch(`${second.baseUrl}/api/collections/stations/items?limit=1000`)
+      ).json();
       expect(after.features.map((f: any) => f.id)).toEqual(before.features.map((f: any) => f.id));
-      const districts = await (await fetch(`${second.baseUrl}/api/collections/districts/items`)).json();
+      const districts = await (
+        await fetch(`${second.baseUrl}/api/collections/districts/items`)
+      ).json();
       expect(districts.features).toHaveLength(16);
       await second.stop();
       // The report committed just before the kill is in the data directory.

@@ -79,7 +79,10 @@ describe('load on loopback', () => {
   });
 
   it('coverage per sub-district: no errors, memory bounded', async () => {
-    const { result, peakRss } = await load('coverage', () => `/api/coverage?level=district&rule=radius:500`);
+    const { result, peakRss } = await load(
+      'coverage',
+      () => `/api/coverage?level=district&rule=radius:500`,
+    );
     expect(result.errors).toBe(0);
     expect(result.non2xx).toBe(0);
     expect(peakRss).toBeLessThan(MEMORY_BOUND_MB);

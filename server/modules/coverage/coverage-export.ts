@@ -39,7 +39,9 @@ export function coverageCsv(report: Report): string {
     at: report.instant.at,
     local_time: report.instant.local,
     day_kind: report.instant.day_kind,
-    demand_basis: report.demand.layer ? `layer:${report.demand.layer.id}:${report.demand.layer.name}` : 'area (proxy)',
+    demand_basis: report.demand.layer
+      ? `layer:${report.demand.layer.id}:${report.demand.layer.name}`
+      : 'area (proxy)',
   };
   const header = [...CSV_COLUMNS, ...Object.keys(context)];
   const lines = report.areas.map((a) => {
@@ -48,7 +50,9 @@ export function coverageCsv(report: Report): string {
       largest_gap_lng: a.largest_gap_point?.[0],
       largest_gap_lat: a.largest_gap_point?.[1],
     };
-    return [...CSV_COLUMNS.map((c) => values[c]), ...Object.values(context)].map(csvField).join(',');
+    return [...CSV_COLUMNS.map((c) => values[c]), ...Object.values(context)]
+      .map(csvField)
+      .join(',');
   });
   return `\uFEFF${header.join(',')}\r\n${lines.join('\r\n')}\r\n`;
 }

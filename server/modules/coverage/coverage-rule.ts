@@ -6,8 +6,7 @@
 import { PROFILES, type ProfileName } from '../../routing/profiles.js';
 
 export type CoverageRule =
-  | { kind: 'radius'; metres: number }
-  | { kind: 'network'; mode: ProfileName; minutes: number };
+  { kind: 'radius'; metres: number } | { kind: 'network'; mode: ProfileName; minutes: number };
 
 export const MAX_RADIUS_M = 5_000;
 export const MAX_MINUTES = 60;

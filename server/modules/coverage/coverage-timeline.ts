@@ -6,20 +6,32 @@ import type { AppDatabase } from '../../db/client.js';
 import { scopeCoverage } from './coverage.repository.js';
 import type { TimelineQuery } from './coverage.schemas.js';
 import { describeRule } from './coverage-rule.js';
-import { radiusOf, resolveContext } from './coverage.service.js';
+import { resolveContext, scenarioSites, type RoadNetworkSource } from './coverage.service.js';
 import { describeDay, openStationIds } from './open-stations.js';
 
-export async function coverageTimeline(db: AppDatabase, q: TimelineQuery) {
+export async function coverageTimeline(
+  db: AppDatabase,
+  q: TimelineQuery,
+  roadNetworks?: RoadNetworkSource,
+) {
   const level = q.area ? (q.area.length > 6 ? 'subdistrict' : 'district') : q.level;
-  const hours = Array.from({ length: 24 }, (_, h) => new Date(`${q.date}T${String(h).padStart(2, '0')}:00:00+08:00`));
-  const ctx = await resolveContext(db, { rule: q.rule, level, area: q.area, demand: q.demand, at: hours[0] }, hours[0]!);
+  const hours = Array.from(
+    { length: 24 },
+    (_, h) => new Date(`${q.date}T${String(h).padStart(2, '0')}:00:00+08:00`),
+  );
+  const ctx = await resolveContext(
+    db,
+    { rule: q.rule, level, area: q.area, demand: q.demand, at: hours[0] },
+    hours[0]!,
+    roadNetworks,
+  );
   const openByHour = hours.map((at) => openStationIds(ctx.stations, at));
   // Hours with the same open stations share one computation (a day has a handful of distinct sets).
   const results = new Map<string, Awaited<ReturnType<typeof scopeCoverage>>>();
   for (const ids of openByHour) {
     const key = ids.join(',');
     if (results.has(key)) continue;
-    const sites = { stationIds: ids, extraSites: [], radiusM: radiusOf(ctx.rule) };
+    const sites = await scenarioSites(db, ctx, {}, ids);
     results.set(key, await scopeCoverage(db, ctx.scope, sites, ctx.demandLayer?.id));
   }
   const pct = (a: number, b: number) => (b > 0 ? Number(((100 * a) / b).toFixed(2)) : null);
@@ -39,7 +51,8 @@ export async function coverageTimeline(db: AppDatabase, q: TimelineQuery) {
         area_km2: Number(r.area_km2.toFixed(3)),
         covered_km2: Number(r.covered_km2.toFixed(3)),
         covered_pct: pct(r.covered_km2, r.area_km2),
-        demand_covered_pct: r.demand_total === null ? null : pct(r.demand_covered ?? 0, r.demand_total),
+        demand_covered_pct:
+          r.demand_total === null ? null : pct(r.demand_covered ?? 0, r.demand_total),
       };
     }),
   };

@@ -7,6 +7,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type AppDatabase } from '../../db/client.js';
 import type { Closure, DateOverride } from '../../db/schema/stations.js';
+import { PROFILES, type ProfileName } from '../../routing/profiles.js';
 
 export type AreaLevel = 'district' | 'subdistrict';
 
@@ -23,7 +24,13 @@ export interface CoverageSites {
   stationIds: number[];
   /** Hypothetical sites [lng, lat] (what-if). */
   extraSites: Array<[number, number]>;
+  /** Straight-line radius, or (network rule) the small buffer drawn around reached streets. */
   radiusM: number;
+  /**
+   * Network rule: the street parts within reach (GeoJSON MultiLineString); the covered area is
+   * these lines buffered by `radiusM`, and the sites above are used only for station counts.
+   */
+  reachedLines?: string;
 }
 
 export interface StationScheduleRow {
@@ -50,6 +57,9 @@ export interface AreaCoverageRow {
   demand_total: number | null;
   demand_covered: number | null;
   geometry?: unknown;
+  /** Network rule only: street km within reach, and all street km the mode may use. */
+  street_km_reached?: number;
+  street_km_total?: number;
 }
 
 /** Postgres array literals as one parameter (drizzle would expand a JS array into a list). */
@@ -58,7 +68,11 @@ const floatArray = (values: number[]) => `{${values.map((v) => Number(v)).join('
 
 // Table and column names come from this fixed map, never from the request.
 const LEVEL_SQL: Record<AreaLevel, { table: SQL; stationColumn: SQL; districtColumn: SQL }> = {
-  district: { table: sql.raw('districts'), stationColumn: sql.raw('district_code'), districtColumn: sql.raw('code') },
+  district: {
+    table: sql.raw('districts'),
+    stationColumn: sql.raw('district_code'),
+    districtColumn: sql.raw('code'),
+  },
   subdistrict: {
     table: sql.raw('subdistricts'),
     stationColumn: sql.raw('subdistrict_code'),
@@ -87,6 +101,16 @@ function areasCte(scope: AreaScope, simplifyMetres = 0): SQL {
 
 /** Buffers of the counted sites; materialized so each is computed once for all areas. */
 function buffersCte(sites: CoverageSites): SQL {
+  if (sites.reachedLines !== undefined) {
+    // Dumped into parts so each area only unions the parts whose boxes touch it.
+    return sql`reached as materialized (
+      select ST_SetSRID(ST_GeomFromGeoJSON(${sites.reachedLines}), 4326) as geom
+    ),
+    buffers as materialized (
+      select (ST_Dump(ST_Buffer(r.geom::geography, ${sites.radiusM})::geometry)).geom as geom
+      from reached r where not ST_IsEmpty(r.geom)
+    )`;
+  }
   const lngs = sites.extraSites.map((s) => s[0]);
   const lats = sites.extraSites.map((s) => s[1]);
   return sql`buffers as materialized (
@@ -113,7 +137,11 @@ export async function coverageByArea(
   db: AppDatabase,
   scope: AreaScope,
   sites: CoverageSites,
-  options: { demandLayerId?: number; outlineSimplifyMetres?: number } = {},
+  options: {
+    demandLayerId?: number;
+    outlineSimplifyMetres?: number;
+    networkProfile?: ProfileName;
+  } = {},
 ): Promise<AreaCoverageRow[]> {
   const { stationColumn } = LEVEL_SQL[scope.level];
   const demand =
@@ -127,6 +155,12 @@ export async function coverageByArea(
   const geometry = options.outlineSimplifyMetres
     ? sql`, ST_AsGeoJSON(g.outline, 6)::json as geometry`
     : sql``;
+  const streets =
+    sites.reachedLines !== undefined && options.networkProfile
+      ? sql`, (select coalesce(ST_Length(ST_Intersection(g.geom, r.geom)::geography), 0) / 1000 from reached r)::float8 as street_km_reached,
+          (select coalesce(sum(ST_Length(ST_Intersection(g.geom, e.geom)::geography)), 0) / 1000 from road_edges e
+            where e.geom && g.geom and (${profileColumns(options.networkProfile)}))::float8 as street_km_total`
+      : sql``;
   return queryRows<AreaCoverageRow>(
     db,
     sql`with ${areasCte(scope, options.outlineSimplifyMetres)}, ${buffersCte(sites)}, ${gapsCte}
@@ -137,7 +171,7 @@ export async function coverageByArea(
            and s.id = any(${intArray(sites.stationIds)}::int[])) as stations_open,
         coalesce(lg.km2, 0)::float8 as largest_gap_km2,
         case when lg.pt is null then null else json_build_array(round(ST_X(lg.pt)::numeric, 6), round(ST_Y(lg.pt)::numeric, 6)) end as largest_gap_point,
-        ${demand} ${geometry}
+        ${demand} ${geometry} ${streets}
       from gaps g
       left join lateral (
         -- Planar degrees² rank the parts of one area as the spheroid would (the latitude barely
@@ -240,5 +274,50 @@ export async function scopeCoverage(
         select ST_Union(b.geom) as cover from buffers b where b.geom && a.geom
       ) u on true`,
   );
-  return row!;
+  if (!row) throw new Error('scope coverage query returned no row');
+  return row;
+}
+
+/** `walk_fwd_s is not null or walk_bwd_s is not null`: edges the mode may use in some direction. */
+function profileColumns(profile: ProfileName): SQL {
+  // Identifiers cannot be parameters; the profile is checked against the fixed PROFILES list.
+  if (!PROFILES.includes(profile)) throw new Error(`Unknown profile: ${profile}`);
+  return sql`${sql.raw(`${profile}_fwd_s`)} is not null or ${sql.raw(`${profile}_bwd_s`)} is not null`;
+}
+
+export interface SnappedPoint {
+  index: number;
+  edge_id: number;
+  planar_fraction: number;
+}
+
+/**
+ * Each point's nearest edge the mode may use, within `maxDistanceM` (index-ordered KNN, then exact
+ * geodesic distance); points farther from every road are left out.
+ */
+export async function snapPointsToEdges(
+  db: AppDatabase,
+  points: Array<[number, number]>,
+  profile: ProfileName,
+  maxDistanceM: number,
+): Promise<SnappedPoint[]> {
+  if (points.length === 0) return [];
+  return queryRows<SnappedPoint>(
+    db,
+    sql`select (p.k - 1)::int as index, e.id as edge_id, ST_LineLocatePoint(e.geom, p.pt) as planar_fraction
+      from (
+        select k, ST_SetSRID(ST_MakePoint(x, y), 4326) as pt
+        from unnest(${floatArray(points.map((p) => p[0]))}::float8[], ${floatArray(points.map((p) => p[1]))}::float8[])
+          with ordinality as t(x, y, k)
+      ) p
+      cross join lateral (
+        select c.id, c.geom from (
+          select id, geom from road_edges where ${profileColumns(profile)}
+          order by geom <-> p.pt limit 8
+        ) c
+        where ST_DWithin(c.geom::geography, p.pt::geography, ${maxDistanceM})
+        order by ST_Distance(c.geom::geography, p.pt::geography), c.id limit 1
+      ) e
+      order by 1`,
+  );
 }

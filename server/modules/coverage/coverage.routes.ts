@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppDatabase } from '../../db/client.js';
+import type { RoadNetworkSource } from './coverage.service.js';
 import type { ApiOperation } from '../../http/openapi.js';
 import { parseRequest } from '../../http/validate.js';
 import { coverageCsv, coverageGeoJson } from './coverage-export.js';
@@ -22,12 +23,12 @@ function exportName(report: { rule: { rule: string }; instant: { local: string }
 }
 
 /** Planner analysis: read-only and public, like the station map it is computed from. */
-export function coverageRouter(db: AppDatabase): Router {
+export function coverageRouter(db: AppDatabase, roadNetworks?: RoadNetworkSource): Router {
   const router = Router();
 
   router.get('/coverage', async (req, res) => {
     const q = parseRequest(CoverageQuerySchema, req.query);
-    const report = await coverageReport(db, q);
+    const report = await coverageReport(db, q, new Date(), roadNetworks);
     if (q.format === 'csv') {
       res
         .type('text/csv; charset=utf-8')
@@ -44,12 +45,12 @@ export function coverageRouter(db: AppDatabase): Router {
 
   router.get('/coverage/gaps', async (req, res) => {
     const q = parseRequest(GapsQuerySchema, req.query);
-    res.type(GEOJSON).json(await gapsCollection(db, q));
+    res.type(GEOJSON).json(await gapsCollection(db, q, new Date(), roadNetworks));
   });
 
   router.get('/coverage/timeline', async (req, res) => {
     const q = parseRequest(TimelineQuerySchema, req.query);
-    res.json(await coverageTimeline(db, q));
+    res.json(await coverageTimeline(db, q, roadNetworks));
   });
 
   router.get('/coverage/suggest', async (req, res) => {
@@ -68,7 +69,12 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
       'Coverage per district / sub-district at an instant (only open stations count): area, covered km² and %, stations, largest gap, weighted demand share; what-if with without=/with=; format=csv|geojson exports',
     tags: ['planning'],
     query: CoverageQuerySchema,
-    responses: { '200': 'Coverage table', '400': 'Invalid query', '404': 'Unknown area or layer', '422': 'Rule not available' },
+    responses: {
+      '200': 'Coverage table',
+      '400': 'Invalid query',
+      '404': 'Unknown area or layer',
+      '422': 'Rule not available',
+    },
   },
   {
     method: 'get',
@@ -89,7 +95,8 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
   {
     method: 'get',
     path: '/api/coverage/suggest',
-    summary: 'k new sites by greedy maximal covering (existing open stations fixed), each with its marginal gain',
+    summary:
+      'k new sites by greedy maximal covering (existing open stations fixed), each with its marginal gain',
     tags: ['planning'],
     query: SuggestQuerySchema,
     responses: { '200': 'Suggested sites', '400': 'Invalid query' },

@@ -26,7 +26,9 @@ export const InstantSchema = z
   .describe('ISO instant (2026-02-17T22:00:00+08:00) or Beijing local time (2026-02-17T22:00)')
   .transform((text, ctx) => {
     const value = text.trim();
-    const iso = LOCAL_TIME.test(value) ? `${value}${value.length === 16 ? ':00' : ''}+08:00` : value;
+    const iso = LOCAL_TIME.test(value)
+      ? `${value}${value.length === 16 ? ':00' : ''}+08:00`
+      : value;
     const date = new Date(iso);
     if (!(LOCAL_TIME.test(value) || WITH_OFFSET.test(value)) || Number.isNaN(date.getTime())) {
       ctx.addIssue({
@@ -54,9 +56,15 @@ export const StationIdListSchema = z
   .string()
   .describe('comma-separated station ids to remove (what-if)')
   .transform((text, ctx) => {
-    const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+    const parts = text
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
     if (parts.length > 1000 || parts.some((p) => !/^\d{1,9}$/.test(p))) {
-      ctx.addIssue({ code: 'custom', message: 'without must be up to 1000 station ids separated by commas' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'without must be up to 1000 station ids separated by commas',
+      });
       return z.NEVER;
     }
     return [...new Set(parts.map(Number))];
@@ -67,10 +75,17 @@ export const SiteListSchema = z
   .string()
   .describe(`up to ${MAX_WHAT_IF_SITES} new sites "lng,lat;lng,lat" (WGS-84) to add (what-if)`)
   .transform((text, ctx) => {
-    const sites = text.split(';').map((p) => p.trim()).filter(Boolean);
+    const sites = text
+      .split(';')
+      .map((p) => p.trim())
+      .filter(Boolean);
     const parsed = sites.map((s) => s.split(',').map((n) => Number(n.trim())));
     const bad = parsed.findIndex(
-      (p) => p.length !== 2 || !p.every(Number.isFinite) || Math.abs(p[0]!) > 180 || Math.abs(p[1]!) > 90,
+      (p) =>
+        p.length !== 2 ||
+        !p.every(Number.isFinite) ||
+        Math.abs(p[0]!) > 180 ||
+        Math.abs(p[1]!) > 90,
     );
     if (bad >= 0 || sites.length > MAX_WHAT_IF_SITES) {
       ctx.addIssue({
@@ -101,7 +116,12 @@ export const CoverageQuerySchema = z
   .object({
     ...ScopeFields,
     format: z.enum(['json', 'csv', 'geojson']).default('json'),
-    simplify: z.coerce.number().min(0).max(2000).default(30).describe('metres, geojson outlines only'),
+    simplify: z.coerce
+      .number()
+      .min(0)
+      .max(2000)
+      .default(30)
+      .describe('metres, geojson outlines only'),
   })
   .strict();
 

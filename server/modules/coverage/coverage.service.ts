@@ -18,12 +18,19 @@ import {
   type StationScheduleRow,
 } from './coverage.repository.js';
 import type { CoverageQuery, GapsQuery } from './coverage.schemas.js';
+import { areaFigures, pct, round, totalsOf, whatIfDelta } from './coverage-figures.js';
+import { networkSites } from './network-sites.js';
 import { describeInstant, openStationIds } from './open-stations.js';
+import type { LoadedRoadNetwork } from '../routes/road-network-cache.js';
 
 export interface CoverageContext {
   rule: CoverageRule;
+  /** The loaded road network, for network rules. */
+  network: LoadedRoadNetwork | null;
   at: Date;
   scope: AreaScope;
+  /** Areas in scope; every per-area answer must have exactly this many rows. */
+  areaCount: number;
   demandLayer: DemandLayerRecord | null;
   stations: StationScheduleRow[];
   openIds: number[];
@@ -32,17 +39,30 @@ export interface CoverageContext {
 /** Rejects what cannot be computed, with a message that says what to do instead. */
 export async function resolveContext(
   db: AppDatabase,
-  q: { rule: CoverageRule; at?: Date; level: AreaScope['level']; district?: string; area?: string; demand?: number },
+  q: {
+    rule: CoverageRule;
+    at?: Date;
+    level: AreaScope['level'];
+    district?: string;
+    area?: string;
+    demand?: number;
+  },
   now: Date,
+  roadNetworks?: RoadNetworkSource,
 ): Promise<CoverageContext> {
+  let network: LoadedRoadNetwork | null = null;
   if (q.rule.kind === 'network') {
-    throw new HttpError(
-      422,
-      `Network coverage (${q.rule.mode}:${q.rule.minutes}) is not available yet; use a service radius such as radius:500`,
-    );
+    network = (await roadNetworks?.current()) ?? null;
+    if (!network) {
+      throw new HttpError(
+        422,
+        `No road network is loaded, so ${q.rule.mode}:${q.rule.minutes} cannot be measured; import one (npm run import:osm) or use a service radius such as radius:500`,
+      );
+    }
   }
   const scope: AreaScope = { level: q.level, district: q.district, area: q.area };
-  if ((q.district || q.area) && (await countAreas(db, scope)) === 0) {
+  const areaCount = await countAreas(db, scope);
+  if (areaCount === 0) {
     throw notFound(
       `No ${q.level === 'district' ? 'district' : 'sub-district'} matches ${q.area ? `area ${q.area}` : ''}${q.district ? ` district ${q.district}` : ''}`.trim(),
     );
@@ -54,81 +74,48 @@ export async function resolveContext(
   }
   const at = q.at ?? now;
   const stations = await listStationSchedules(db);
-  return { rule: q.rule, at, scope, demandLayer, stations, openIds: openStationIds(stations, at) };
-}
-
-export function radiusOf(rule: CoverageRule): number {
-  if (rule.kind !== 'radius') throw new Error('only radius rules reach SQL coverage');
-  return rule.metres;
-}
-
-const round = (value: number, digits: number) => Number(value.toFixed(digits));
-const pct = (part: number, whole: number) => (whole > 0 ? round((100 * part) / whole, 2) : null);
-
-export interface AreaFigures {
-  code: string;
-  name: string;
-  district_code: string;
-  area_km2: number;
-  covered_km2: number;
-  covered_pct: number | null;
-  stations_total: number;
-  stations_open: number;
-  stations_per_km2: number;
-  open_stations_per_km2: number;
-  largest_gap_km2: number;
-  largest_gap_point: [number, number] | null;
-  demand_total: number | null;
-  demand_covered: number | null;
-  demand_covered_pct: number | null;
-  geometry?: unknown;
-}
-
-function areaFigures(row: AreaCoverageRow): AreaFigures {
   return {
-    code: row.code,
-    name: row.name,
-    district_code: row.district_code,
-    area_km2: round(row.area_km2, 4),
-    covered_km2: round(row.covered_km2, 4),
-    covered_pct: pct(row.covered_km2, row.area_km2),
-    stations_total: row.stations_total,
-    stations_open: row.stations_open,
-    stations_per_km2: row.area_km2 > 0 ? round(row.stations_total / row.area_km2, 4) : 0,
-    open_stations_per_km2: row.area_km2 > 0 ? round(row.stations_open / row.area_km2, 4) : 0,
-    largest_gap_km2: round(row.largest_gap_km2, 4),
-    largest_gap_point: row.largest_gap_point?.map(Number) as [number, number] | null,
-    demand_total: row.demand_total,
-    demand_covered: row.demand_covered,
-    demand_covered_pct:
-      row.demand_total === null || row.demand_covered === null ? null : pct(row.demand_covered, row.demand_total),
-    ...(row.geometry !== undefined ? { geometry: row.geometry } : {}),
+    rule: q.rule,
+    network,
+    at,
+    scope,
+    areaCount,
+    demandLayer,
+    stations,
+    openIds: openStationIds(stations, at),
   };
 }
 
-export function totalsOf(areas: AreaFigures[]) {
-  const sum = (pick: (a: AreaFigures) => number | null) => areas.reduce((s, a) => s + (pick(a) ?? 0), 0);
-  const area = sum((a) => a.area_km2);
-  const covered = sum((a) => a.covered_km2);
-  const hasDemand = areas.some((a) => a.demand_total !== null);
-  const demandTotal = sum((a) => a.demand_total);
-  const demandCovered = sum((a) => a.demand_covered);
+/** What the service needs of the road-network cache (kept small so tests can pass a real one). */
+export interface RoadNetworkSource {
+  current(): Promise<LoadedRoadNetwork | null>;
+}
+
+export function radiusOf(rule: CoverageRule): number {
+  if (rule.kind !== 'radius')
+    throw new HttpError(422, 'This analysis supports service-radius rules only (e.g. radius:500)');
+  return rule.metres;
+}
+
+function networkNote(ctx: CoverageContext, sites: CoverageSites) {
+  if (!ctx.network) return null;
+  const snap = sites as CoverageSites & { unsnapped?: number };
   return {
-    areas: areas.length,
-    area_km2: round(area, 3),
-    covered_km2: round(covered, 3),
-    covered_pct: pct(covered, area),
-    stations_total: sum((a) => a.stations_total),
-    stations_open: sum((a) => a.stations_open),
-    demand_total: hasDemand ? round(demandTotal, 3) : null,
-    demand_covered: hasDemand ? round(demandCovered, 3) : null,
-    demand_covered_pct: hasDemand ? pct(demandCovered, demandTotal) : null,
+    id: ctx.network.info.id,
+    name: ctx.network.info.name,
+    street_buffer_m: sites.radiusM,
+    sites_off_network: snap.unsnapped ?? 0,
+    note_en: `Streets reached within the time, buffered ${sites.radiusM} m; sites more than 500 m from a usable street do not count.`,
+    note_zh: `在时限内可达的道路两侧各 ${sites.radiusM} 米；距可通行道路超过 500 米的站点不计入。`,
   };
 }
 
 function demandNote(layer: DemandLayerRecord | null) {
   if (layer) {
-    return { layer: { id: layer.id, name: layer.name, weight_label: layer.weight_label }, proxy: null };
+    return {
+      layer: { id: layer.id, name: layer.name, weight_label: layer.weight_label },
+      proxy: null,
+    };
   }
   return {
     layer: null,
@@ -139,85 +126,89 @@ function demandNote(layer: DemandLayerRecord | null) {
 }
 
 /** The sites that count in a scenario: open stations minus removals, plus added sites. */
-export function scenarioSites(
+export async function scenarioSites(
+  db: AppDatabase,
   ctx: CoverageContext,
   what: { without?: number[]; with?: Array<[number, number]> } = {},
-): CoverageSites {
+  openIds: number[] = ctx.openIds,
+): Promise<CoverageSites> {
   const removed = new Set(what.without ?? []);
-  return {
-    stationIds: ctx.openIds.filter((id) => !removed.has(id)),
-    extraSites: what.with ?? [],
-    radiusM: radiusOf(ctx.rule),
-  };
+  const counted = openIds.filter((id) => !removed.has(id));
+  if (ctx.rule.kind === 'network') {
+    const byId = new Map(ctx.stations.map((s) => [s.id, s]));
+    return networkSites(
+      db,
+      ctx.network!,
+      ctx.rule,
+      counted.map((id) => byId.get(id)!),
+      what.with ?? [],
+    );
+  }
+  return { stationIds: counted, extraSites: what.with ?? [], radiusM: ctx.rule.metres };
 }
 
-export async function coverageReport(db: AppDatabase, q: CoverageQuery, now = new Date()) {
-  const ctx = await resolveContext(db, q, now);
+/**
+ * A geometry error inside an aggregate can make embedded PGlite return no rows instead of raising;
+ * a table silently missing areas would mislead planners, so a short answer is a server error.
+ */
+function checkedRows<T>(rows: T[], ctx: CoverageContext): T[] {
+  if (rows.length !== ctx.areaCount) {
+    throw new Error(`coverage query returned ${rows.length} of ${ctx.areaCount} areas`);
+  }
+  return rows;
+}
+
+export async function coverageReport(
+  db: AppDatabase,
+  q: CoverageQuery,
+  now = new Date(),
+  roadNetworks?: RoadNetworkSource,
+) {
+  const ctx = await resolveContext(db, q, now, roadNetworks);
   const unknownIds = (q.without ?? []).filter((id) => !ctx.stations.some((s) => s.id === id));
-  if (unknownIds.length) throw notFound(`Stations not found (without=): ${unknownIds.slice(0, 10).join(', ')}`);
+  if (unknownIds.length)
+    throw notFound(`Stations not found (without=): ${unknownIds.slice(0, 10).join(', ')}`);
   const options = {
     demandLayerId: ctx.demandLayer?.id,
     outlineSimplifyMetres: q.format === 'geojson' ? Math.max(q.simplify, 1) : 0,
+    networkProfile: ctx.rule.kind === 'network' ? ctx.rule.mode : undefined,
   };
   const isWhatIf = Boolean(q.without?.length || q.with?.length);
-  const rows = await coverageByArea(db, ctx.scope, scenarioSites(ctx, q), options);
+  const sites = await scenarioSites(db, ctx, q);
+  const rows = checkedRows(await coverageByArea(db, ctx.scope, sites, options), ctx);
   const areas = rows.map(areaFigures);
   const report = {
     rule: describeRule(ctx.rule),
     instant: describeInstant(ctx.at),
     level: q.level,
     demand: demandNote(ctx.demandLayer),
-    stations_counted: ctx.openIds.length,
+    stations_counted: sites.stationIds.length,
+    network: networkNote(ctx, sites),
     totals: totalsOf(areas),
     areas,
     what_if: null as null | ReturnType<typeof whatIfDelta>,
   };
   if (isWhatIf) {
-    const baseRows = await coverageByArea(db, ctx.scope, scenarioSites(ctx), { demandLayerId: ctx.demandLayer?.id });
+    const baseRows = checkedRows(
+      await coverageByArea(db, ctx.scope, await scenarioSites(db, ctx), {
+        ...options,
+        outlineSimplifyMetres: 0,
+      }),
+      ctx,
+    );
     report.what_if = whatIfDelta(baseRows.map(areaFigures), areas, q);
   }
   return report;
 }
 
-function whatIfDelta(
-  baseline: AreaFigures[],
-  scenario: AreaFigures[],
-  q: { without?: number[]; with?: Array<[number, number]> },
+export async function gapsCollection(
+  db: AppDatabase,
+  q: GapsQuery,
+  now = new Date(),
+  roadNetworks?: RoadNetworkSource,
 ) {
-  const before = totalsOf(baseline);
-  const after = totalsOf(scenario);
-  const byCode = new Map(baseline.map((a) => [a.code, a]));
-  const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : round(a - b, 4));
-  return {
-    removed_station_ids: q.without ?? [],
-    added_sites: q.with ?? [],
-    baseline: before,
-    delta: {
-      covered_km2: round(after.covered_km2 - before.covered_km2, 4),
-      covered_pct_points: diff(after.covered_pct, before.covered_pct),
-      demand_covered: diff(after.demand_covered, before.demand_covered),
-      demand_covered_pct_points: diff(after.demand_covered_pct, before.demand_covered_pct),
-    },
-    areas: scenario
-      .map((a) => {
-        const b = byCode.get(a.code)!;
-        return {
-          code: a.code,
-          name: a.name,
-          baseline_covered_km2: b.covered_km2,
-          covered_km2: a.covered_km2,
-          delta_covered_km2: round(a.covered_km2 - b.covered_km2, 4),
-          delta_covered_pct_points: diff(a.covered_pct, b.covered_pct),
-          delta_demand_covered: diff(a.demand_covered, b.demand_covered),
-        };
-      })
-      .filter((a) => a.delta_covered_km2 !== 0 || (a.delta_demand_covered ?? 0) !== 0),
-  };
-}
-
-export async function gapsCollection(db: AppDatabase, q: GapsQuery, now = new Date()) {
-  const ctx = await resolveContext(db, q, now);
-  const rows = await coverageGaps(db, ctx.scope, scenarioSites(ctx, q), q.simplify);
+  const ctx = await resolveContext(db, q, now, roadNetworks);
+  const rows = await coverageGaps(db, ctx.scope, await scenarioSites(db, ctx, q), q.simplify);
   const rule = describeRule(ctx.rule);
   const instant = describeInstant(ctx.at);
   return {

@@ -24,7 +24,11 @@ function scopedAreas(scope: AreaScope): SQL {
  * Centres of a regular grid (cell metres on the ground, aligned to the scope's south-west corner)
  * that fall inside the areas; each stands for one cell, weighted by its area in km².
  */
-export async function gridPointsInScope(db: AppDatabase, scope: AreaScope, cellM: number): Promise<ScopedPoint[]> {
+export async function gridPointsInScope(
+  db: AppDatabase,
+  scope: AreaScope,
+  cellM: number,
+): Promise<ScopedPoint[]> {
   return queryRows<ScopedPoint>(
     db,
     sql`with areas as materialized (${scopedAreas(scope)}),
@@ -47,7 +51,11 @@ export async function gridPointsInScope(db: AppDatabase, scope: AreaScope, cellM
 }
 
 /** A demand layer's points inside the areas in scope. */
-export async function demandPointsInScope(db: AppDatabase, scope: AreaScope, layerId: number): Promise<ScopedPoint[]> {
+export async function demandPointsInScope(
+  db: AppDatabase,
+  scope: AreaScope,
+  layerId: number,
+): Promise<ScopedPoint[]> {
   return queryRows<ScopedPoint>(
     db,
     sql`with areas as materialized (${scopedAreas(scope)})

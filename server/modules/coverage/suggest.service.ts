@@ -4,41 +4,67 @@
  * as a proxy, said so in the answer). Candidate sites are grid cell centres or the layer's points.
  */
 import type { AppDatabase } from '../../db/client.js';
-import { badRequest } from '../../http/errors.js';
+import { HttpError, badRequest } from '../../http/errors.js';
 import { describeRule } from './coverage-rule.js';
 import type { SuggestQuery } from './coverage.schemas.js';
 import { radiusOf, resolveContext } from './coverage.service.js';
 import { greedyMaximalCovering } from './greedy-covering.js';
 import { pointsWithin } from './local-distance.js';
 import { describeInstant } from './open-stations.js';
-import { demandPointsInScope, gridPointsInScope, scopeAreaKm2, type ScopedPoint } from './suggest.repository.js';
+import {
+  demandPointsInScope,
+  gridPointsInScope,
+  scopeAreaKm2,
+  type ScopedPoint,
+} from './suggest.repository.js';
 
 /** Enough cells to resolve a radius, few enough to stay fast city-wide (~40k cells). */
 const MAX_GRID_CELLS = 40_000;
 
 export async function suggestSites(db: AppDatabase, q: SuggestQuery, now = new Date()) {
+  if (q.rule.kind !== 'radius') {
+    throw new HttpError(
+      422,
+      'Site suggestions support service-radius rules only for now (e.g. rule=radius:500)',
+    );
+  }
   if (q.candidates === 'layer' && q.demand === undefined) {
-    throw badRequest('candidates=layer needs demand=<layer id>: the layer’s points are the candidate sites');
+    throw badRequest(
+      'candidates=layer needs demand=<layer id>: the layer’s points are the candidate sites',
+    );
   }
   const ctx = await resolveContext(db, q, now);
   const radiusM = radiusOf(ctx.rule);
   const areaKm2 = await scopeAreaKm2(db, ctx.scope);
-  const cellM = Math.ceil(q.cell ?? Math.max(radiusM / 2, Math.sqrt((areaKm2 * 1e6) / MAX_GRID_CELLS)));
+  const cellM = Math.ceil(
+    q.cell ?? Math.max(radiusM / 2, Math.sqrt((areaKm2 * 1e6) / MAX_GRID_CELLS)),
+  );
   if ((areaKm2 * 1e6) / (cellM * cellM) > 4 * MAX_GRID_CELLS) {
-    throw badRequest(`cell ${cellM} m is too fine for ${Math.round(areaKm2)} km²; use cell ≥ ${Math.ceil(Math.sqrt((areaKm2 * 1e6) / (4 * MAX_GRID_CELLS)))}`);
+    throw badRequest(
+      `cell ${cellM} m is too fine for ${Math.round(areaKm2)} km²; use cell ≥ ${Math.ceil(Math.sqrt((areaKm2 * 1e6) / (4 * MAX_GRID_CELLS)))}`,
+    );
   }
-  const grid = q.candidates === 'grid' || !ctx.demandLayer ? await gridPointsInScope(db, ctx.scope, cellM) : [];
-  const demand: ScopedPoint[] = ctx.demandLayer ? await demandPointsInScope(db, ctx.scope, ctx.demandLayer.id) : grid;
+  const grid =
+    q.candidates === 'grid' || !ctx.demandLayer
+      ? await gridPointsInScope(db, ctx.scope, cellM)
+      : [];
+  const demand: ScopedPoint[] = ctx.demandLayer
+    ? await demandPointsInScope(db, ctx.scope, ctx.demandLayer.id)
+    : grid;
 
   const openSet = new Set(ctx.openIds);
   const fixed = ctx.stations.filter((s) => openSet.has(s.id));
   // Demand already within reach of an open station is fixed as covered.
   const alreadyCovered = new Array<boolean>(demand.length).fill(false);
-  pointsWithin(demand, fixed, radiusM).forEach((within) => within.forEach((i) => (alreadyCovered[i] = true)));
+  pointsWithin(demand, fixed, radiusM).forEach((within) =>
+    within.forEach((i) => (alreadyCovered[i] = true)),
+  );
 
   // Only candidates that could cover something still uncovered are worth scoring.
   const pool = q.candidates === 'layer' ? demand : grid;
-  const covers = pointsWithin(demand, pool, radiusM).map((within) => within.filter((i) => !alreadyCovered[i]));
+  const covers = pointsWithin(demand, pool, radiusM).map((within) =>
+    within.filter((i) => !alreadyCovered[i]),
+  );
   const useful = covers.map((c, i) => (c.length > 0 ? i : -1)).filter((i) => i >= 0);
   const picks = greedyMaximalCovering(
     { weights: demand.map((d) => d.weight), covers: useful.map((i) => covers[i]!), alreadyCovered },
@@ -67,11 +93,22 @@ export async function suggestSites(db: AppDatabase, q: SuggestQuery, now = new D
   return {
     rule: describeRule(ctx.rule),
     instant: describeInstant(ctx.at),
-    method: 'greedy maximal covering location (existing open stations fixed); ≥ (1 − 1/e) of the optimum',
+    method:
+      'greedy maximal covering location (existing open stations fixed); ≥ (1 − 1/e) of the optimum',
     candidates: q.candidates,
     demand: layer
-      ? { basis: 'layer', layer: { id: layer.id, name: layer.name, weight_label: layer.weight_label }, unit: layer.weight_label ?? 'weight' }
-      : { basis: 'grid_area_proxy', cell_m: cellM, unit: 'km²', note_en: `No demand layer: ${cellM} m grid cells weighted by area (km²) stand in for demand.`, note_zh: `未选择需求图层：以 ${cellM} m 网格的面积（km²）代替需求。` },
+      ? {
+          basis: 'layer',
+          layer: { id: layer.id, name: layer.name, weight_label: layer.weight_label },
+          unit: layer.weight_label ?? 'weight',
+        }
+      : {
+          basis: 'grid_area_proxy',
+          cell_m: cellM,
+          unit: 'km²',
+          note_en: `No demand layer: ${cellM} m grid cells weighted by area (km²) stand in for demand.`,
+          note_zh: `未选择需求图层：以 ${cellM} m 网格的面积（km²）代替需求。`,
+        },
     scope: ctx.scope,
     cell_m: cellM,
     demand_points: demand.length,

@@ -8,8 +8,10 @@ import type { NewDemandPoint } from './demand.repository.js';
 import { MAX_DEMAND_POINTS } from './demand.schemas.js';
 
 function checkPoint(lng: number, lat: number, weight: number, where: string) {
-  if (!Number.isFinite(lng) || lng < -180 || lng > 180) throw badRequest(`${where}: lng must be a number -180..180`);
-  if (!Number.isFinite(lat) || lat < -90 || lat > 90) throw badRequest(`${where}: lat must be a number -90..90`);
+  if (!Number.isFinite(lng) || lng < -180 || lng > 180)
+    throw badRequest(`${where}: lng must be a number -180..180`);
+  if (!Number.isFinite(lat) || lat < -90 || lat > 90)
+    throw badRequest(`${where}: lat must be a number -90..90`);
   if (!Number.isFinite(weight) || weight < 0 || weight > 1e9) {
     throw badRequest(`${where}: weight must be a number 0..1e9`);
   }
@@ -23,11 +25,11 @@ function splitCsvLine(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (current += '"'), i++;
+      if (c === '"' && line[i + 1] === '"') ((current += '"'), i++);
       else if (c === '"') quoted = false;
       else current += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') fields.push(current.trim()), (current = '');
+    else if (c === ',') (fields.push(current.trim()), (current = ''));
     else current += c;
   }
   fields.push(current.trim());
@@ -54,9 +56,15 @@ export function parseDemandCsv(text: string): Array<NewDemandPoint> {
     const lat = Number(fields[latAt]);
     const weightText = weightAt >= 0 ? fields[weightAt] : '';
     const weight = weightText ? Number(weightText) : 1;
-    if (fields[lngAt] === '' || fields[latAt] === '') throw badRequest(`${where}: lng and lat are required`);
+    if (fields[lngAt] === '' || fields[latAt] === '')
+      throw badRequest(`${where}: lng and lat are required`);
     checkPoint(lng, lat, weight, where);
-    points.push({ lng, lat, weight, name: nameAt >= 0 ? fields[nameAt]?.slice(0, 200) || null : null });
+    points.push({
+      lng,
+      lat,
+      weight,
+      name: nameAt >= 0 ? fields[nameAt]?.slice(0, 200) || null : null,
+    });
   });
   return points;
 }
@@ -67,7 +75,10 @@ export function parseDemandGeoJson(value: unknown): Array<NewDemandPoint> {
     throw badRequest('geojson must be a FeatureCollection');
   }
   return fc.features.map((feature, i) => {
-    const f = feature as { geometry?: { type?: unknown; coordinates?: unknown }; properties?: Record<string, unknown> | null };
+    const f = feature as {
+      geometry?: { type?: unknown; coordinates?: unknown };
+      properties?: Record<string, unknown> | null;
+    };
     const where = `feature ${i}`;
     if (f?.geometry?.type !== 'Point' || !Array.isArray(f.geometry.coordinates)) {
       throw badRequest(`${where}: geometry must be a Point`);
@@ -77,16 +88,28 @@ export function parseDemandGeoJson(value: unknown): Array<NewDemandPoint> {
     const weight = rawWeight === undefined || rawWeight === null ? 1 : Number(rawWeight);
     checkPoint(Number(lng), Number(lat), weight, where);
     const name = f.properties?.name;
-    return { lng: Number(lng), lat: Number(lat), weight, name: typeof name === 'string' ? name.slice(0, 200) : null };
+    return {
+      lng: Number(lng),
+      lat: Number(lat),
+      weight,
+      name: typeof name === 'string' ? name.slice(0, 200) : null,
+    };
   });
 }
 
 /** Parses, checks size, and converts every point to WGS-84. */
-export function parseDemandUpload(input: { csv?: string; geojson?: unknown; crs: Datum }): NewDemandPoint[] {
-  const points = input.csv !== undefined ? parseDemandCsv(input.csv) : parseDemandGeoJson(input.geojson);
+export function parseDemandUpload(input: {
+  csv?: string;
+  geojson?: unknown;
+  crs: Datum;
+}): NewDemandPoint[] {
+  const points =
+    input.csv !== undefined ? parseDemandCsv(input.csv) : parseDemandGeoJson(input.geojson);
   if (points.length === 0) throw badRequest('the upload holds no points');
   if (points.length > MAX_DEMAND_POINTS) {
-    throw badRequest(`a layer may hold at most ${MAX_DEMAND_POINTS} points; this one has ${points.length}`);
+    throw badRequest(
+      `a layer may hold at most ${MAX_DEMAND_POINTS} points; this one has ${points.length}`,
+    );
   }
   if (input.crs === 'WGS84') return points;
   return points.map((p) => {

@@ -25,7 +25,12 @@ const LAYER_COLUMNS = sql`id, name, description, weight_label, source, point_cou
 /** Creates a layer with all its points in one transaction: a failed upload leaves nothing. */
 export async function insertDemandLayer(
   db: AppDatabase,
-  layer: { name: string; description: string | null; weight_label: string | null; source: string | null },
+  layer: {
+    name: string;
+    description: string | null;
+    weight_label: string | null;
+    source: string | null;
+  },
   points: NewDemandPoint[],
 ): Promise<DemandLayerRecord> {
   return db.transaction(async (tx) => {
@@ -58,10 +63,16 @@ export async function insertDemandLayer(
 }
 
 export async function listDemandLayers(db: AppDatabase): Promise<DemandLayerRecord[]> {
-  return queryRows<DemandLayerRecord>(db, sql`select ${LAYER_COLUMNS} from demand_layers order by id`);
+  return queryRows<DemandLayerRecord>(
+    db,
+    sql`select ${LAYER_COLUMNS} from demand_layers order by id`,
+  );
 }
 
-export async function findDemandLayer(db: AppDatabase, id: number): Promise<DemandLayerRecord | null> {
+export async function findDemandLayer(
+  db: AppDatabase,
+  id: number,
+): Promise<DemandLayerRecord | null> {
   const rows = await queryRows<DemandLayerRecord>(
     db,
     sql`select ${LAYER_COLUMNS} from demand_layers where id = ${id}`,
@@ -86,7 +97,10 @@ export interface DemandPointRow {
 }
 
 /** A layer's points, optionally only those inside the given areas' union (by table and codes). */
-export async function listDemandPoints(db: AppDatabase, layerId: number): Promise<DemandPointRow[]> {
+export async function listDemandPoints(
+  db: AppDatabase,
+  layerId: number,
+): Promise<DemandPointRow[]> {
   return queryRows<DemandPointRow>(
     db,
     sql`select id, ST_X(geom) as lng, ST_Y(geom) as lat, weight::float8 as weight

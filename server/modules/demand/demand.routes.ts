@@ -28,41 +28,62 @@ export function demandRouter(db: AppDatabase): Router {
     res.json(layer);
   });
 
-  router.post('/demand-layers', requireRole('planner', 'admin'), csrfProtection, async (req, res) => {
-    const upload = parseRequest(DemandUploadSchema, req.body, 'body');
-    const points = parseDemandUpload(upload);
-    const layer = await insertDemandLayer(
-      db,
-      {
-        name: upload.name,
-        description: upload.description ?? null,
-        weight_label: upload.weight_label ?? null,
-        source: upload.source ?? null,
-      },
-      points,
-    );
-    res.status(201).json(layer);
-  });
+  router.post(
+    '/demand-layers',
+    requireRole('planner', 'admin'),
+    csrfProtection,
+    async (req, res) => {
+      const upload = parseRequest(DemandUploadSchema, req.body, 'body');
+      const points = parseDemandUpload(upload);
+      const layer = await insertDemandLayer(
+        db,
+        {
+          name: upload.name,
+          description: upload.description ?? null,
+          weight_label: upload.weight_label ?? null,
+          source: upload.source ?? null,
+        },
+        points,
+      );
+      res.status(201).json(layer);
+    },
+  );
 
-  router.delete('/demand-layers/:id', requireRole('planner', 'admin'), csrfProtection, async (req, res) => {
-    const id = parseRequest(DemandLayerIdSchema, req.params.id, 'params');
-    if (!(await deleteDemandLayer(db, id))) throw notFound(`Demand layer not found: ${id}`);
-    res.status(204).end();
-  });
+  router.delete(
+    '/demand-layers/:id',
+    requireRole('planner', 'admin'),
+    csrfProtection,
+    async (req, res) => {
+      const id = parseRequest(DemandLayerIdSchema, req.params.id, 'params');
+      if (!(await deleteDemandLayer(db, id))) throw notFound(`Demand layer not found: ${id}`);
+      res.status(204).end();
+    },
+  );
 
   return router;
 }
 
 export const DEMAND_OPERATIONS: ApiOperation[] = [
   { method: 'get', path: '/api/demand-layers', summary: 'List demand layers', tags: ['planning'] },
-  { method: 'get', path: '/api/demand-layers/{id}', summary: 'One demand layer', tags: ['planning'] },
+  {
+    method: 'get',
+    path: '/api/demand-layers/{id}',
+    summary: 'One demand layer',
+    tags: ['planning'],
+  },
   {
     method: 'post',
     path: '/api/demand-layers',
-    summary: 'Upload a demand layer (CSV lng,lat,weight[,name] or GeoJSON points; crs WGS84/GCJ02/BD09); planner or admin',
+    summary:
+      'Upload a demand layer (CSV lng,lat,weight[,name] or GeoJSON points; crs WGS84/GCJ02/BD09); planner or admin',
     tags: ['planning'],
     body: DemandUploadSchema,
-    responses: { '201': 'Created layer', '400': 'Invalid upload', '401': 'Sign in', '403': 'Not a planner' },
+    responses: {
+      '201': 'Created layer',
+      '400': 'Invalid upload',
+      '401': 'Sign in',
+      '403': 'Not a planner',
+    },
   },
   {
     method: 'delete',

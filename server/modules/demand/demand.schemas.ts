@@ -14,7 +14,12 @@ export const DemandUploadSchema = z
   .object({
     name: z.string().trim().min(1, 'name is required').max(120),
     description: z.string().trim().max(2000).optional(),
-    weight_label: z.string().trim().max(60).optional().describe('what the weights count, e.g. riders'),
+    weight_label: z
+      .string()
+      .trim()
+      .max(60)
+      .optional()
+      .describe('what the weights count, e.g. riders'),
     source: z.string().trim().max(300).optional(),
     crs: z
       .string()

@@ -2,14 +2,14 @@
  * Stations nearest a point: index-assisted KNN (`ORDER BY geom <-> point`) in pages, each row with
  * its exact geodesic distance and the planar distance the index ordered it by.
  */
-import { sql } from "drizzle-orm";
-import { queryRows, type AppDatabase } from "../../db/client.js";
+import { sql } from 'drizzle-orm';
+import { queryRows, type AppDatabase } from '../../db/client.js';
 import {
   STATION_COLUMNS,
   stationConditions,
   type StationFilter,
   type StationRecord,
-} from "../stations/stations.repository.js";
+} from '../stations/stations.repository.js';
 
 export interface NearbyStationRow extends StationRecord {
   /** Geodesic metres from the origin (WGS-84 spheroid). */
@@ -37,13 +37,20 @@ export async function stationsByPlanarDistance(
   const point = sql`ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326)`;
   const rows = await queryRows<NearbyStationRow>(
     db,
+    // The page is chosen in the inner query; the geodesic distance and the column formatting run
+    // only on its rows, whichever plan the filter leads to (GiST KNN, or a GIN bitmap then sort).
+    // No tie-breaker in the ORDER BY: a second key would stop PostgreSQL from reading the GiST
+    // index in distance order (it would sort the whole table). The index order is deterministic.
     sql`select ${STATION_COLUMNS},
           ST_Distance(s.geom::geography, ${point}::geography) as distance_m,
           s.geom <-> ${point} as planar_deg
-        from stations s
-        where ${stationConditions(filter)}
-        order by s.geom <-> ${point}, s.id
-        limit ${page.limit} offset ${page.offset}`,
+        from (
+          select * from stations s
+          where ${stationConditions(filter)}
+          order by s.geom <-> ${point}
+          limit ${page.limit} offset ${page.offset}
+        ) s
+        order by s.geom <-> ${point}`,
   );
   for (const row of rows) {
     row.distance_m = Number(row.distance_m);
@@ -87,13 +94,12 @@ const SNAP_CANDIDATES = 8;
 export async function snapStationsToRoads(
   db: AppDatabase,
   stationIds: readonly number[],
-  profile: "walk" | "bike" | "drive",
+  profile: 'walk' | 'bike' | 'drive',
   maxDistanceM: number,
 ): Promise<StationRoadSnap[]> {
   if (stationIds.length === 0) return [];
   // Identifiers cannot be parameters; `profile` is one of three fixed names (typed and checked).
-  if (!["walk", "bike", "drive"].includes(profile))
-    throw new Error(`Unknown profile: ${profile}`);
+  if (!['walk', 'bike', 'drive'].includes(profile)) throw new Error(`Unknown profile: ${profile}`);
   const forward = sql.raw(`e.${profile}_fwd_s`);
   const backward = sql.raw(`e.${profile}_bwd_s`);
   const ids = sql.join(

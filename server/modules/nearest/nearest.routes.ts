@@ -1,10 +1,10 @@
-import { Router } from "express";
-import type { AppDatabase } from "../../db/client.js";
-import type { ApiOperation } from "../../http/openapi.js";
-import { parseRequest } from "../../http/validate.js";
-import { NearestQuerySchema } from "./nearest.schemas.js";
-import { nearestStations } from "./nearest.service.js";
-import { straightLineSource, type TravelTimeSource } from "./travel-time.js";
+import { Router } from 'express';
+import type { AppDatabase } from '../../db/client.js';
+import type { ApiOperation } from '../../http/openapi.js';
+import { parseRequest } from '../../http/validate.js';
+import { NearestQuerySchema } from './nearest.schemas.js';
+import { nearestStations } from './nearest.service.js';
+import { straightLineSource, type TravelTimeSource } from './travel-time.js';
 
 /** GET /nearest: the k stations quickest to reach, with open-at-arrival and navigation links. */
 export function nearestRouter(
@@ -12,29 +12,26 @@ export function nearestRouter(
   travelTimes: TravelTimeSource = straightLineSource,
 ): Router {
   const router = Router();
-  router.get("/nearest", async (req, res) => {
+  router.get('/nearest', async (req, res) => {
     const query = parseRequest(NearestQuerySchema, req.query);
     const body = await nearestStations(db, travelTimes, query);
     // Depends on the clock (open/closed) and on edits: a short private cache at most.
-    res
-      .set("Cache-Control", "private, max-age=15")
-      .type("application/geo+json")
-      .json(body);
+    res.set('Cache-Control', 'private, max-age=15').type('application/geo+json').json(body);
   });
   return router;
 }
 
 export const NEAREST_OPERATIONS: ApiOperation[] = [
   {
-    method: "get",
-    path: "/api/nearest",
+    method: 'get',
+    path: '/api/nearest',
     summary:
-      "The k stations quickest to reach from a point, filtered by amenities, kind, 24h and open at arrival/now",
-    tags: ["nearest"],
+      'The k stations quickest to reach from a point, filtered by amenities, kind, 24h and open at arrival/now',
+    tags: ['nearest'],
     query: NearestQuerySchema,
     responses: {
-      "200": "FeatureCollection ranked by travel time",
-      "400": "Invalid query",
+      '200': 'FeatureCollection ranked by travel time',
+      '400': 'Invalid query',
     },
   },
 ];

@@ -3,34 +3,24 @@
  * they get there. Candidates come from the KNN index in widening pages; travel times from a
  * `TravelTimeProvider`; open/closed from the hours engine at departure and at arrival.
  */
-import type { AppDatabase } from "../../db/client.js";
-import { navigationLinks } from "../../geo/coords.js";
-import { isAlwaysOpen } from "../../hours/index.js";
-import {
-  stationToFeature,
-  type StationFeature,
-} from "../stations/station-feature.js";
-import { stationSchedule, stationStateAt } from "../stations/station-hours.js";
-import type { StationRecord } from "../stations/stations.repository.js";
-import {
-  stationsByPlanarDistance,
-  type NearbyStationRow,
-} from "./nearest.repository.js";
-import type { NearestQuery, OpenFilter } from "./nearest.schemas.js";
-import type {
-  TravelEstimate,
-  TravelTimeProvider,
-  TravelTimeSource,
-} from "./travel-time.js";
+import type { AppDatabase } from '../../db/client.js';
+import { navigationLinks } from '../../geo/coords.js';
+import { isAlwaysOpen, openIntervals } from '../../hours/index.js';
+import { stationToFeature, type StationFeature } from '../stations/station-feature.js';
+import { stationSchedule, stationStateAt } from '../stations/station-hours.js';
+import type { StationRecord } from '../stations/stations.repository.js';
+import { stationsByPlanarDistance, type NearbyStationRow } from './nearest.repository.js';
+import type { NearestQuery, OpenFilter } from './nearest.schemas.js';
+import type { TravelEstimate, TravelTimeProvider, TravelTimeSource } from './travel-time.js';
 
 /**
  * First KNN page size: twice k covers the planar-vs-geodesic reordering; hours filters drop some
  * stations (evenings, holidays), so then start wider.
  */
 function firstPageSize(query: NearestQuery): number {
-  return query.open === "any" && !query.open24h
+  return query.open === 'any' && !query.open24h
     ? Math.max(query.k * 2, 10)
-    : Math.max(query.k * 4, 32);
+    : Math.max(query.k * 3, 16);
 }
 /** Stop widening after scanning this many candidates; the answer then says `complete: false`. */
 const MAX_SCANNED = 8_000;
@@ -51,29 +41,37 @@ interface Candidate {
   station: NearbyStationRow;
   travel: TravelEstimate;
   arrival: Date;
-  /** Hours are evaluated lazily: only for candidates that may still be among the k. */
-  hours?: { now: HoursState; atArrival: HoursState; alwaysOpen: boolean };
+  /** Hours are evaluated lazily, each only when a filter or the answer needs it. */
+  now?: HoursState;
+  atArrival?: HoursState;
+  alwaysOpen?: boolean;
 }
 
 /** Unknown hours are neither open nor closed: null, and never promised by an open filter. */
-const openOrUnknown = (state: HoursState): boolean | null =>
-  state.unknown ? null : state.open;
+const openOrUnknown = (state: HoursState): boolean | null => (state.unknown ? null : state.open);
 
-function hoursOf(c: Candidate, at: Date) {
-  c.hours ??= {
-    now: stationStateAt(c.station, at),
-    atArrival: stationStateAt(c.station, c.arrival),
-    alwaysOpen: isAlwaysOpen(stationSchedule(c.station), at),
-  };
-  return c.hours;
+const stateNow = (c: Candidate, at: Date) => (c.now ??= stationStateAt(c.station, at));
+const stateAtArrival = (c: Candidate) => (c.atArrival ??= stationStateAt(c.station, c.arrival));
+const alwaysOpen = (c: Candidate, at: Date) =>
+  (c.alwaysOpen ??= isAlwaysOpen(stationSchedule(c.station), at));
+
+/**
+ * Open (not closed, not unknown) at an instant. Filtering needs only this, not the next change, so
+ * it asks for the open spans of one second instead of walking the timeline to the next change.
+ */
+function openAt(c: Candidate, instant: Date): boolean {
+  const spans = openIntervals(
+    stationSchedule(c.station),
+    instant,
+    new Date(instant.getTime() + 1000),
+  );
+  return spans.length > 0;
 }
 
 function passesHours(c: Candidate, query: NearestQuery, at: Date): boolean {
-  if (query.open === "any" && !query.open24h) return true;
-  const hours = hoursOf(c, at);
-  if (query.open24h && !hours.alwaysOpen) return false;
-  if (query.open === "arrival") return openOrUnknown(hours.atArrival) === true;
-  if (query.open === "now") return openOrUnknown(hours.now) === true;
+  if (query.open24h && !alwaysOpen(c, at)) return false;
+  if (query.open === 'arrival') return openAt(c, c.arrival);
+  if (query.open === 'now') return openAt(c, at);
   return true;
 }
 
@@ -118,11 +116,7 @@ async function estimatePage(
 }
 
 /** The first k of the time-ordered pool that pass the hours filters (evaluating no further). */
-function firstPassing(
-  pool: Candidate[],
-  query: NearestQuery,
-  at: Date,
-): Candidate[] {
+function firstPassing(pool: Candidate[], query: NearestQuery, at: Date): Candidate[] {
   const chosen: Candidate[] = [];
   for (const candidate of pool) {
     if (chosen.length === query.k) break;
@@ -137,12 +131,12 @@ function toFeature(
   query: NearestQuery,
   at: Date,
 ): StationFeature {
-  const hours = hoursOf(c, at);
-  const {
-    distance_m: straightLineM,
-    planar_deg: _planar,
-    ...station
-  } = c.station;
+  const hours = {
+    now: stateNow(c, at),
+    atArrival: stateAtArrival(c),
+    alwaysOpen: alwaysOpen(c, at),
+  };
+  const { distance_m: straightLineM, planar_deg: _planar, ...station } = c.station;
   return stationToFeature(station as StationRecord, {
     distance_m: Math.round(c.travel.distanceM),
     straight_line_m: Math.round(straightLineM),
@@ -209,10 +203,7 @@ export async function nearestStations(
       break;
     }
     const kth = chosen[query.k - 1];
-    if (
-      kth &&
-      kth.travel.durationS <= provider.minSeconds(reachedM, query.mode)
-    ) {
+    if (kth && kth.travel.durationS <= provider.minSeconds(reachedM, query.mode)) {
       complete = true;
       break;
     }
@@ -221,7 +212,7 @@ export async function nearestStations(
 
   const basis = provider.basis(query.mode);
   return {
-    type: "FeatureCollection" as const,
+    type: 'FeatureCollection' as const,
     features: chosen.map((c) => toFeature(c, provider, query, at)),
     numberReturned: chosen.length,
     origin: [query.lng, query.lat],

@@ -3,8 +3,8 @@
  * only on this seam: a straight-line estimate today, network travel times from the road graph
  * (server/routing) when a road network is loaded.
  */
-export type TravelMode = "walk" | "bike" | "drive";
-export type DistanceKind = "network" | "straight_line";
+export type TravelMode = 'walk' | 'bike' | 'drive';
+export type DistanceKind = 'network' | 'straight_line';
 
 export interface TravelTarget {
   id: number;
@@ -47,10 +47,7 @@ export interface TravelTimeProvider {
 
 /** Chooses the provider per request (a road network may be imported while the service runs). */
 export interface TravelTimeSource {
-  providerFor(
-    mode: TravelMode,
-    origin: [number, number],
-  ): Promise<TravelTimeProvider>;
+  providerFor(mode: TravelMode, origin: [number, number]): Promise<TravelTimeProvider>;
 }
 
 /**
@@ -67,21 +64,19 @@ export const STRAIGHT_LINE_SPEED_KMH: Record<TravelMode, number> = {
 export const DETOUR_FACTOR = 1.3;
 
 const MODE_NAMES: Record<TravelMode, string> = {
-  walk: "walking",
-  bike: "e-bike",
-  drive: "driving",
+  walk: 'walking',
+  bike: 'e-bike',
+  drive: 'driving',
 };
 
 function straightLineSeconds(metres: number, mode: TravelMode): number {
-  return (
-    (metres * DETOUR_FACTOR) / ((STRAIGHT_LINE_SPEED_KMH[mode] * 1000) / 3600)
-  );
+  return (metres * DETOUR_FACTOR) / ((STRAIGHT_LINE_SPEED_KMH[mode] * 1000) / 3600);
 }
 
 export const straightLineProvider: TravelTimeProvider = {
-  kind: "straight_line",
+  kind: 'straight_line',
   basis: (mode) => ({
-    distance_kind: "straight_line",
+    distance_kind: 'straight_line',
     speed_kmh: STRAIGHT_LINE_SPEED_KMH[mode],
     detour_factor: DETOUR_FACTOR,
     description:

@@ -7,7 +7,7 @@ import {
 
 function lcg(seed: number) {
   let state = seed;
-  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  return () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
 function randomInstance(seed: number, demand: number, candidates: number): CoveringInstance {
@@ -20,7 +20,12 @@ function randomInstance(seed: number, demand: number, candidates: number): Cover
   return { weights, covers, alreadyCovered };
 }
 
-function* combinations(n: number, k: number, start = 0, prefix: number[] = []): Generator<number[]> {
+function* combinations(
+  n: number,
+  k: number,
+  start = 0,
+  prefix: number[] = [],
+): Generator<number[]> {
   if (prefix.length === k) {
     yield prefix;
     return;
@@ -45,7 +50,7 @@ function plainGreedy(instance: CoveringInstance, k: number): number[] {
     for (let c = 0; c < instance.covers.length; c++) {
       if (chosen.includes(c)) continue;
       const gain = coveredWeight(instance, [...chosen, c]) - coveredWeight(instance, chosen);
-      if (gain > bestGain) (best = c), (bestGain = gain);
+      if (gain > bestGain) ((best = c), (bestGain = gain));
     }
     if (best < 0) break;
     chosen.push(best);
@@ -60,7 +65,10 @@ describe('greedyMaximalCovering', () => {
       const instance = randomInstance(seed, 14, 9);
       const k = 1 + (seed % 3);
       const picks = greedyMaximalCovering(instance, k);
-      const greedyValue = coveredWeight(instance, picks.map((p) => p.candidate));
+      const greedyValue = coveredWeight(
+        instance,
+        picks.map((p) => p.candidate),
+      );
       const sumOfGains = picks.reduce((s, p) => s + p.gain, 0);
       expect(sumOfGains).toBeCloseTo(greedyValue, 9);
       const optimum = bruteForceOptimum(instance, k);
@@ -69,7 +77,8 @@ describe('greedyMaximalCovering', () => {
       if (Math.abs(greedyValue - optimum) < 1e-9) optimalCount += 1;
       expect(picks.map((p) => p.candidate)).toEqual(plainGreedy(instance, k));
       // Submodularity: marginal gains never increase.
-      for (let i = 1; i < picks.length; i++) expect(picks[i]!.gain).toBeLessThanOrEqual(picks[i - 1]!.gain);
+      for (let i = 1; i < picks.length; i++)
+        expect(picks[i]!.gain).toBeLessThanOrEqual(picks[i - 1]!.gain);
     }
     // Greedy is usually optimal on such instances; if it rarely were, something would be off.
     expect(optimalCount).toBeGreaterThan(150);
@@ -88,7 +97,12 @@ describe('greedyMaximalCovering', () => {
     };
     const picks = greedyMaximalCovering(instance, 2);
     expect(picks[0]!.candidate).toBe(2);
-    expect(coveredWeight(instance, picks.map((p) => p.candidate))).toBe(7);
+    expect(
+      coveredWeight(
+        instance,
+        picks.map((p) => p.candidate),
+      ),
+    ).toBe(7);
     expect(bruteForceOptimum(instance, 2)).toBe(8);
     expect(7).toBeGreaterThanOrEqual((1 - 1 / Math.E) * 8);
   });

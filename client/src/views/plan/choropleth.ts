@@ -14,7 +14,11 @@ export const COVERAGE_STOPS: Array<[number, string]> = [
   [90, '#2166ac'],
 ];
 
-export const COVERAGE_COLORS: ColorStops = { property: 'covered_pct', stops: COVERAGE_STOPS, fallback: '#cccccc' };
+export const COVERAGE_COLORS: ColorStops = {
+  property: 'covered_pct',
+  stops: COVERAGE_STOPS,
+  fallback: '#cccccc',
+};
 
 /** Outlines with the current figures copied onto each feature's properties. */
 export function joinFigures(outlines: FeatureCollection, rows: AreaRow[]): FeatureCollection {
@@ -23,7 +27,10 @@ export function joinFigures(outlines: FeatureCollection, rows: AreaRow[]): Featu
     type: 'FeatureCollection',
     features: outlines.features
       .filter((f) => byCode.has(String(f.properties?.code)))
-      .map((f) => ({ ...f, properties: { ...f.properties, ...byCode.get(String(f.properties?.code)) } })),
+      .map((f) => ({
+        ...f,
+        properties: { ...f.properties, ...byCode.get(String(f.properties?.code)) },
+      })),
   };
 }
 
@@ -50,11 +57,22 @@ export type DayKind = 'workday' | 'weekend' | 'holiday';
 
 /** Beijing's date today, YYYY-MM-DD. */
 export function beijingToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }
 
 export function beijingHour(now = new Date()): number {
-  return Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', hourCycle: 'h23' }).format(now));
+  return Number(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Shanghai',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    }).format(now),
+  );
 }
 
 export function dayKindOf(date: string): DayKind {

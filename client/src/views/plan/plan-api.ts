@@ -36,6 +36,9 @@ export interface CoverageReport {
     stations_total: number;
     stations_open: number;
     demand_covered_pct: number | null;
+    /** Network rules only. */
+    street_km_reached?: number;
+    street_km_total?: number;
   };
   areas: AreaRow[];
   what_if: null | { delta: { covered_km2: number; covered_pct_points: number | null } };
@@ -64,7 +67,9 @@ export const fetchCoverage = (p: CoverageParams, signal?: AbortSignal) =>
   apiGet<CoverageReport>(`/api/coverage?${coverageQuery(p)}`, { signal });
 
 export const fetchGaps = (p: CoverageParams, signal?: AbortSignal) =>
-  apiGet<FeatureCollection>(`/api/coverage/gaps?${coverageQuery(p, { simplify: '40' })}`, { signal });
+  apiGet<FeatureCollection>(`/api/coverage/gaps?${coverageQuery(p, { simplify: '40' })}`, {
+    signal,
+  });
 
 /** Area outlines once per level (simplified for drawing); figures are joined by code. */
 export const fetchOutlines = (level: Level, signal?: AbortSignal) =>
@@ -89,7 +94,12 @@ export interface Timeline {
   hours: TimelineHour[];
 }
 
-export const fetchTimeline = (date: string, rule: string, area: string | undefined, signal?: AbortSignal) =>
+export const fetchTimeline = (
+  date: string,
+  rule: string,
+  area: string | undefined,
+  signal?: AbortSignal,
+) =>
   apiGet<Timeline>(
     `/api/coverage/timeline?${new URLSearchParams({ date, rule, ...(area ? { area } : {}) })}`,
     { signal },

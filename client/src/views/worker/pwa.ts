@@ -6,9 +6,9 @@
 let registered = false;
 
 export function registerServiceWorker(): void {
-  if (registered || import.meta.hot || !("serviceWorker" in navigator)) return;
+  if (registered || import.meta.hot || !('serviceWorker' in navigator)) return;
   registered = true;
-  navigator.serviceWorker.register("/sw.js").catch((error: Error) => {
+  navigator.serviceWorker.register('/sw.js').catch((error: Error) => {
     // No service worker (private mode, old WebView): the page still works online. Say why, for
     // whoever debugs it, without bothering the user.
     document.documentElement.dataset.serviceWorkerError = error.message;

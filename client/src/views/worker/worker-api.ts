@@ -2,15 +2,12 @@
  * What the worker view reads from the API, and the last nearest answer kept on the phone so a
  * flaky network still shows something (saying it is cached).
  */
-import type { FeatureCollection, Point } from "geojson";
-import { apiGet } from "../../lib/api/http.js";
-import type {
-  AmenityKey,
-  AmenityStatus,
-} from "../../../../server/modules/stations/amenities.js";
+import type { FeatureCollection, Point } from 'geojson';
+import { apiGet } from '../../lib/api/http.js';
+import type { AmenityKey, AmenityStatus } from '../../../../server/modules/stations/amenities.js';
 
-export type TravelMode = "walk" | "bike" | "drive";
-export type OpenFilter = "arrival" | "now" | "any";
+export type TravelMode = 'walk' | 'bike' | 'drive';
+export type OpenFilter = 'arrival' | 'now' | 'any';
 export type LngLat = [number, number];
 
 export interface NearestProperties {
@@ -23,7 +20,7 @@ export interface NearestProperties {
   is_sample: boolean;
   distance_m: number;
   duration_s: number;
-  distance_kind: "network" | "straight_line";
+  distance_kind: 'network' | 'straight_line';
   open_now: boolean | null;
   open_at_arrival: boolean | null;
   state_text_zh: string;
@@ -33,16 +30,16 @@ export interface NearestProperties {
 }
 
 export interface NearestFeature {
-  type: "Feature";
+  type: 'Feature';
   id: number;
   geometry: Point;
   properties: NearestProperties;
 }
 
 export interface NearestResult {
-  type: "FeatureCollection";
+  type: 'FeatureCollection';
   features: NearestFeature[];
-  distance_kind: "network" | "straight_line";
+  distance_kind: 'network' | 'straight_line';
   speed_kmh: number;
   radius_m: number;
   at: string;
@@ -63,7 +60,7 @@ export interface Answer<T> {
   cachedAt: string | null;
 }
 
-const CACHE_KEY = "warm-posts.worker.last-nearest";
+const CACHE_KEY = 'warm-posts.worker.last-nearest';
 
 export function nearestPath(request: NearestRequest): string {
   const params = new URLSearchParams({
@@ -73,9 +70,8 @@ export function nearestPath(request: NearestRequest): string {
     mode: request.mode,
     open: request.open,
   });
-  if (request.amenities.length)
-    params.set("amenities", request.amenities.join(","));
-  if (request.open24h) params.set("open24h", "true");
+  if (request.amenities.length) params.set('amenities', request.amenities.join(','));
+  if (request.open24h) params.set('open24h', 'true');
   return `/api/nearest?${params}`;
 }
 
@@ -83,13 +79,11 @@ export function nearestPath(request: NearestRequest): string {
  * The nearest stations; on a network failure the last saved answer (for any request: better a
  * slightly different list than nothing when offline), flagged with when it was saved.
  */
-export async function fetchNearest(
-  request: NearestRequest,
-): Promise<Answer<NearestResult>> {
+export async function fetchNearest(request: NearestRequest): Promise<Answer<NearestResult>> {
   const path = nearestPath(request);
   try {
-    const response = await fetch(path, { credentials: "same-origin" });
-    const fromServiceWorker = response.headers.get("x-served-from-cache");
+    const response = await fetch(path, { credentials: 'same-origin' });
+    const fromServiceWorker = response.headers.get('x-served-from-cache');
     const data = (await response.json()) as NearestResult & { error?: string };
     if (!response.ok)
       throw Object.assign(new Error(data.error ?? `HTTP ${response.status}`), {
@@ -117,7 +111,7 @@ export async function fetchNearest(
 
 /** Every station for the map layer, read in pages of 1000 (the collection's cap). */
 export async function fetchAllStations(): Promise<FeatureCollection> {
-  const features: FeatureCollection["features"] = [];
+  const features: FeatureCollection['features'] = [];
   for (let offset = 0; offset < 20_000; offset += 1000) {
     const page = await apiGet<FeatureCollection>(
       `/api/collections/stations/items?limit=1000&offset=${offset}`,
@@ -125,13 +119,11 @@ export async function fetchAllStations(): Promise<FeatureCollection> {
     features.push(...page.features);
     if (page.features.length < 1000) break;
   }
-  return { type: "FeatureCollection", features };
+  return { type: 'FeatureCollection', features };
 }
 
 export function fetchDistricts(): Promise<FeatureCollection> {
-  return apiGet<FeatureCollection>(
-    "/api/collections/districts/items?simplify=150&limit=100",
-  );
+  return apiGet<FeatureCollection>('/api/collections/districts/items?simplify=150&limit=100');
 }
 
 export interface WeekDay {
@@ -147,7 +139,7 @@ export interface WeekDay {
 }
 
 export interface StationDetail {
-  type: "Feature";
+  type: 'Feature';
   id: number;
   geometry: Point;
   properties: {
