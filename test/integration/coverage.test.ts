@@ -238,6 +238,21 @@ describe('what-if', () => {
   });
 });
 
+describe('GET /api/coverage/timeline', () => {
+  it('agrees with the table at the same hour (two code paths, one answer)', async () => {
+    const timeline = await server.get('/api/coverage/timeline?date=2026-03-04&area=110101');
+    const table = await server.get(`/api/coverage?level=district&area=110101&at=${NOON_WEDNESDAY}`);
+    expect(timeline.status).toBe(200);
+    expect(timeline.body.rule.rule).toBe('radius:500');
+    const noon = timeline.body.hours[12];
+    const row = table.body.areas[0];
+    expect(Math.abs(noon.covered_km2 - row.covered_km2)).toBeLessThanOrEqual(
+      0.005 * row.covered_km2,
+    );
+    expect(noon.stations_open).toBe(row.stations_open);
+  });
+});
+
 describe('exports', () => {
   it('CSV carries the rule and the instant on every row', async () => {
     const res = await fetch(
@@ -276,6 +291,22 @@ describe('exports', () => {
       at: '2026-03-04T04:00:00.000Z',
     });
     expect(dongcheng.properties.covered_pct).toBeGreaterThan(0);
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents the coverage and demand endpoints', async () => {
+    const res = await server.get('/api/openapi.json');
+    expect(res.status).toBe(200);
+    for (const path of [
+      '/api/coverage',
+      '/api/coverage/gaps',
+      '/api/coverage/timeline',
+      '/api/coverage/suggest',
+      '/api/demand-layers',
+    ]) {
+      expect(res.body.paths[path]).toBeDefined();
+    }
   });
 });
 
