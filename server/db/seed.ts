@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import {
   generateSampleStations,
@@ -51,4 +52,8 @@ export async function seedIfEmpty(db: AppDatabase, options: SeedOptions, log: Lo
     await insertStations(db, samples);
     log.info({ count: samples.length }, 'inserted sample stations (is_sample, named （示例）)');
   }
+  // PGlite has no autovacuum: without statistics the planner misjudges amenity filters and scans.
+  await db.execute(sql`analyze stations`);
+  await db.execute(sql`analyze districts`);
+  await db.execute(sql`analyze subdistricts`);
 }
