@@ -31,6 +31,7 @@ import { NEAREST_OPERATIONS, nearestRouter } from './modules/nearest/nearest.rou
 import { networkTravelTimes } from './modules/nearest/network-travel-time.js';
 import { RoadNetworkCache } from './modules/routes/road-network-cache.js';
 import { ROUTES_OPERATIONS, routesRouter } from './modules/routes/routes.routes.js';
+import { ROADS_OPERATIONS, roadsRouter } from './modules/routes/roads.routes.js';
 import { BULK_OPERATIONS, bulkRouter } from './modules/bulk/bulk.routes.js';
 import { COVERAGE_OPERATIONS, coverageRouter } from './modules/coverage/coverage.routes.js';
 import { DEMAND_OPERATIONS, demandRouter } from './modules/demand/demand.routes.js';
@@ -99,9 +100,10 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   const roadNetworks = new RoadNetworkCache(database.db, logger.child({ module: 'road-network' }));
   api.use(nearestRouter(database.db, networkTravelTimes(database.db, roadNetworks)));
   api.use(routesRouter(database.db, logger, roadNetworks));
+  api.use(roadsRouter(database.db));
   api.use(coverageRouter(database.db, roadNetworks));
   api.use(demandRouter(database.db));
-  api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...AUTH_OPERATIONS, ...STATION_EDITS_OPERATIONS, ...REPORTS_OPERATIONS, ...HOURS_PREVIEW_OPERATIONS, ...ROUTES_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS, ...COVERAGE_OPERATIONS, ...DEMAND_OPERATIONS]));
+  api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...AUTH_OPERATIONS, ...STATION_EDITS_OPERATIONS, ...REPORTS_OPERATIONS, ...HOURS_PREVIEW_OPERATIONS, ...ROUTES_OPERATIONS, ...ROADS_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS, ...COVERAGE_OPERATIONS, ...DEMAND_OPERATIONS]));
   api.use(unknownRoute);
   app.use('/api', api);
 

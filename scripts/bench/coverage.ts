@@ -32,11 +32,18 @@ export async function run(): Promise<BenchRow[]> {
   for (const kind of kinds) {
     const db = await openBenchDatabase(kind);
     const server = await startBenchServer(db);
-    const get = async (path: string) => {
-      const res = await httpGet(`${server.baseUrl}${path}`);
-      if (res.status !== 200)
-        throw new Error(`${path} answered ${res.status}: ${res.body.slice(0, 300)}`);
-      return res.body;
+    const get = async (path: string, retry = true): Promise<string> => {
+      try {
+        const res = await httpGet(`${server.baseUrl}${path}`);
+        if (res.status !== 200)
+          throw new Error(`${path} answered ${res.status}: ${res.body.slice(0, 300)}`);
+        return res.body;
+      } catch (error) {
+        // A kept-alive socket the server closed while raw SQL was being timed: one fresh retry.
+        if (retry && (error as NodeJS.ErrnoException).code === 'ECONNRESET')
+          return get(path, false);
+        throw error;
+      }
     };
     const measure = async (fn: () => Promise<unknown>) =>
       percentile(await timeRuns(RUNS, fn, 1), 50);

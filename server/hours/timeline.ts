@@ -164,14 +164,70 @@ export function appendMerged(segments: Segment[], segment: Segment): void {
 }
 
 /**
+ * Day segments are a pure function of the schedule's text (hours, overrides, closures, zone), the
+ * date and the process zone (the library evaluates in it; see wall-clock.ts), so they are kept in
+ * a bounded LRU keyed by exactly that. Nothing can go stale: an edited station has a new key.
+ * A 24/7 station needs ten days of evaluation to learn it never changes; with the cache a request
+ * pays that once a day per distinct schedule, not twice per station.
+ */
+const MAX_CACHED_DAYS = 20_000;
+const cachedDays = new Map<string, readonly Segment[]>();
+
+/** The process zone as Node sets it (`TZ`); in a browser the zone cannot change while running. */
+function processZoneKey(): string {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+    ?.TZ ?? '';
+}
+
+/** Identifies everything `daySegments` reads from a schedule, except the date. */
+export function scheduleKey(schedule: StationSchedule): string {
+  return [
+    processZoneKey(),
+    timeZoneOf(schedule),
+    schedule.openingHours ?? '\u0000null',
+    schedule.overrides?.length ? JSON.stringify(schedule.overrides) : '',
+    schedule.closures?.length ? JSON.stringify(schedule.closures) : '',
+  ].join('\u0001');
+}
+
+/** `daySegments` through the LRU; the segments are frozen, as callers share them. */
+function cachedDaySegments(
+  schedule: StationSchedule,
+  key: string,
+  date: LocalDate,
+  closures: ClosureSpan[],
+): readonly Segment[] {
+  const dayKey = `${date}\u0001${key}`;
+  let segments = cachedDays.get(dayKey);
+  if (segments) {
+    // Refresh its place in the LRU order.
+    cachedDays.delete(dayKey);
+  } else {
+    segments = Object.freeze(daySegments(schedule, date, closures).map(freezeSegment));
+    if (cachedDays.size >= MAX_CACHED_DAYS) {
+      cachedDays.delete(cachedDays.keys().next().value as string);
+    }
+  }
+  cachedDays.set(dayKey, segments);
+  return segments;
+}
+
+function freezeSegment(segment: Segment): Segment {
+  if (segment.holiday) Object.freeze(segment.holiday);
+  return Object.freeze(segment);
+}
+
+/**
  * Segments covering [from, …) day by day, clipped at `from`. The caller stops iterating when it
  * has seen enough, so finding the next change usually costs one or two days of evaluation.
+ * Yielded segments are shared (frozen): copy before changing one.
  */
 export function* segmentsFrom(schedule: StationSchedule, from: number): Generator<Segment> {
   const closures = closureSpans(schedule.closures);
+  const key = scheduleKey(schedule);
   let date = localTimeAt(from, timeZoneOf(schedule)).date;
   for (;;) {
-    for (const segment of daySegments(schedule, date, closures)) {
+    for (const segment of cachedDaySegments(schedule, key, date, closures)) {
       if (segment.end <= from) continue;
       yield segment.start < from ? { ...segment, start: from } : segment;
     }

@@ -99,6 +99,14 @@ function areasCte(scope: AreaScope, simplifyMetres = 0): SQL {
   )`;
 }
 
+/**
+ * One cascaded union of every buffer, split into its disjoint parts: each area then only collects
+ * the parts touching it (no overlay per area), about a third cheaper than a union per area.
+ */
+const COVER_PARTS = sql`cover_parts as materialized (
+  select (ST_Dump(ST_Union(geom))).geom as geom from buffers
+)`;
+
 /** Buffers of the counted sites; materialized so each is computed once for all areas. */
 function buffersCte(sites: CoverageSites): SQL {
   if (sites.reachedLines !== undefined) {
@@ -109,7 +117,7 @@ function buffersCte(sites: CoverageSites): SQL {
     buffers as materialized (
       select (ST_Dump(ST_Buffer(r.geom::geography, ${sites.radiusM})::geometry)).geom as geom
       from reached r where not ST_IsEmpty(r.geom)
-    )`;
+    ), ${COVER_PARTS}`;
   }
   const lngs = sites.extraSites.map((s) => s[0]);
   const lats = sites.extraSites.map((s) => s[1]);
@@ -120,7 +128,9 @@ function buffersCte(sites: CoverageSites): SQL {
       select ST_SetSRID(ST_MakePoint(x, y), 4326)
       from unnest(${floatArray(lngs)}::float8[], ${floatArray(lats)}::float8[]) as t(x, y)
     ) s
-  )`;
+    -- Only sites that can reach the areas in scope (1° of longitude ≥ 75 km below 47° N).
+    where s.site && (select ST_Expand(ST_Extent(geom)::geometry, ${sites.radiusM / 75_000}) from areas)
+  ), ${COVER_PARTS}`;
 }
 
 /** Per area: the union of buffers touching it and the uncovered remainder. */
@@ -129,7 +139,7 @@ const gapsCte = sql`gaps as (
     case when u.cover is null then a.geom else ST_Difference(a.geom, u.cover) end as gap
   from areas a
   left join lateral (
-    select ST_Union(b.geom) as cover from buffers b where b.geom && a.geom
+    select ST_Collect(p.geom) as cover from cover_parts p where p.geom && a.geom
   ) u on true
 )`;
 
@@ -271,7 +281,7 @@ export async function scopeCoverage(
         ${demand}
       from areas a
       left join lateral (
-        select ST_Union(b.geom) as cover from buffers b where b.geom && a.geom
+        select ST_Collect(p.geom) as cover from cover_parts p where p.geom && a.geom
       ) u on true`,
   );
   if (!row) throw new Error('scope coverage query returned no row');

@@ -2,7 +2,7 @@
  * Stations nearest a point: index-assisted KNN (`ORDER BY geom <-> point`) in pages, each row with
  * its exact geodesic distance and the planar distance the index ordered it by.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type AppDatabase } from '../../db/client.js';
 import {
   STATION_COLUMNS,
@@ -25,23 +25,14 @@ export interface KnnPage {
 }
 
 /**
- * One page of stations in KNN order (planar degrees, as the GiST index orders them). Rows come back
- * in that order; callers re-rank by `distance_m`.
+ * The KNN page query: the page is chosen in the inner query, so the geodesic distance and the
+ * column formatting run only on its rows, whichever plan the filter leads to (GiST KNN, or a GIN
+ * bitmap then sort). No tie-breaker in the ORDER BY: a second key would stop PostgreSQL from
+ * reading the GiST index in distance order (it would sort the whole table). The index order is
+ * deterministic.
  */
-export async function stationsByPlanarDistance(
-  db: AppDatabase,
-  [lng, lat]: [number, number],
-  filter: StationFilter,
-  page: KnnPage,
-): Promise<NearbyStationRow[]> {
-  const point = sql`ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326)`;
-  const rows = await queryRows<NearbyStationRow>(
-    db,
-    // The page is chosen in the inner query; the geodesic distance and the column formatting run
-    // only on its rows, whichever plan the filter leads to (GiST KNN, or a GIN bitmap then sort).
-    // No tie-breaker in the ORDER BY: a second key would stop PostgreSQL from reading the GiST
-    // index in distance order (it would sort the whole table). The index order is deterministic.
-    sql`select ${STATION_COLUMNS},
+function knnPageQuery(point: SQL, filter: StationFilter, page: KnnPage): SQL {
+  return sql`select ${STATION_COLUMNS},
           ST_Distance(s.geom::geography, ${point}::geography) as distance_m,
           s.geom <-> ${point} as planar_deg
         from (
@@ -49,16 +40,71 @@ export async function stationsByPlanarDistance(
           where ${stationConditions(filter)}
           order by s.geom <-> ${point}
           limit ${page.limit} offset ${page.offset}
-        ) s
-        order by s.geom <-> ${point}`,
+        ) s`;
+}
+
+const pointOf = ([lng, lat]: [number, number]) =>
+  sql`ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326)`;
+
+/** pg and PGlite return numeric columns as text or numbers depending on type; one form here. */
+function normalise(row: NearbyStationRow): NearbyStationRow {
+  row.distance_m = Number(row.distance_m);
+  row.planar_deg = Number(row.planar_deg);
+  row.lng = Number(row.lng);
+  row.lat = Number(row.lat);
+  return row;
+}
+
+/**
+ * One page of stations in KNN order (planar degrees, as the GiST index orders them). Rows come back
+ * in that order; callers re-rank by `distance_m`.
+ */
+export async function stationsByPlanarDistance(
+  db: AppDatabase,
+  origin: [number, number],
+  filter: StationFilter,
+  page: KnnPage,
+): Promise<NearbyStationRow[]> {
+  const point = pointOf(origin);
+  const rows = await queryRows<NearbyStationRow>(
+    db,
+    sql`${knnPageQuery(point, filter, page)} order by s.geom <-> ${point}`,
   );
-  for (const row of rows) {
-    row.distance_m = Number(row.distance_m);
-    row.planar_deg = Number(row.planar_deg);
-    row.lng = Number(row.lng);
-    row.lat = Number(row.lat);
+  return rows.map(normalise);
+}
+
+export interface FirstKnnPage {
+  rows: NearbyStationRow[];
+  /** The current road network (as `findCurrentRoadNetwork` picks it), null when none is imported. */
+  roadNetworkId: number | null;
+}
+
+/**
+ * The first page, together with the id of the current road network, in one round trip: without a
+ * network (straight-line ETAs) the whole search is then usually this one statement. The left join
+ * keeps the network row when no station matches.
+ */
+export async function firstStationsByPlanarDistance(
+  db: AppDatabase,
+  origin: [number, number],
+  filter: StationFilter,
+  limit: number,
+): Promise<FirstKnnPage> {
+  const point = pointOf(origin);
+  const rows = await queryRows<NearbyStationRow & { road_network_id: number | null }>(
+    db,
+    sql`select page.*, network.road_network_id
+        from (select (select id from road_networks order by imported_at desc limit 1)
+                as road_network_id) network
+        left join (${knnPageQuery(point, filter, { offset: 0, limit })}) page on true
+        order by page.planar_deg`,
+  );
+  const roadNetworkId = rows[0]?.road_network_id ?? null;
+  const stations: NearbyStationRow[] = [];
+  for (const { road_network_id: _network, ...row } of rows) {
+    if (row.id !== null) stations.push(normalise(row as NearbyStationRow));
   }
-  return rows;
+  return { rows: stations, roadNetworkId: roadNetworkId === null ? null : Number(roadNetworkId) };
 }
 
 /** The raw SQL the nearest search wraps, for the benchmark baseline: k nearest, exact distances. */

@@ -9,7 +9,11 @@ import { isAlwaysOpen, openIntervals } from '../../hours/index.js';
 import { stationToFeature, type StationFeature } from '../stations/station-feature.js';
 import { stationSchedule, stationStateAt } from '../stations/station-hours.js';
 import type { StationRecord } from '../stations/stations.repository.js';
-import { stationsByPlanarDistance, type NearbyStationRow } from './nearest.repository.js';
+import {
+  firstStationsByPlanarDistance,
+  stationsByPlanarDistance,
+  type NearbyStationRow,
+} from './nearest.repository.js';
 import type { NearestQuery, OpenFilter } from './nearest.schemas.js';
 import type { TravelEstimate, TravelTimeProvider, TravelTimeSource } from './travel-time.js';
 
@@ -172,19 +176,22 @@ export async function nearestStations(
 ) {
   const at = query.at ?? now;
   const origin: [number, number] = [query.lng, query.lat];
-  const provider = await source.providerFor(query.mode, origin);
   const filter = { amenities: query.amenities, kind: query.kind };
+
+  let pageSize = firstPageSize(query);
+  // The first page also says whether a road network is imported, so a straight-line search is
+  // usually one statement in all.
+  const first = await firstStationsByPlanarDistance(db, origin, filter, pageSize);
+  const provider = await source.providerFor(query.mode, origin, {
+    roadNetworkId: first.roadNetworkId,
+  });
 
   const pool: Candidate[] = [];
   let chosen: Candidate[] = [];
   let scanned = 0;
-  let pageSize = firstPageSize(query);
   let complete = false;
-  while (scanned < MAX_SCANNED) {
-    const rows = await stationsByPlanarDistance(db, origin, filter, {
-      offset: scanned,
-      limit: pageSize,
-    });
+  let rows = first.rows;
+  for (;;) {
     scanned += rows.length;
     pool.push(...(await estimatePage(rows, provider, query, at)));
     pool.sort(byTravelTime);
@@ -207,7 +214,9 @@ export async function nearestStations(
       complete = true;
       break;
     }
+    if (scanned >= MAX_SCANNED) break;
     pageSize = Math.min(pageSize * 2, MAX_SCANNED - scanned);
+    rows = await stationsByPlanarDistance(db, origin, filter, { offset: scanned, limit: pageSize });
   }
 
   const basis = provider.basis(query.mode);

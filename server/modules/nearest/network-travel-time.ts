@@ -106,7 +106,10 @@ function networkProvider(
 /** Network travel times when a road network is imported and the origin is near a road. */
 export function networkTravelTimes(db: AppDatabase, networks: RoadNetworkCache): TravelTimeSource {
   return {
-    providerFor: async (mode, origin) => {
+    providerFor: async (mode, origin, known) => {
+      // The caller read in its own query that no network is imported: straight lines, no
+      // second round trip to learn the same thing.
+      if (known && known.roadNetworkId === null) return straightLineProvider;
       let network = await networks.current();
       if (!network) return straightLineProvider;
       const [nearest] = await findNearbyEdges(db, origin, mode, MAX_SNAP_DISTANCE_M);

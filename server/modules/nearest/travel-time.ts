@@ -45,9 +45,19 @@ export interface TravelTimeProvider {
   ): Promise<Map<number, TravelEstimate>>;
 }
 
+/** What the caller already read from the database in this request, to save a round trip. */
+export interface KnownDatabaseState {
+  /** The current road network's id, null when none is imported. */
+  roadNetworkId: number | null;
+}
+
 /** Chooses the provider per request (a road network may be imported while the service runs). */
 export interface TravelTimeSource {
-  providerFor(mode: TravelMode, origin: [number, number]): Promise<TravelTimeProvider>;
+  providerFor(
+    mode: TravelMode,
+    origin: [number, number],
+    known?: KnownDatabaseState,
+  ): Promise<TravelTimeProvider>;
 }
 
 /**

@@ -79,4 +79,28 @@ export const worker: Dictionary = {
   "sheet.nav.google": { zh: "谷歌地图", en: "Google Maps" },
   "sheet.address": { zh: "地址", en: "Address" },
   "sheet.seats": { zh: "{n} 个座位", en: "{n} seats" },
+  "route.show": { zh: "路线", en: "Route" },
+  "route.showFor": { zh: "显示去 {name} 的路线", en: "Show the way to {name}" },
+  "route.title": { zh: "怎么走", en: "The way there" },
+  "route.mode": { zh: "路线出行方式", en: "Route by" },
+  "route.loading": { zh: "正在规划路线…", en: "Planning the route…" },
+  "route.total": { zh: "约 {min} 分钟 · {distance}", en: "About {min} min · {distance}" },
+  "route.byRoad": { zh: "按道路计算", en: "along the roads" },
+  "route.straight": {
+    zh: "直线距离，未加载道路网络：实际路程会更长",
+    en: "Straight-line distance, no road network loaded: the real way is longer",
+  },
+  "route.steps": { zh: "路线步骤", en: "Steps" },
+  "route.unnamed": { zh: "无名道路", en: "unnamed road" },
+  "route.arrive": { zh: "到达驿站", en: "Arrive at the station" },
+  "route.failed": { zh: "无法规划路线：{message}", en: "Could not plan the route: {message}" },
+  "route.needPosition": {
+    zh: "先点击“定位我”或在地图上点一下，才能规划路线",
+    en: "Set your position first (Locate me, or tap the map) to get a route",
+  },
+  "route.clear": { zh: "清除路线", en: "Clear route" },
+  "route.roadsTruncated": {
+    zh: "道路太多，只显示主要道路，放大查看更多",
+    en: "Too many roads here: main roads only, zoom in for more",
+  },
 };
