@@ -13,6 +13,7 @@ import { isPublicHoliday } from './holidays.js';
 import {
   minutesSinceWallClockMidnight,
   processOffsetMinutes,
+  processZoneKey,
   regularProcessDay,
   wallClockDate,
 } from './wall-clock.js';
@@ -161,7 +162,22 @@ class LibraryBackedHours implements CompiledHours {
     });
   }
 
+  /** Answers per start date (a year of evaluation each); a new day brings a new key. */
+  private readonly alwaysOpenFrom = new Map<string, boolean>();
+
   alwaysOpen(from: LocalDate): boolean {
+    // The process zone is part of the key: the library evaluates in it (see wall-clock.ts).
+    const key = `${processZoneKey()}|${from}`;
+    let answer = this.alwaysOpenFrom.get(key);
+    if (answer === undefined) {
+      answer = this.evaluateAlwaysOpen(from);
+      if (this.alwaysOpenFrom.size >= 8) this.alwaysOpenFrom.clear();
+      this.alwaysOpenFrom.set(key, answer);
+    }
+    return answer;
+  }
+
+  private evaluateAlwaysOpen(from: LocalDate): boolean {
     const start = wallClockDate(from);
     const yearLater = wallClockDate(addDays(from, 366));
     return this.allHolidayWorlds().every((world) => {

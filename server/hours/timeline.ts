@@ -5,6 +5,7 @@
 import { planDay, type DayPlan } from './day-plan.js';
 import type { HolidayName } from './holidays.js';
 import type { Closure, StateReason, StationSchedule } from './types.js';
+import { processZoneKey } from './wall-clock.js';
 import {
   addDays,
   DEFAULT_TIME_ZONE,
@@ -173,12 +174,6 @@ export function appendMerged(segments: Segment[], segment: Segment): void {
 const MAX_CACHED_DAYS = 20_000;
 const cachedDays = new Map<string, readonly Segment[]>();
 
-/** The process zone as Node sets it (`TZ`); in a browser the zone cannot change while running. */
-function processZoneKey(): string {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-    ?.TZ ?? '';
-}
-
 /** Identifies everything `daySegments` reads from a schedule, except the date. */
 export function scheduleKey(schedule: StationSchedule): string {
   return [
@@ -190,26 +185,17 @@ export function scheduleKey(schedule: StationSchedule): string {
   ].join('\u0001');
 }
 
-/** `daySegments` through the LRU; the segments are frozen, as callers share them. */
-function cachedDaySegments(
-  schedule: StationSchedule,
-  key: string,
-  date: LocalDate,
-  closures: ClosureSpan[],
-): readonly Segment[] {
-  const dayKey = `${date}\u0001${key}`;
-  let segments = cachedDays.get(dayKey);
-  if (segments) {
-    // Refresh its place in the LRU order.
-    cachedDays.delete(dayKey);
+/** A get/set Map that forgets the least recently used entry beyond `limit`. */
+function lruGet<V>(cache: Map<string, V>, key: string, limit: number, compute: () => V): V {
+  let value = cache.get(key);
+  if (value !== undefined) {
+    cache.delete(key); // re-inserted below: now the most recently used
   } else {
-    segments = Object.freeze(daySegments(schedule, date, closures).map(freezeSegment));
-    if (cachedDays.size >= MAX_CACHED_DAYS) {
-      cachedDays.delete(cachedDays.keys().next().value as string);
-    }
+    value = compute();
+    if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
   }
-  cachedDays.set(dayKey, segments);
-  return segments;
+  cache.set(key, value);
+  return value;
 }
 
 function freezeSegment(segment: Segment): Segment {
@@ -217,21 +203,73 @@ function freezeSegment(segment: Segment): Segment {
   return Object.freeze(segment);
 }
 
+/** `daySegments` through the LRU; the segments are frozen, as callers share them. */
+function cachedDaySegments(
+  schedule: StationSchedule,
+  key: string,
+  date: LocalDate,
+  closures: () => ClosureSpan[],
+): readonly Segment[] {
+  return lruGet(cachedDays, `${date}\u0001${key}`, MAX_CACHED_DAYS, () =>
+    Object.freeze(daySegments(schedule, date, closures()).map(freezeSegment)),
+  );
+}
+
+/**
+ * Days read at once from a start date: enough for the next-change horizon of `scheduleStateAt`
+ * (10 days from any time of the first day, plus one for a DST day on the way), so a state costs
+ * one cache look-up instead of a walk over up to eleven days.
+ */
+const DAYS_PER_RUN = 12;
+const MAX_CACHED_RUNS = 5_000;
+const cachedRuns = new Map<string, readonly Segment[]>();
+
+function cachedRunOfDays(
+  schedule: StationSchedule,
+  key: string,
+  date: LocalDate,
+  closures: () => ClosureSpan[],
+): readonly Segment[] {
+  return lruGet(cachedRuns, `${date}\u0001${key}`, MAX_CACHED_RUNS, () => {
+    const run: Segment[] = [];
+    for (let day = 0; day < DAYS_PER_RUN; day++) {
+      run.push(...cachedDaySegments(schedule, key, addDays(date, day), closures));
+    }
+    return Object.freeze(run);
+  });
+}
+
+/** Index of the first segment ending after `instant` (segments are in time order). */
+function firstEndingAfter(segments: readonly Segment[], instant: number): number {
+  let [low, high] = [0, segments.length];
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (segments[middle]!.end <= instant) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /**
  * Segments covering [from, …) day by day, clipped at `from`. The caller stops iterating when it
- * has seen enough, so finding the next change usually costs one or two days of evaluation.
+ * has seen enough; the first twelve days come from one cached run, later ones a day at a time.
  * Yielded segments are shared (frozen): copy before changing one.
  */
 export function* segmentsFrom(schedule: StationSchedule, from: number): Generator<Segment> {
-  const closures = closureSpans(schedule.closures);
+  let spans: ClosureSpan[] | undefined;
+  const closures = () => (spans ??= closureSpans(schedule.closures));
   const key = scheduleKey(schedule);
-  let date = localTimeAt(from, timeZoneOf(schedule)).date;
-  for (;;) {
+  const firstDate = localTimeAt(from, timeZoneOf(schedule)).date;
+  const run = cachedRunOfDays(schedule, key, firstDate, closures);
+  for (let index = firstEndingAfter(run, from); index < run.length; index++) {
+    const segment = run[index]!;
+    yield segment.start < from ? { ...segment, start: from } : segment;
+  }
+  for (let date = addDays(firstDate, DAYS_PER_RUN); ; date = addDays(date, 1)) {
     for (const segment of cachedDaySegments(schedule, key, date, closures)) {
       if (segment.end <= from) continue;
       yield segment.start < from ? { ...segment, start: from } : segment;
     }
-    date = addDays(date, 1);
   }
 }
 

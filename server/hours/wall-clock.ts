@@ -58,3 +58,14 @@ export function regularProcessDay(date: LocalDate): LocalDate {
 export function processOffsetMinutes(date: LocalDate): number {
   return -wallClockDate(date, 720).getTimezoneOffset();
 }
+
+/**
+ * Names the process zone for cache keys: Node applies a change of `process.env.TZ` at once, so
+ * answers computed under one zone must not be reused under another. In a browser there is no
+ * `process` and the zone does not change while the page runs.
+ */
+export function processZoneKey(): string {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  return env?.TZ ?? '';
+}

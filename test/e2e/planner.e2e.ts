@@ -118,6 +118,18 @@ describe('planner page', () => {
     const firstSite = await page.locator('[data-testid="suggested-sites"] li').first().innerText();
     expect(firstSite).toMatch(/新增覆盖 \d+\.\d+ km²/);
     await page.screenshot({ path: screenshotPath('planner-suggest-lite') });
+
+    // Uploading a demand layer needs a planner's sign-in: anonymous users get the server's reason.
+    await page.click('.upload summary');
+    await page.setInputFiles('.upload input[type="file"]', {
+      name: 'depots.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('lng,lat,weight\n116.40,39.91,5\n'),
+    });
+    await page.click('.upload button[type="submit"]');
+    await expect
+      .poll(() => page.locator('.upload [role="status"]').innerText())
+      .toContain('Sign in first');
     expect(errors).toEqual([]);
     await page.close();
   });

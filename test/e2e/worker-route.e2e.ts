@@ -22,7 +22,13 @@ const PHONE = { width: 390, height: 844 };
 /** Near Andorra la Vella's Plaça del Poble, on the street grid. */
 const ANDORRA_POSITION = '1.5218,42.5063';
 /** A station about 1 km away, towards Escaldes-Engordany. */
-const ANDORRA_STATION = { lng: 1.5325, lat: 42.5095, name: '安道尔测试驿站', name_en: 'Andorra test station' };
+const ANDORRA_STATION = {
+  lng: 1.5325,
+  lat: 42.5095,
+  name: '安道尔测试驿站',
+  name_en: 'Andorra test station',
+};
+const OFF_NETWORK_POSITION = '1.528,42.484';
 const TIANANMEN = '116.3975,39.9087';
 
 let browser: Browser;
@@ -35,7 +41,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function openWorker(server: E2eServer, query: string): Promise<{ page: Page; errors: string[] }> {
+async function openWorker(
+  server: E2eServer,
+  query: string,
+): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: PHONE, serviceWorkers: 'block' });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -51,11 +60,14 @@ const routeTotal = (page: Page) => page.locator('[data-testid="route-total"]');
 function routeBluePixels(page: Page): Promise<number> {
   return page.evaluate(() => {
     let count = 0;
-    for (const canvas of document.querySelectorAll<HTMLCanvasElement>('.leaflet-overlay-pane canvas')) {
+    for (const canvas of document.querySelectorAll<HTMLCanvasElement>(
+      '.leaflet-overlay-pane canvas',
+    )) {
       const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
       for (let i = 0; i < pixels.length; i += 4) {
         const [r, g, b, a] = [pixels[i]!, pixels[i + 1]!, pixels[i + 2]!, pixels[i + 3]!];
-        if (a > 100 && Math.abs(r - 26) < 30 && Math.abs(g - 86) < 30 && Math.abs(b - 196) < 30) count++;
+        if (a > 100 && Math.abs(r - 26) < 30 && Math.abs(g - 86) < 30 && Math.abs(b - 196) < 30)
+          count++;
       }
     }
     return count;
@@ -98,12 +110,16 @@ describe('the way to a station on the Andorra road network', () => {
 
   it('draws the route with steps from the list, redraws by mode, and shows our roads (MapLibre)', async () => {
     const { page, errors } = await openWorker(server, `?pos=${ANDORRA_POSITION}`);
-    await expect.poll(() => map(page).getAttribute('data-engine'), { timeout: 30_000 }).toBe('maplibre');
+    await expect
+      .poll(() => map(page).getAttribute('data-engine'), { timeout: 30_000 })
+      .toBe('maplibre');
     const routeButton = page.locator('[data-testid="nearest-route"]').first();
     await routeButton.waitFor({ timeout: 30_000 });
     await routeButton.click();
 
-    await expect.poll(() => map(page).getAttribute('data-route'), { timeout: 20_000 }).toBe('network');
+    await expect
+      .poll(() => map(page).getAttribute('data-route'), { timeout: 20_000 })
+      .toBe('network');
     await expect(routeTotal(page).getAttribute('data-kind')).resolves.toBe('network');
     const steps = page.locator('[data-testid="route-step"]');
     expect(await steps.count()).toBeGreaterThanOrEqual(2);
@@ -115,12 +131,16 @@ describe('the way to a station on the Andorra road network', () => {
     expect(await routeTotal(page).innerText()).toContain(`约 ${walkMinutes} 分钟`);
 
     // The view was fitted to the route (zoom ≥ 13), so our own roads are drawn too.
-    await expect.poll(async () => Number(await map(page).getAttribute('data-roads')), { timeout: 20_000 }).toBeGreaterThan(20);
+    await expect
+      .poll(async () => Number(await map(page).getAttribute('data-roads')), { timeout: 20_000 })
+      .toBeGreaterThan(20);
     await page.waitForTimeout(800);
     await page.screenshot({ path: screenshotPath('worker-route-walk') });
 
     await page.click('[data-testid="route-mode"][data-mode="drive"]');
-    await expect.poll(() => page.locator('[data-mode="drive"]').getAttribute('aria-pressed')).toBe('true');
+    await expect
+      .poll(() => page.locator('[data-mode="drive"]').getAttribute('aria-pressed'))
+      .toBe('true');
     await expect.poll(() => routeMinutes(page), { timeout: 20_000 }).toBeLessThan(walkMinutes);
     const driveMinutes = await routeMinutes(page);
     expect(driveMinutes).toBeGreaterThanOrEqual(1);
@@ -134,11 +154,17 @@ describe('the way to a station on the Andorra road network', () => {
 
   it('draws the route as a path on Leaflet (?lite=1) from the station sheet, in English', async () => {
     const { page, errors } = await openWorker(server, `?pos=${ANDORRA_POSITION}&lite=1&lang=en`);
-    await expect.poll(() => map(page).getAttribute('data-engine'), { timeout: 30_000 }).toBe('leaflet');
+    await expect
+      .poll(() => map(page).getAttribute('data-engine'), { timeout: 30_000 })
+      .toBe('leaflet');
     await page.locator('[data-testid="nearest-item"]').first().click();
     await page.locator('[data-testid="route-button"]').click();
-    await expect.poll(() => map(page).getAttribute('data-route'), { timeout: 20_000 }).toBe('network');
-    await expect.poll(async () => Number(await map(page).getAttribute('data-roads')), { timeout: 20_000 }).toBeGreaterThan(20);
+    await expect
+      .poll(() => map(page).getAttribute('data-route'), { timeout: 20_000 })
+      .toBe('network');
+    await expect
+      .poll(async () => Number(await map(page).getAttribute('data-roads')), { timeout: 20_000 })
+      .toBeGreaterThan(20);
     await page.waitForTimeout(500);
     const withRoute = await routeBluePixels(page);
     expect(await page.locator('[data-testid="route-steps"]').innerText()).toMatch(/\d+ (m|km)/);
@@ -150,6 +176,20 @@ describe('the way to a station on the Andorra road network', () => {
     // Leaflet draws on a canvas here: the route's blue pixels go (only the "me" dot keeps that blue).
     await expect.poll(() => routeBluePixels(page)).toBeLessThan(withRoute / 3);
     expect(withRoute).toBeGreaterThan(1000);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the server message when the position is off the road network (422)', async () => {
+    // More than 1 km from any road, in the hills south of Andorra la Vella.
+    const { page, errors } = await openWorker(server, `?pos=${OFF_NETWORK_POSITION}`);
+    const routeButton = page.locator('[data-testid="nearest-route"]').first();
+    await routeButton.waitFor({ timeout: 30_000 });
+    await routeButton.click();
+    const error = page.locator('[data-testid="route-error"]');
+    await error.waitFor({ timeout: 20_000 });
+    expect(await error.innerText()).toMatch(/^无法规划路线：.*1 km/);
+    expect(await map(page).getAttribute('data-route')).toBe('');
+    await page.screenshot({ path: screenshotPath('worker-route-off-network') });
     expect(errors).toEqual([]);
   });
 });
@@ -170,7 +210,9 @@ describe('the way to a station on Beijing without a road network', () => {
     const routeButton = page.locator('[data-testid="nearest-route"]').first();
     await routeButton.waitFor({ timeout: 30_000 });
     await routeButton.click();
-    await expect.poll(() => map(page).getAttribute('data-route'), { timeout: 20_000 }).toBe('straight_line');
+    await expect
+      .poll(() => map(page).getAttribute('data-route'), { timeout: 20_000 })
+      .toBe('straight_line');
     const notice = page.locator('[data-testid="route-straight-notice"]');
     expect(await notice.innerText()).toContain('直线距离，未加载道路网络');
     expect(await page.locator('[data-testid="route-step"]').count()).toBe(0);

@@ -49,7 +49,12 @@ describe('GET /api/roads before any import', () => {
     const res = await server.get(roadsUrl(ANDORRA_LA_VELLA.join(',')));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/geo+json');
-    expect(res.body).toEqual({ type: 'FeatureCollection', features: [], network: null, truncated: false });
+    expect(res.body).toEqual({
+      type: 'FeatureCollection',
+      features: [],
+      network: null,
+      truncated: false,
+    });
   });
 });
 
@@ -157,6 +162,9 @@ describe('GET /api/roads with bad input', () => {
     const res = await server.get('/api/openapi.json');
     expect(res.status).toBe(200);
     const operation = res.body.paths['/api/roads'].get;
-    expect(operation.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['bbox', 'limit']);
+    expect(operation.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+      'bbox',
+      'limit',
+    ]);
   });
 });

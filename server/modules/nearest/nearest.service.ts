@@ -6,9 +6,8 @@
 import type { AppDatabase } from '../../db/client.js';
 import { navigationLinks } from '../../geo/coords.js';
 import { isAlwaysOpen, openIntervals } from '../../hours/index.js';
-import { stationToFeature, type StationFeature } from '../stations/station-feature.js';
+import type { StationFeature } from '../stations/station-feature.js';
 import { stationSchedule, stationStateAt } from '../stations/station-hours.js';
-import type { StationRecord } from '../stations/stations.repository.js';
 import {
   firstStationsByPlanarDistance,
   stationsByPlanarDistance,
@@ -129,6 +128,27 @@ function firstPassing(pool: Candidate[], query: NearestQuery, at: Date): Candida
   return chosen;
 }
 
+/** Row fields that are not station properties: geometry, and the search's own bookkeeping. */
+const NOT_PROPERTIES = new Set(['lng', 'lat', 'distance_m', 'planar_deg']);
+
+/**
+ * The same Feature `stationToFeature` builds (station columns in order, then `extra`), copied key
+ * by key: object rest/spread over two dozen keys costs tens of µs per station here.
+ */
+function nearbyFeature(row: NearbyStationRow, extra: Record<string, unknown>): StationFeature {
+  const properties: Record<string, unknown> = {};
+  for (const key in row) {
+    if (!NOT_PROPERTIES.has(key)) properties[key] = row[key as keyof NearbyStationRow];
+  }
+  for (const key in extra) properties[key] = extra[key];
+  return {
+    type: 'Feature',
+    id: row.id,
+    geometry: { type: 'Point', coordinates: [Number(row.lng), Number(row.lat)] },
+    properties,
+  };
+}
+
 function toFeature(
   c: Candidate,
   provider: TravelTimeProvider,
@@ -140,10 +160,10 @@ function toFeature(
     atArrival: stateAtArrival(c),
     alwaysOpen: alwaysOpen(c, at),
   };
-  const { distance_m: straightLineM, planar_deg: _planar, ...station } = c.station;
-  return stationToFeature(station as StationRecord, {
+  const station = c.station;
+  return nearbyFeature(station, {
     distance_m: Math.round(c.travel.distanceM),
-    straight_line_m: Math.round(straightLineM),
+    straight_line_m: Math.round(station.distance_m),
     duration_s: Math.round(c.travel.durationS),
     distance_kind: provider.kind,
     arrival_at: c.arrival.toISOString(),

@@ -15,7 +15,8 @@ export const RoadsQuerySchema = z
   .object({
     bbox: BboxSchema.refine(
       (box) =>
-        bboxWidthDeg(box) <= MAX_ROADS_BBOX_DEG + 1e-9 && box[3] - box[1] <= MAX_ROADS_BBOX_DEG + 1e-9,
+        bboxWidthDeg(box) <= MAX_ROADS_BBOX_DEG + 1e-9 &&
+        box[3] - box[1] <= MAX_ROADS_BBOX_DEG + 1e-9,
       {
         message: `bbox is larger than ${MAX_ROADS_BBOX_DEG}° × ${MAX_ROADS_BBOX_DEG}°: zoom in (roads are drawn from zoom 13)`,
       },

@@ -24,6 +24,19 @@ export const plan: Dictionary = {
   'plan.day.makeup_workday': { zh: '调休上班日（{name}）', en: 'Make-up workday ({name})' },
   'plan.demand': { zh: '需求图层', en: 'Demand layer' },
   'plan.demand.none': { zh: '无（以面积为代理）', en: 'None (area as proxy)' },
+  'plan.upload.title': { zh: '上传需求图层（规划人员）', en: 'Upload a demand layer (planners)' },
+  'plan.upload.hint': {
+    zh: 'CSV 表头 lng,lat,weight[,name]，或 GeoJSON 点（properties.weight）。需在“站点管理”以规划人员身份登录。',
+    en: 'CSV with header lng,lat,weight[,name], or GeoJSON points (properties.weight). Sign in as a planner under Manage first.',
+  },
+  'plan.upload.name': { zh: '图层名称', en: 'Layer name' },
+  'plan.upload.crs': { zh: '坐标系', en: 'Coordinates' },
+  'plan.upload.send': { zh: '上传', en: 'Upload' },
+  'plan.upload.done': { zh: '已上传“{name}”：{n} 个点', en: 'Uploaded “{name}”: {n} points' },
+  'plan.upload.badJson': {
+    zh: '文件不是有效的 JSON/GeoJSON',
+    en: 'The file is not valid JSON/GeoJSON',
+  },
   'plan.gaps': { zh: '显示覆盖空白', en: 'Show gaps' },
   'plan.computing': { zh: '正在计算…已用 {s} 秒', en: 'Computing… {s} s' },
   'plan.totals': {

@@ -8,7 +8,14 @@ import type { FeatureCollection } from 'geojson';
 import type { LayerStyle, MapAdapter } from '../../lib/map/types.js';
 import { ROAD_LAYER_IDS } from './road-layer.js';
 
-export const LAYER_ORDER = ['districts', ...ROAD_LAYER_IDS, 'stations', 'route', 'nearest', 'me'] as const;
+export const LAYER_ORDER = [
+  'districts',
+  ...ROAD_LAYER_IDS,
+  'stations',
+  'route',
+  'nearest',
+  'me',
+] as const;
 export type WorkerLayerId = (typeof LAYER_ORDER)[number];
 
 export class WorkerMapLayers {

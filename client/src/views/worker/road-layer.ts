@@ -26,12 +26,24 @@ export const ROAD_CLASSES = [
   {
     layer: 'roads-major',
     highways: [
-      'motorway', 'trunk', 'primary', 'secondary', 'tertiary',
-      'motorway_link', 'trunk_link', 'primary_link', 'secondary_link', 'tertiary_link',
+      'motorway',
+      'trunk',
+      'primary',
+      'secondary',
+      'tertiary',
+      'motorway_link',
+      'trunk_link',
+      'primary_link',
+      'secondary_link',
+      'tertiary_link',
     ],
     style: { type: 'line', color: '#d08a3c', width: 4.5 },
   },
-] as const satisfies ReadonlyArray<{ layer: string; highways: readonly string[]; style: LayerStyle }>;
+] as const satisfies ReadonlyArray<{
+  layer: string;
+  highways: readonly string[];
+  style: LayerStyle;
+}>;
 
 export type RoadLayerId = (typeof ROAD_CLASSES)[number]['layer'];
 export const ROAD_LAYER_IDS: RoadLayerId[] = ROAD_CLASSES.map((c) => c.layer);
@@ -120,7 +132,8 @@ export function followRoads(
         return;
       }
       const split = splitByRoadClass(roads);
-      for (const roadClass of ROAD_CLASSES) layers.set(roadClass.layer, split[roadClass.layer], roadClass.style);
+      for (const roadClass of ROAD_CLASSES)
+        layers.set(roadClass.layer, split[roadClass.layer], roadClass.style);
       onchange({ shown: roads.features.length, truncated: roads.truncated });
     } catch {
       /* roads are a backdrop: a failed request leaves the last ones drawn */
