@@ -74,3 +74,29 @@ export async function scopeAreaKm2(db: AppDatabase, scope: AreaScope): Promise<n
   );
   return row!.km2;
 }
+
+/** Ids of the road nodes inside the areas in scope (the graph's node ids). */
+export async function roadNodeIdsInScope(db: AppDatabase, scope: AreaScope): Promise<number[]> {
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`with areas as materialized (${scopedAreas(scope)})
+      select distinct n.id from road_nodes n join areas a on ST_Intersects(a.geom, n.geom)
+      order by n.id`,
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Ids of the road edges whose midpoint lies inside the areas in scope: each street counts once,
+ * in the area holding its middle (the street-length proxy for demand).
+ */
+export async function roadEdgeIdsInScope(db: AppDatabase, scope: AreaScope): Promise<number[]> {
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`with areas as materialized (${scopedAreas(scope)})
+      select distinct e.id from road_edges e
+      join areas a on a.geom && e.geom and ST_Intersects(a.geom, ST_LineInterpolatePoint(e.geom, 0.5))
+      order by e.id`,
+  );
+  return rows.map((r) => r.id);
+}

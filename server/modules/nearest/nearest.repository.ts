@@ -100,17 +100,22 @@ export async function firstStationsByPlanarDistance(
   };
 }
 
-/** The raw SQL the nearest search wraps, for the benchmark baseline: k nearest, exact distances. */
-export async function rawNearestIds(
+/**
+ * The raw SQL the nearest search wraps, for the benchmark baseline: the k nearest matching
+ * `filter`, station columns and exact geodesic distances, as one would write it by hand.
+ */
+export async function rawNearestStations(
   db: AppDatabase,
-  [lng, lat]: [number, number],
+  origin: [number, number],
   k: number,
-): Promise<Array<{ id: number; distance_m: number }>> {
-  const point = sql`ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326)`;
+  filter: StationFilter,
+): Promise<Array<StationRecord & { distance_m: number }>> {
+  const point = pointOf(origin);
   return queryRows(
     db,
     sql`select ${STATION_COLUMNS}, ST_Distance(s.geom::geography, ${point}::geography) as distance_m
-        from stations s order by s.geom <-> ${point} limit ${k}`,
+        from stations s where ${stationConditions(filter)}
+        order by s.geom <-> ${point} limit ${k}`,
   );
 }
 

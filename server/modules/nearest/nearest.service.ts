@@ -17,13 +17,16 @@ import type { NearestQuery, OpenFilter } from './nearest.schemas.js';
 import type { TravelEstimate, TravelTimeProvider, TravelTimeSource } from './travel-time.js';
 
 /**
- * First KNN page size: twice k covers the planar-vs-geodesic reordering; hours filters drop some
- * stations (evenings, holidays), so then start wider.
+ * First KNN page size. The search stops once the k-th quickest is nearer than a bound on every
+ * station not yet read; that bound counts a planar degree as its shortest (east–west) length, so
+ * it lags the k-th by up to 1.3× in Beijing. With 3k candidates the first page settles ~99% of
+ * straight-line searches over the 1,500 sample stations (2k: ~89%), so a second round trip is
+ * rare. Hours filters drop some stations (evenings, holidays), so then start wider.
  */
 function firstPageSize(query: NearestQuery): number {
   return query.open === 'any' && !query.open24h
-    ? Math.max(query.k * 2, 10)
-    : Math.max(query.k * 3, 16);
+    ? Math.max(query.k * 3, 15)
+    : Math.max(query.k * 4, 20);
 }
 /** Stop widening after scanning this many candidates; the answer then says `complete: false`. */
 const MAX_SCANNED = 8_000;
