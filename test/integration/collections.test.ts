@@ -174,3 +174,15 @@ describe('service endpoints', () => {
     expect(res.body.error).toContain('No such endpoint');
   });
 });
+
+describe('compression', () => {
+  it('gzips GeoJSON for clients that accept it', async () => {
+    const res = await fetch(`${server.baseUrl}/api/collections/districts/items`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    // fetch decompresses transparently: the body is still the whole FeatureCollection.
+    expect((await res.json()).features).toHaveLength(16);
+  });
+});

@@ -75,28 +75,32 @@ export async function scopeAreaKm2(db: AppDatabase, scope: AreaScope): Promise<n
   return row!.km2;
 }
 
-/** Ids of the road nodes inside the areas in scope (the graph's node ids). */
-export async function roadNodeIdsInScope(db: AppDatabase, scope: AreaScope): Promise<number[]> {
-  const rows = await queryRows<{ id: number }>(
+/** The road nodes inside the areas in scope (ids are the graph's node ids), with their area. */
+export async function roadNodesInScope(
+  db: AppDatabase,
+  scope: AreaScope,
+): Promise<Array<{ id: number; code: string }>> {
+  return queryRows<{ id: number; code: string }>(
     db,
     sql`with areas as materialized (${scopedAreas(scope)})
-      select distinct n.id from road_nodes n join areas a on ST_Intersects(a.geom, n.geom)
-      order by n.id`,
+      select distinct on (n.id) n.id, a.code from road_nodes n join areas a on ST_Intersects(a.geom, n.geom)
+      order by n.id, a.code`,
   );
-  return rows.map((r) => r.id);
 }
 
 /**
- * Ids of the road edges whose midpoint lies inside the areas in scope: each street counts once,
+ * The road edges whose midpoint lies inside the areas in scope: each street counts once,
  * in the area holding its middle (the street-length proxy for demand).
  */
-export async function roadEdgeIdsInScope(db: AppDatabase, scope: AreaScope): Promise<number[]> {
-  const rows = await queryRows<{ id: number }>(
+export async function roadEdgesInScope(
+  db: AppDatabase,
+  scope: AreaScope,
+): Promise<Array<{ id: number; code: string }>> {
+  return queryRows<{ id: number; code: string }>(
     db,
     sql`with areas as materialized (${scopedAreas(scope)})
-      select distinct e.id from road_edges e
+      select distinct on (e.id) e.id, a.code from road_edges e
       join areas a on a.geom && e.geom and ST_Intersects(a.geom, ST_LineInterpolatePoint(e.geom, 0.5))
-      order by e.id`,
+      order by e.id, a.code`,
   );
-  return rows.map((r) => r.id);
 }
