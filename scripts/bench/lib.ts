@@ -5,7 +5,8 @@ import { createHttpServer } from '../../server/http/http-server.js';
 import { loadConfig } from '../../server/config.js';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '../../server/db/client.js';
 import { seedIfEmpty } from '../../server/db/seed.js';
-import pg from 'pg';
+import { mulberry32 } from '../lib/sample-stations.js';
+import { createScratchDatabase } from '../lib/scratch-database.js';
 
 export interface BenchRow {
   name: string;
@@ -34,20 +35,9 @@ export async function openBenchDatabase(
   let drop = async () => {};
   if (kind === 'postgres') {
     if (!BENCH_PG_URL) throw new Error('no BENCH_DATABASE_URL/TEST_DATABASE_URL');
-    const name = `wp_bench_${Math.random().toString(16).slice(2, 10)}`;
-    const admin = new pg.Client({ connectionString: BENCH_PG_URL });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(BENCH_PG_URL);
-    url.pathname = `/${name}`;
-    handle = await openDatabase({ databaseUrl: url.toString() });
-    drop = async () => {
-      const a = new pg.Client({ connectionString: BENCH_PG_URL });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    };
+    const scratch = await createScratchDatabase(BENCH_PG_URL, 'wp_bench');
+    handle = await openDatabase({ databaseUrl: scratch.url });
+    drop = scratch.drop;
   } else {
     handle = await openDatabase({});
   }
@@ -99,16 +89,7 @@ export async function timeRuns(n: number, fn: (i: number) => Promise<unknown>, w
 }
 
 /** A seeded generator so both sides of a comparison get the same inputs. */
-export function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = (seed: number) => mulberry32(seed);
 
 import http from 'node:http';
 const keepAliveAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });

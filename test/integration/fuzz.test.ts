@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../scripts/lib/sample-stations.js';
 import { queryRows } from '../../server/db/client.js';
 import { newStation } from '../setup/factories.js';
 import { startTestServer, type TestServer } from '../setup/server.js';
@@ -38,16 +39,7 @@ async function dataDigest(): Promise<string> {
   return parts.join(',');
 }
 
-function seeded(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = (seed: number) => mulberry32(seed);
 
 const NASTY_VALUES = [
   '',

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase } from '../../scripts/lib/scratch-database.js';
 import { REPO_ROOT } from '../../server/config.js';
 import { sql } from 'drizzle-orm';
 import { openDatabase, queryRows } from '../../server/db/client.js';
@@ -69,20 +70,9 @@ beforeAll(async () => {
   env = { ...process.env, PGLITE_DATA_DIR: path.join(scratch, 'pgdata'), DATABASE_URL: '' };
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (adminUrl) {
-    const name = `wp_crash_${Math.random().toString(16).slice(2, 10)}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    dropServerDb = async () => {
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    };
+    const scratchDb = await createScratchDatabase(adminUrl, 'wp_crash');
+    env.DATABASE_URL = scratchDb.url;
+    dropServerDb = scratchDb.drop;
   }
 });
 

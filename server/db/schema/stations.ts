@@ -13,20 +13,9 @@ import {
 import type { AmenityMap } from '../../modules/stations/amenities.js';
 import { geometry } from './geometry.js';
 
-export interface DateOverride {
-  /** Local date (Asia/Shanghai), inclusive. */
-  from: string;
-  to: string;
-  opening_hours: string;
-  note?: string;
-}
-
-export interface Closure {
-  /** ISO instants. */
-  from: string;
-  to: string;
-  reason: string;
-}
+// The hours engine owns these shapes; the columns store exactly them.
+export type { Closure, DateOverride } from '../../hours/types.js';
+import type { Closure, DateOverride } from '../../hours/types.js';
 
 export const stations = pgTable(
   'stations',

@@ -55,7 +55,7 @@ export function coverageRouter(db: AppDatabase, roadNetworks?: RoadNetworkSource
 
   router.get('/coverage/suggest', async (req, res) => {
     const q = parseRequest(SuggestQuerySchema, req.query);
-    res.json(await suggestSites(db, q));
+    res.json(await suggestSites(db, q, new Date(), roadNetworks));
   });
 
   return router;
@@ -96,9 +96,14 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
     method: 'get',
     path: '/api/coverage/suggest',
     summary:
-      'k new sites by greedy maximal covering (existing open stations fixed), each with its marginal gain',
+      'k new sites by greedy maximal covering (existing open stations fixed), each with its marginal gain; radius rules or travel time on the road network (walk|bike|drive:<min>, candidates=grid|layer|network)',
     tags: ['planning'],
     query: SuggestQuerySchema,
-    responses: { '200': 'Suggested sites', '400': 'Invalid query' },
+    responses: {
+      '200': 'Suggested sites',
+      '400': 'Invalid query',
+      '404': 'Unknown area or layer',
+      '422': 'Network rule without a loaded road network',
+    },
   },
 ];

@@ -147,12 +147,22 @@ export const SuggestQuerySchema = z
     k: z.coerce.number().int().min(1).max(50).default(5).describe('number of new sites, 1..50'),
     rule: RuleSchema,
     at: InstantSchema.optional(),
-    candidates: z.enum(['grid', 'layer']).default('grid'),
+    candidates: z
+      .enum(['grid', 'layer', 'network'])
+      .default('grid')
+      .describe('grid cell centres, the demand layer’s points, or road nodes (network rules)'),
     demand: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
     district: AreaCode.optional(),
     area: AreaCode.optional(),
     level: z.enum(['district', 'subdistrict']).default('district'),
     cell: z.coerce.number().min(50).max(5000).optional().describe('grid cell size in metres'),
+    max_candidates: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(2000)
+      .optional()
+      .describe('network rules: at most this many candidate sites (thinned by a grid), 5..2000'),
   })
   .strict();
 

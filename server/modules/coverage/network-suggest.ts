@@ -77,7 +77,10 @@ async function networkCandidates(
 ): Promise<{ pool: NetworkPoint[]; cellM: number | null }> {
   const mode = (ctx.rule as NetworkRule).mode;
   if (q.candidates === 'network') {
-    return { pool: nodeCandidates(graph, mode, await roadNodesInScope(db, ctx.scope), cap), cellM: null };
+    return {
+      pool: nodeCandidates(graph, mode, await roadNodesInScope(db, ctx.scope), cap),
+      cellM: null,
+    };
   }
   if (q.candidates === 'layer') {
     // The layer's points already on the network, thinned (heavier points win their cell).
@@ -177,7 +180,6 @@ export async function suggestNetworkSites(
   const layer = ctx.demandLayer;
   const demandBasis = layer ? 'layer' : 'street_length_proxy';
   return {
-    rule: ctx.rule,
     distance_kind: 'network' as const,
     demand_basis: demandBasis,
     cell_m: cellM,

@@ -4,12 +4,18 @@
  * as a proxy, said so in the answer). Candidate sites are grid cell centres or the layer's points.
  */
 import type { AppDatabase } from '../../db/client.js';
-import { HttpError, badRequest } from '../../http/errors.js';
+import { badRequest } from '../../http/errors.js';
 import { describeRule } from './coverage-rule.js';
 import type { SuggestQuery } from './coverage.schemas.js';
-import { radiusOf, resolveContext } from './coverage.service.js';
+import { radiusOf, resolveContext, type RoadNetworkSource } from './coverage.service.js';
 import { greedyMaximalCovering } from './greedy-covering.js';
 import { pointsWithin } from './local-distance.js';
+import {
+  MAX_NETWORK_CANDIDATES,
+  NETWORK_SEARCH_BUDGET_MS,
+  suggestNetworkSites,
+  type NetworkSuggestLimits,
+} from './network-suggest.js';
 import { describeInstant } from './open-stations.js';
 import {
   demandPointsInScope,
@@ -21,19 +27,44 @@ import {
 /** Enough cells to resolve a radius, few enough to stay fast city-wide (~40k cells). */
 const MAX_GRID_CELLS = 40_000;
 
-export async function suggestSites(db: AppDatabase, q: SuggestQuery, now = new Date()) {
-  if (q.rule.kind !== 'radius') {
-    throw new HttpError(
-      422,
-      'Site suggestions support service-radius rules only for now (e.g. rule=radius:500)',
-    );
-  }
+const METHOD =
+  'greedy maximal covering location (existing open stations fixed); ≥ (1 − 1/e) of the optimum';
+
+export async function suggestSites(
+  db: AppDatabase,
+  q: SuggestQuery,
+  now = new Date(),
+  roadNetworks?: RoadNetworkSource,
+  limits: NetworkSuggestLimits = {
+    maxCandidates: MAX_NETWORK_CANDIDATES,
+    budgetMs: NETWORK_SEARCH_BUDGET_MS,
+  },
+) {
   if (q.candidates === 'layer' && q.demand === undefined) {
     throw badRequest(
       'candidates=layer needs demand=<layer id>: the layer’s points are the candidate sites',
     );
   }
-  const ctx = await resolveContext(db, q, now);
+  if (q.candidates === 'network' && q.rule.kind !== 'network') {
+    throw badRequest(
+      'candidates=network (road nodes) needs a network rule such as rule=walk:10; use candidates=grid with a radius rule',
+    );
+  }
+  const ctx = await resolveContext(db, q, now, roadNetworks);
+  if (ctx.rule.kind === 'network') {
+    const capped = {
+      ...limits,
+      maxCandidates: Math.min(limits.maxCandidates, q.max_candidates ?? Infinity),
+    };
+    return {
+      rule: describeRule(ctx.rule),
+      instant: describeInstant(ctx.at),
+      method: METHOD,
+      candidates: q.candidates,
+      scope: ctx.scope,
+      ...(await suggestNetworkSites(db, q, ctx, capped)),
+    };
+  }
   const radiusM = radiusOf(ctx.rule);
   const areaKm2 = await scopeAreaKm2(db, ctx.scope);
   const cellM = Math.ceil(
@@ -93,9 +124,11 @@ export async function suggestSites(db: AppDatabase, q: SuggestQuery, now = new D
   return {
     rule: describeRule(ctx.rule),
     instant: describeInstant(ctx.at),
-    method:
-      'greedy maximal covering location (existing open stations fixed); ≥ (1 − 1/e) of the optimum',
+    method: METHOD,
     candidates: q.candidates,
+    scope: ctx.scope,
+    distance_kind: 'straight_line' as const,
+    demand_basis: layer ? 'layer' : 'grid_area_proxy',
     demand: layer
       ? {
           basis: 'layer',
@@ -109,7 +142,6 @@ export async function suggestSites(db: AppDatabase, q: SuggestQuery, now = new D
           note_en: `No demand layer: ${cellM} m grid cells weighted by area (km²) stand in for demand.`,
           note_zh: `未选择需求图层：以 ${cellM} m 网格的面积（km²）代替需求。`,
         },
-    scope: ctx.scope,
     cell_m: cellM,
     demand_points: demand.length,
     candidate_sites: useful.length,

@@ -3,6 +3,7 @@
  * builds their routing graphs. Each test file imports this module once, so each parses a file once.
  */
 import { existsSync } from 'node:fs';
+import { mulberry32 } from '../../../scripts/lib/sample-stations.js';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildRoadNetwork, type RoadNetworkRows } from '../../../server/routing/graph-builder.js';
@@ -45,14 +46,5 @@ export function loadRealNetwork(name: ExtractName): Promise<RealNetwork> {
   return network;
 }
 
-/** Deterministic PRNG (mulberry32) so random-pair tests fail reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so random-pair tests fail reproducibly (the samples' mulberry32). */
+export const seededRandom = (seed: number): (() => number) => mulberry32(seed);
