@@ -250,4 +250,24 @@ describe('admin console', () => {
     expect(history.body.changes.map((c: { action: string; username: string }) => `${c.action}:${c.username}`)).toEqual([`delete:${ADMIN.username}`, `create:${ADMIN.username}`]);
     await context.close();
   });
+
+  it('places the position by a click on the Leaflet map too (phones without WebGL), with existing stations drawn', async () => {
+    const lite = await launchBrowser({ webgl: false });
+    try {
+      const page = await lite.newPage();
+      await signIn(page, ADMIN.username, ADMIN.password);
+      // Stations already in view are fetched for the map (drawn on a canvas, so read the response).
+      const existing = page.waitForResponse((r) => r.url().includes('/api/collections/stations/items?limit=500&bbox='));
+      await page.click('[data-testid="tab-new-station"]');
+      await page.waitForSelector('[data-testid="new-station"] [data-testid="map"][data-engine="leaflet"]');
+      const inView = await (await existing).json();
+      expect(inView.features.length).toBeGreaterThan(0);
+      await page.locator('[data-testid="position-map"]').click({ position: { x: 120, y: 100 } });
+      await expect.poll(() => page.locator('[data-testid="new-lng"]').inputValue()).toMatch(/^11[5-8]\.\d{6}$/);
+      expect(await page.locator('[data-testid="new-datum"]').inputValue()).toBe('WGS84');
+      await page.screenshot({ path: screenshotPath('admin-new-station-lite'), fullPage: true });
+    } finally {
+      await lite.close();
+    }
+  });
 });

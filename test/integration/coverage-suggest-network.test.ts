@@ -289,6 +289,7 @@ describe('GET /api/coverage/suggest with a network rule', () => {
       maxCandidates: 2000,
       budgetMs: 0,
     });
+    if (!('limits' in cut)) throw new Error('expected a network-rule answer');
     expect(cut.limits).toMatchObject({ candidates_evaluated: 1, cut_by: 'time' });
     expect(cut.limits.candidates_in_pool).toBeGreaterThan(100);
   });

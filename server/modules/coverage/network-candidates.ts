@@ -22,8 +22,9 @@ export interface NetworkPoint extends ScopedPoint {
 }
 
 /**
- * At most `cap` items, one per grid cell (the best-scored, ties to the first), the cell grown until
- * the count fits: a spatially even subset rather than the first `cap` in id order.
+ * At most `cap` items, one per grid cell (the best-scored, ties to the first): a spatially even
+ * subset rather than the first `cap` in id order. The cell is the smallest (within 5 %) that fits
+ * `cap`, found by bisection, since streets cluster in valleys and towns and most cells are empty.
  */
 export function thinByGrid<T extends { lng: number; lat: number }>(
   items: T[],
@@ -37,17 +38,45 @@ export function thinByGrid<T extends { lng: number; lat: number }>(
   const frame = localFrame((y0 + Math.max(...lats)) / 2);
   const widthM = (Math.max(...lngs) - x0) * frame.metresPerDegLng;
   const heightM = (Math.max(...lats) - y0) * frame.metresPerDegLat;
-  let cellM = Math.max(1, Math.sqrt((Math.max(widthM, 1) * Math.max(heightM, 1)) / cap));
-  for (;;) {
+  const thin = (cellM: number) => {
     const best = new Map<string, T>();
     for (const item of items) {
       const key = `${Math.floor(((item.lng - x0) * frame.metresPerDegLng) / cellM)},${Math.floor(((item.lat - y0) * frame.metresPerDegLat) / cellM)}`;
       const held = best.get(key);
       if (!held || score(item) > score(held)) best.set(key, item);
     }
-    if (best.size <= cap) return [...best.values()];
-    cellM *= 1.2;
+    return [...best.values()];
+  };
+  // One cell spanning everything fits any cap ≥ 1; a cell too small to merge any two items does not.
+  let fits = Math.max(widthM, heightM, 1) * 1.01;
+  let tooSmall = 0;
+  let kept = thin(fits);
+  while (fits - tooSmall > 0.05 * fits) {
+    const mid = (fits + tooSmall) / 2;
+    const trial = thin(mid);
+    if (trial.length <= cap) [fits, kept] = [mid, trial];
+    else tooSmall = mid;
   }
+  return kept;
+}
+
+/** The graph's extent (nodes and bends), so points far from every street skip the snap query. */
+const extents = new WeakMap<RoadGraph, [number, number, number, number]>();
+function graphExtent(graph: RoadGraph): [number, number, number, number] {
+  let extent = extents.get(graph);
+  if (!extent) {
+    extent = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const coords of [graph.nodeCoords, graph.geometryCoords]) {
+      for (let i = 0; i < coords.length; i += 2) {
+        extent[0] = Math.min(extent[0], coords[i]!);
+        extent[1] = Math.min(extent[1], coords[i + 1]!);
+        extent[2] = Math.max(extent[2], coords[i]!);
+        extent[3] = Math.max(extent[3], coords[i + 1]!);
+      }
+    }
+    extents.set(graph, extent);
+  }
+  return extent;
 }
 
 /** Points moved onto the nearest street the mode may use (≤ MAX_SNAP_M); the rest are dropped. */
@@ -57,9 +86,16 @@ export async function snapToNetwork(
   profile: ProfileName,
   points: ScopedPoint[],
 ): Promise<NetworkPoint[]> {
+  const [x0, y0, x1, y1] = graphExtent(graph);
+  // MAX_SNAP_M in degrees, generously (a degree of longitude is ≥ 75 km below 47° N).
+  const margin = MAX_SNAP_M / 75_000;
+  const near = points.filter(
+    (p) =>
+      p.lng >= x0 - margin && p.lng <= x1 + margin && p.lat >= y0 - margin && p.lat <= y1 + margin,
+  );
   const snaps = await snapPointsToEdges(
     db,
-    points.map((p) => [p.lng, p.lat]),
+    near.map((p) => [p.lng, p.lat]),
     profile,
     MAX_SNAP_M,
   );
@@ -67,7 +103,7 @@ export async function snapToNetwork(
   return snaps
     .filter((s) => s.edge_id < graph.edgeCount)
     .map((s) => {
-      const p = points[s.index]!;
+      const p = near[s.index]!;
       const fraction = metreFractionFromPlanar(graph, s.edge_id, s.planar_fraction);
       const [lng, lat] = pointAtFraction(graph, s.edge_id, fraction);
       return {

@@ -108,7 +108,15 @@ export async function suggestNetworkSites(
   const graph = ctx.network!.graph;
   const limitS = rule.minutes * 60;
 
+  const phaseMs: Record<string, number> = {};
+  let phaseStart = started;
+  const endPhase = (name: string) => {
+    const t = performance.now();
+    phaseMs[name] = Math.round(t - phaseStart);
+    phaseStart = t;
+  };
   const demand = await networkDemand(db, ctx, graph);
+  endPhase('demand');
   const index = indexDemandByEdge(
     graph,
     demand.points.map((p) => p.snap),
@@ -131,7 +139,9 @@ export async function suggestNetworkSites(
     limitS,
   );
 
+  endPhase('stations');
   const { pool, cellM } = await networkCandidates(db, q, ctx, graph, demand, limits.maxCandidates);
+  endPhase('candidates');
   const reach = new CandidateReach(graph, rule.mode, index, limitS);
   const searchStart = performance.now();
   const useful: Array<{ site: NetworkPoint; covers: Int32Array }> = [];
@@ -147,7 +157,7 @@ export async function suggestNetworkSites(
     entries += covers.length;
     if (covers.length > 0) useful.push({ site: pool[c]!, covers });
   }
-  const searchMs = performance.now() - searchStart;
+  endPhase('search');
   const picks = greedyMaximalCovering(
     {
       weights: demand.points.map((p) => p.weight),
@@ -206,7 +216,7 @@ export async function suggestNetworkSites(
       candidates_in_pool: pool.length,
       candidates_evaluated: evaluated,
       cut_by: cutBy,
-      search_ms: Math.round(searchMs),
+      phase_ms: phaseMs,
       total_ms: Math.round(performance.now() - started),
     },
     demand_points: demand.raw ? demand.raw.length : demand.points.length,

@@ -32,14 +32,19 @@ export interface NewStation {
 }
 
 export const listUsers = () => apiGet<{ users: UserSummary[] }>('/api/users');
-export const createUser = (body: { username: string; password: string; role: Role; stationIds?: number[] }) =>
-  apiSend<{ id: number }>('POST', '/api/users', body);
+export const createUser = (body: {
+  username: string;
+  password: string;
+  role: Role;
+  stationIds?: number[];
+}) => apiSend<{ id: number }>('POST', '/api/users', body);
 export const updateUser = (
   id: number,
   patch: { role?: Role; disabled?: boolean; stationIds?: number[]; password?: string },
 ) => apiSend<{ id: number }>('PATCH', `/api/users/${id}`, patch);
 
-export const createStation = (body: NewStation) => apiSend<EditResult>('POST', '/api/stations', body);
+export const createStation = (body: NewStation) =>
+  apiSend<EditResult>('POST', '/api/stations', body);
 /** Sends the version the admin saw, so a station changed meanwhile is not deleted blind. */
 export const deleteStation = (id: number, version: number) =>
   apiSend<void>('DELETE', `/api/stations/${id}`, { version });
