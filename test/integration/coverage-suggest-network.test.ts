@@ -292,6 +292,16 @@ describe('GET /api/coverage/suggest with a network rule', () => {
     if (!('limits' in cut)) throw new Error('expected a network-rule answer');
     expect(cut.limits).toMatchObject({ candidates_evaluated: 1, cut_by: 'time' });
     expect(cut.limits.candidates_in_pool).toBeGreaterThan(100);
+    // The candidate cap holds, and thinning keeps most of what it allows.
+    const capped = await server.get(
+      `/api/coverage/suggest?rule=walk:10&k=3&candidates=network&max_candidates=60&${AREA}&at=${NOON}`,
+    );
+    expect(capped.status).toBe(200);
+    expect(capped.body.limits.max_candidates).toBe(60);
+    expect(capped.body.limits.candidates_in_pool).toBeLessThanOrEqual(60);
+    expect(capped.body.limits.candidates_in_pool).toBeGreaterThan(30);
+    const tooMany = await server.get('/api/coverage/suggest?rule=walk:10&max_candidates=5000');
+    expect(tooMany.status).toBe(400);
   });
 });
 
