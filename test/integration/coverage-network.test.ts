@@ -253,9 +253,10 @@ describe('GET /api/coverage with rule=walk:10', () => {
     );
   });
 
-  it('suggestions refuse a network rule with a clear 422', async () => {
+  it('suggests sites under a network rule once a network is loaded', async () => {
     const res = await server.get('/api/coverage/suggest?rule=walk:10&k=2');
-    expect(res.status).toBe(422);
-    expect(res.body.error).toContain('radius');
+    expect(res.status).toBe(200);
+    expect(res.body.distance_kind).toBe('network');
+    expect(res.body.sites.length).toBeGreaterThan(0);
   });
 });

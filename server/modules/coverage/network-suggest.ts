@@ -138,7 +138,6 @@ export async function suggestNetworkSites(
     reachWithin(graph, rule.mode, fixedSnaps, limitS).nodeSeconds,
     limitS,
   );
-
   endPhase('stations');
   const { pool, cellM } = await networkCandidates(db, q, ctx, graph, demand, limits.maxCandidates);
   endPhase('candidates');

@@ -18,10 +18,11 @@ import type { TravelEstimate, TravelTimeProvider, TravelTimeSource } from './tra
 
 /**
  * First KNN page size. The search stops once the k-th quickest is nearer than a bound on every
- * station not yet read; that bound counts a planar degree as its shortest (east–west) length, so
- * it lags the k-th by up to 1.3× in Beijing. With 3k candidates the first page settles ~99% of
- * straight-line searches over the 1,500 sample stations (2k: ~89%), so a second round trip is
- * rare. Hours filters drop some stations (evenings, holidays), so then start wider.
+ * station not yet read; that bound takes a planar degree at its shortest (east–west) length, about
+ * 0.77 of a north–south one in Beijing, so it needs candidates well past the k-th. With 3k the
+ * first page settles ~99% of straight-line searches over the 1,500 sample stations (2k: ~89%):
+ * each further page is another round trip. Hours filters drop some stations (evenings, holidays),
+ * so then start wider.
  */
 function firstPageSize(query: NearestQuery): number {
   return query.open === 'any' && !query.open24h
