@@ -85,6 +85,7 @@ export const plan: Dictionary = {
   },
   'plan.suggest.basis.grid': { zh: '{cell} 米网格面积代理', en: '{cell} m grid, area proxy' },
   'plan.suggest.basis.layer': { zh: '需求图层', en: 'demand layer' },
+  'plan.suggest.basis.streets': { zh: '可通行道路长度代理', en: 'street length proxy' },
   'plan.suggest.whatIf': { zh: '假设新增这些站点', en: 'What if we add these' },
   'plan.suggest.delta': {
     zh: '覆盖面积 +{km2} km²（+{pct} 个百分点）',

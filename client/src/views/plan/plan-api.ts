@@ -115,7 +115,15 @@ export interface SuggestedSite {
   covered_after_pct: number | null;
 }
 export interface Suggestion {
-  demand: { basis: 'layer' | 'grid_area_proxy'; unit: string; cell_m?: number };
+  demand: {
+    basis: 'layer' | 'grid_area_proxy' | 'street_length_proxy';
+    unit: string;
+    cell_m?: number;
+    /** Network rules explain how demand was put on the streets. */
+    note_zh?: string;
+    note_en?: string;
+  };
+  distance_kind?: 'straight_line' | 'network';
   covered_before_pct: number | null;
   covered_after_pct: number | null;
   sites: SuggestedSite[];
@@ -128,6 +136,8 @@ export const fetchSuggestion = (
   const q = new URLSearchParams({ k: String(p.k), rule: p.rule, at: p.at, level: p.level });
   if (p.area) q.set('area', p.area);
   if (p.demand) q.set('demand', String(p.demand));
+  // Under a travel-time rule, candidate sites are street junctions a worker can actually reach.
+  if (/^(walk|bike|drive):/.test(p.rule)) q.set('candidates', 'network');
   return apiGet<Suggestion>(`/api/coverage/suggest?${q}`, { signal });
 };
 
