@@ -27,7 +27,8 @@ describe('app shell', () => {
     await page.click('[data-testid="lang-switch"]');
     await expect.poll(() => page.locator('header nav').innerText()).toContain('Find');
     await page.click('header nav a[href="#/plan"]');
-    expect(await page.locator('header nav a[aria-current="page"]').innerText()).toBe('Plan');
+    // The view changes on hashchange, after the click returns.
+    await expect.poll(() => page.locator('header nav a[aria-current="page"]').innerText()).toBe('Plan');
     await page.screenshot({ path: screenshotPath('shell-en') });
     expect(errors).toEqual([]);
     await page.close();
