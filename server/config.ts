@@ -31,6 +31,8 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Optional MapLibre style URL for an outside basemap; empty = our own offline style. */
   BASEMAP_STYLE_URL: z.string().url().optional(),
+  /** Datum of that basemap's tiles: Amap/Tencent draw in GCJ02, Baidu in BD09; our layers are shifted. */
+  BASEMAP_DATUM: z.enum(['WGS84', 'GCJ02', 'BD09']).default('WGS84'),
   /** Comma-separated origins allowed by CORS; empty = CORS off. */
   CORS_ORIGINS: z.string().default(''),
 });

@@ -12,6 +12,7 @@ export function metaRouter(config: AppConfig): Router {
       kinds: STATION_KINDS,
       time_zone: 'Asia/Shanghai',
       basemap_style_url: config.BASEMAP_STYLE_URL ?? null,
+      basemap_datum: config.BASEMAP_DATUM,
     });
   });
   return router;

@@ -23,12 +23,19 @@ export async function createMap(container: HTMLElement, options: CreateMapOption
   if (!useLeaflet) {
     try {
       const { createMapLibreAdapter } = await import('./maplibre-adapter.js');
-      return await createMapLibreAdapter(container, options);
+      const map = await createMapLibreAdapter(container, options);
+      // Only an outside basemap has a datum of its own; our offline style is drawn in WGS-84.
+      if (options.basemapStyleUrl && options.basemapDatum && options.basemapDatum !== 'WGS84') {
+        const { shiftToDatum } = await import('./datum-shift.js');
+        return shiftToDatum(map, options.basemapDatum);
+      }
+      return map;
     } catch (error) {
       // WebGL can exist yet fail at context creation (blocklisted GPU): fall back rather than break.
       console.warn('MapLibre failed, using Leaflet', error);
     }
   }
+  // Leaflet cannot draw a MapLibre style, so the fallback always uses our own WGS-84 layers.
   const { createLeafletAdapter } = await import('./leaflet-adapter.js');
   return createLeafletAdapter(container, options);
 }

@@ -66,6 +66,8 @@ export interface CreateMapOptions {
   zoom: number;
   /** An outside basemap style URL set by the deployer; null = our own offline style. */
   basemapStyleUrl?: string | null;
+  /** Datum the basemap's tiles are drawn in (Amap/Tencent: GCJ02, Baidu: BD09); layers are shifted to it. */
+  basemapDatum?: 'WGS84' | 'GCJ02' | 'BD09';
   /** Force the Leaflet fallback (e.g. `?lite=1`). */
   lite?: boolean;
   /** Accessible name of the map region. */
