@@ -15,8 +15,8 @@
  *   coverage table (walk:10). Goal < 10 s.
  * Each measure is also given as a ratio to its goal (≤ 1.0x means the goal is met).
  */
+import { importNetworkIntoDistrict } from '../lib/road-fixtures.js';
 import { queryRows, sql, type AppDatabase } from '../../server/db/client.js';
-import { importOsmRoadNetwork } from '../../server/modules/routes/road-import.service.js';
 import {
   BENCH_PG_URL,
   SHARED_DATA_DIR,
@@ -157,20 +157,5 @@ export async function run(): Promise<BenchRow[]> {
 
 /** The real Andorra extract, moved so its centre lands inside 延庆区 (Beijing has no street data). */
 async function loadAndorraOntoYanqing(db: AppDatabase): Promise<void> {
-  await importOsmRoadNetwork(db, `${SHARED_DATA_DIR}/osm/andorra.osm.pbf`);
-  const [shift] = await queryRows<{ dx: number; dy: number }>(
-    db,
-    sql`select ST_X(p) - ST_X(c) as dx, ST_Y(p) - ST_Y(c) as dy
-        from (select ST_PointOnSurface(geom) as p from districts where code = '110119') d,
-             (select ST_Centroid(ST_Extent(geom)::geometry) as c from road_edges) e`,
-  );
-  for (const table of ['road_edges', 'road_nodes']) {
-    // Table names from this fixed list, never from input.
-    await db.execute(
-      sql`update ${sql.raw(table)} set geom = ST_Translate(geom, ${shift!.dx}, ${shift!.dy})`,
-    );
-  }
-  await db.execute(
-    sql`update road_networks set bbox = ST_Translate(bbox, ${shift!.dx}, ${shift!.dy})`,
-  );
+  await importNetworkIntoDistrict(db, `${SHARED_DATA_DIR}/osm/andorra.osm.pbf`, '110119');
 }

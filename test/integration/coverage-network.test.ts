@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, sql, type AppDatabase } from '../../server/db/client.js';
 import { reachWithin } from '../../server/modules/coverage/network-reach.js';
 import { loadRoadEdgeRows } from '../../server/modules/routes/road-network.repository.js';
-import { importOsmRoadNetwork } from '../../server/modules/routes/road-import.service.js';
 import { RoadGraph } from '../../server/routing/road-graph.js';
 import { newStation } from '../setup/factories.js';
+import { importNetworkIntoDistrict } from '../../scripts/lib/road-fixtures.js';
 import { startTestServer, type TestServer } from '../setup/server.js';
 import { extractPath } from '../unit/routing/real-networks.js';
 
@@ -23,23 +23,8 @@ const LIMIT_S = 600;
 beforeAll(async () => {
   server = await startTestServer();
   db = server.database.handle.db;
-  await importOsmRoadNetwork(db, extractPath('andorra'));
-  // Move the whole network so its centre lands on a point inside 延庆区 (110119).
-  const [shift] = await queryRows<{ dx: number; dy: number }>(
-    db,
-    sql`select ST_X(p) - ST_X(c) as dx, ST_Y(p) - ST_Y(c) as dy
-        from (select ST_PointOnSurface(geom) as p from districts where code = '110119') d,
-             (select ST_Centroid(ST_Extent(geom)::geometry) as c from road_edges) e`,
-  );
-  await db.execute(
-    sql`update road_edges set geom = ST_Translate(geom, ${shift!.dx}, ${shift!.dy})`,
-  );
-  await db.execute(
-    sql`update road_nodes set geom = ST_Translate(geom, ${shift!.dx}, ${shift!.dy})`,
-  );
-  await db.execute(
-    sql`update road_networks set bbox = ST_Translate(bbox, ${shift!.dx}, ${shift!.dy})`,
-  );
+  // The real Andorra network, moved so its centre lands inside 延庆区 (110119).
+  await importNetworkIntoDistrict(db, extractPath('andorra'), '110119');
   // Three stations on walkable junctions inside 延庆区, ids spread over the network.
   const nodes = await queryRows<{ id: number; lng: number; lat: number }>(
     db,

@@ -17,10 +17,10 @@ import { SuggestQuerySchema } from '../../server/modules/coverage/coverage.schem
 import { suggestSites } from '../../server/modules/coverage/suggest.service.js';
 import { RoadNetworkCache } from '../../server/modules/routes/road-network-cache.js';
 import { loadRoadEdgeRows } from '../../server/modules/routes/road-network.repository.js';
-import { importOsmRoadNetwork } from '../../server/modules/routes/road-import.service.js';
 import { RoadGraph } from '../../server/routing/road-graph.js';
 import { createUser, loginAs } from '../setup/auth.js';
 import { newStation } from '../setup/factories.js';
+import { importNetworkIntoDistrict } from '../../scripts/lib/road-fixtures.js';
 import { startTestServer, type TestServer } from '../setup/server.js';
 import { extractPath } from '../unit/routing/real-networks.js';
 
@@ -106,22 +106,8 @@ beforeAll(async () => {
   server = await startTestServer();
   db = server.database.handle.db;
   noNetworkAnswer = await server.get('/api/coverage/suggest?rule=walk:10&k=2');
-  await importOsmRoadNetwork(db, extractPath('andorra'));
-  const [shift] = await queryRows<{ dx: number; dy: number }>(
-    db,
-    sql`select ST_X(p) - ST_X(c) as dx, ST_Y(p) - ST_Y(c) as dy
-        from (select ST_PointOnSurface(geom) as p from districts where code = '110119') d,
-             (select ST_Centroid(ST_Extent(geom)::geometry) as c from road_edges) e`,
-  );
-  await db.execute(
-    sql`update road_edges set geom = ST_Translate(geom, ${shift!.dx}, ${shift!.dy})`,
-  );
-  await db.execute(
-    sql`update road_nodes set geom = ST_Translate(geom, ${shift!.dx}, ${shift!.dy})`,
-  );
-  await db.execute(
-    sql`update road_networks set bbox = ST_Translate(bbox, ${shift!.dx}, ${shift!.dy})`,
-  );
+  // The real Andorra network, moved so its centre lands inside 延庆区 (110119).
+  await importNetworkIntoDistrict(db, extractPath('andorra'), '110119');
   // Every 4th node inside 延庆区 that both walking and driving may reach, with varied weights.
   const nodes = await queryRows<{ id: number; lng: number; lat: number }>(
     db,
