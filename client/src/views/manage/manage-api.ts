@@ -1,24 +1,17 @@
 /** The manager console's calls; types mirror the server's JSON. */
 import { apiGet, apiSend, setCsrfToken } from '../../lib/api/http.js';
 
-export type Role = 'admin' | 'planner' | 'manager';
+import type { Closure, DateOverride } from '../../../../server/hours/types.js';
+import type { Role } from '../../../../server/modules/auth/roles.js';
+import type { AmenityStatus } from '../../../../server/modules/stations/amenities.js';
+
+// The server's own types, so the console cannot drift from what the API sends (type-only: no code).
+export type { AmenityStatus, Closure, DateOverride, Role };
 export interface Me {
   id: number;
   username: string;
   role: Role;
   stationIds: number[];
-}
-export type AmenityStatus = 'available' | 'out_of_order' | 'out_of_stock';
-export interface DateOverride {
-  from: string;
-  to: string;
-  opening_hours: string;
-  note?: string;
-}
-export interface Closure {
-  from: string;
-  to: string;
-  reason: string;
 }
 export interface Station {
   id: number;

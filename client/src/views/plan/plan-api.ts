@@ -1,23 +1,12 @@
 /** Typed calls to the coverage API; each caller passes an AbortSignal so stale requests stop. */
 import type { FeatureCollection } from 'geojson';
+import type { AreaFigures } from '../../../../server/modules/coverage/coverage-figures.js';
 import { apiGet } from '../../lib/api/http.js';
 
 export type Level = 'district' | 'subdistrict';
 
-export interface AreaRow {
-  code: string;
-  name: string;
-  district_code: string;
-  area_km2: number;
-  covered_km2: number;
-  covered_pct: number | null;
-  stations_total: number;
-  stations_open: number;
-  stations_per_km2: number;
-  largest_gap_km2: number;
-  largest_gap_point: [number, number] | null;
-  demand_covered_pct: number | null;
-}
+/** One area's figures exactly as the server computes them (type-only import: no server code ships). */
+export type AreaRow = AreaFigures;
 
 export interface DayInfo {
   date: string;
