@@ -5,7 +5,7 @@
 import type { AppDatabase } from '../../db/client.js';
 import { fromWgs84, type Datum } from '../../geo/coords.js';
 import { AMENITIES, STATION_KINDS } from '../stations/amenities.js';
-import { amenityHeader, exportHeader, type ScalarField } from './bulk-fields.js';
+import { SCALAR_FIELDS, amenityHeader, exportHeader, type ScalarField } from './bulk-fields.js';
 import { listStationsForExport, type ExportedStation } from './bulk.repository.js';
 import { writeCsv } from './csv-format.js';
 import { writeGeoJson } from './geojson-format.js';
@@ -27,20 +27,8 @@ export interface ExportFile {
   count: number;
 }
 
-const TABLE_FIELDS: ScalarField[] = [
-  'station_id',
-  'external_id',
-  'name',
-  'name_en',
-  'kind',
-  'address',
-  'lng',
-  'lat',
-  'opening_hours',
-  'phone',
-  'seats',
-  'location_note',
-];
+// The import's own fields, so an export always re-imports; amenities get one column each instead.
+const TABLE_FIELDS: ScalarField[] = SCALAR_FIELDS.filter((field) => field !== 'amenities');
 /** Read-only, for people reading the sheet; imports ignore it (the district follows the position). */
 const DISTRICT_HEADER = '所属区';
 

@@ -79,3 +79,25 @@ export function coveredWeight(instance: CoveringInstance, chosen: number[]): num
   }
   return total;
 }
+
+/**
+ * The before/after figures every suggestion reports, shared by the radius and network rules:
+ * demand already covered by the fixed stations, then the running total after each pick.
+ */
+export function coverageProgress(total: number, before: number, gains: number[]) {
+  const pct = (x: number) => (total > 0 ? Number(((100 * x) / total).toFixed(3)) : null);
+  const afterEach: number[] = [];
+  let cumulative = before;
+  for (const gain of gains) afterEach.push((cumulative += gain));
+  return {
+    pct,
+    afterEach,
+    totals: {
+      demand_total: Number(total.toFixed(4)),
+      covered_before: Number(before.toFixed(4)),
+      covered_before_pct: pct(before),
+      covered_after: Number(cumulative.toFixed(4)),
+      covered_after_pct: pct(cumulative),
+    },
+  };
+}

@@ -15,7 +15,7 @@ import type { RoadGraph } from '../../routing/road-graph.js';
 import type { CoverageRule } from './coverage-rule.js';
 import type { CoverageContext } from './coverage.service.js';
 import type { SuggestQuery } from './coverage.schemas.js';
-import { greedyMaximalCovering } from './greedy-covering.js';
+import { coverageProgress, greedyMaximalCovering } from './greedy-covering.js';
 import {
   nodeCandidates,
   snapToNetwork,
@@ -168,11 +168,10 @@ export async function suggestNetworkSites(
 
   const total = demand.rawTotal;
   const before = demand.points.reduce((s, d, i) => s + (alreadyCovered[i] ? d.weight : 0), 0);
-  let cumulative = before;
-  const pct = (x: number) => (total > 0 ? Number(((100 * x) / total).toFixed(3)) : null);
+  const progress = coverageProgress(total, before, picks.map((pick) => pick.gain));
+  const { pct } = progress;
   const sites = picks.map((pick, rank) => {
     const site = useful[pick.candidate]!.site;
-    cumulative += pick.gain;
     return {
       rank: rank + 1,
       lng: Number(site.lng.toFixed(6)),
@@ -183,7 +182,7 @@ export async function suggestNetworkSites(
       gain: Number(pick.gain.toFixed(4)),
       gain_pct_points: pct(pick.gain),
       demand_points_newly_covered: pick.newlyCovered,
-      covered_after_pct: pct(cumulative),
+      covered_after_pct: pct(progress.afterEach[rank]!),
     };
   });
   const layer = ctx.demandLayer;
@@ -222,11 +221,7 @@ export async function suggestNetworkSites(
     candidate_sites: useful.length,
     stations_fixed: open.length,
     stations_fixed_on_network: fixed.length,
-    demand_total: Number(total.toFixed(4)),
-    covered_before: Number(before.toFixed(4)),
-    covered_before_pct: pct(before),
-    covered_after: Number(cumulative.toFixed(4)),
-    covered_after_pct: pct(cumulative),
+    ...progress.totals,
     sites,
   };
 }

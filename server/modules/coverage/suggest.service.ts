@@ -8,7 +8,7 @@ import { badRequest } from '../../http/errors.js';
 import { describeRule } from './coverage-rule.js';
 import type { SuggestQuery } from './coverage.schemas.js';
 import { radiusOf, resolveContext, type RoadNetworkSource } from './coverage.service.js';
-import { greedyMaximalCovering } from './greedy-covering.js';
+import { coverageProgress, greedyMaximalCovering } from './greedy-covering.js';
 import { pointsWithin } from './local-distance.js';
 import {
   MAX_NETWORK_CANDIDATES,
@@ -104,11 +104,10 @@ export async function suggestSites(
 
   const total = demand.reduce((s, d) => s + d.weight, 0);
   const before = demand.reduce((s, d, i) => s + (alreadyCovered[i] ? d.weight : 0), 0);
-  let cumulative = before;
-  const pct = (x: number) => (total > 0 ? Number(((100 * x) / total).toFixed(3)) : null);
+  const progress = coverageProgress(total, before, picks.map((pick) => pick.gain));
+  const { pct } = progress;
   const sites = picks.map((pick, rank) => {
     const site = pool[useful[pick.candidate]!]!;
-    cumulative += pick.gain;
     return {
       rank: rank + 1,
       lng: Number(site.lng.toFixed(6)),
@@ -117,7 +116,7 @@ export async function suggestSites(
       gain: Number(pick.gain.toFixed(4)),
       gain_pct_points: pct(pick.gain),
       demand_points_newly_covered: pick.newlyCovered,
-      covered_after_pct: pct(cumulative),
+      covered_after_pct: pct(progress.afterEach[rank]!),
     };
   });
   const layer = ctx.demandLayer;
@@ -146,11 +145,7 @@ export async function suggestSites(
     demand_points: demand.length,
     candidate_sites: useful.length,
     stations_fixed: fixed.length,
-    demand_total: Number(total.toFixed(4)),
-    covered_before: Number(before.toFixed(4)),
-    covered_before_pct: pct(before),
-    covered_after: Number(cumulative.toFixed(4)),
-    covered_after_pct: pct(cumulative),
+    ...progress.totals,
     sites,
   };
 }
