@@ -127,6 +127,21 @@ describe('worker page with MapLibre', () => {
     ).toBe('true');
     await expect.poll(() => listNames(page), { timeout: 10_000 }).not.toEqual(before);
     const icons = page.locator('[data-testid="nearest-item"]');
+    // The list may still be showing the previous filter's answer: wait until the narrowed one lands.
+    const itemsWithIcon = async () => {
+      const count = await icons.count();
+      let withIcon = 0;
+      for (let i = 0; i < count; i++) {
+        withIcon += await icons.nth(i).locator('[role="img"][aria-label="电动车电池充电"]').count();
+      }
+      return { count, withIcon };
+    };
+    await expect
+      .poll(async () => {
+        const { count, withIcon } = await itemsWithIcon();
+        return count > 0 && withIcon === count;
+      }, { timeout: 10_000 })
+      .toBe(true);
     const count = await icons.count();
     expect(count).toBeGreaterThan(0);
     for (let i = 0; i < count; i++) {
