@@ -27,6 +27,7 @@ import {
   STATION_EDITS_OPERATIONS,
   stationEditsRouter,
 } from './modules/stations/station-edits.routes.js';
+import { StationMirror } from './modules/stations/station-mirror.js';
 import { metaRouter } from './modules/meta/meta.routes.js';
 import { NEAREST_OPERATIONS, nearestRouter } from './modules/nearest/nearest.routes.js';
 import { networkTravelTimes } from './modules/nearest/network-travel-time.js';
@@ -101,7 +102,13 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   api.use(metaRouter(config));
   // One road graph in memory, shared by nearest-station times and /api/route.
   const roadNetworks = new RoadNetworkCache(database.db, logger.child({ module: 'road-network' }));
-  api.use(nearestRouter(database.db, networkTravelTimes(database.db, roadNetworks)));
+  // A read-only copy of the stations for the nearest search: told of every committed change by
+  // the database (LISTEN), and checking the database on each request whenever it cannot be sure.
+  const stationMirror = new StationMirror(database.db);
+  stationMirror
+    .listen(database, (err) => logger.warn({ err }, 'station change listener lost; checking per request'))
+    .catch((err) => logger.warn({ err }, 'cannot listen for station changes; checking per request'));
+  api.use(nearestRouter(stationMirror, networkTravelTimes(database.db, roadNetworks)));
   api.use(routesRouter(database.db, logger, roadNetworks));
   api.use(roadsRouter(database.db));
   api.use(coverageRouter(database.db, roadNetworks));

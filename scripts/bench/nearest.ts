@@ -18,6 +18,7 @@ import { sql } from 'drizzle-orm';
 import { rawNearestStations } from '../../server/modules/nearest/nearest.repository.js';
 import { nearestStations } from '../../server/modules/nearest/nearest.service.js';
 import { NearestQuerySchema } from '../../server/modules/nearest/nearest.schemas.js';
+import { StationMirror } from '../../server/modules/stations/station-mirror.js';
 import { straightLineSource } from '../../server/modules/nearest/travel-time.js';
 import {
   BENCH_PG_URL,
@@ -132,9 +133,10 @@ export async function run(): Promise<BenchRow[]> {
       );
 
       // Where the time goes: the same search without HTTP, and HTTP + middleware without a search.
+      const mirror = new StationMirror(db.db);
       const inProcess = async (i: number) =>
         nearestStations(
-          db.db,
+          mirror,
           straightLineSource,
           NearestQuerySchema.parse({ lng: origins[i]![0], lat: origins[i]![1], k: K, open: 'any' }),
         );

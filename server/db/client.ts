@@ -27,6 +27,10 @@ export interface DatabaseHandle {
   pglite?: PGlite;
   /** The pg pool when on a server. */
   pool?: pg.Pool;
+  /** The server's connection string (for connections outside the pool, such as LISTEN). */
+  url?: string;
+  /** Runs `close` first when the database closes (listeners, so nothing outlives the handle). */
+  onClose(close: () => Promise<void>): void;
 }
 
 export interface OpenDatabaseOptions {
@@ -65,14 +69,20 @@ async function openServerDatabase(
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as AppDatabase;
+  const closers = closeHooks();
   return {
     db,
     kind: 'postgres',
     pool,
+    url,
     ping: async () => {
       await pool.query('select 1');
     },
-    close: () => pool.end(),
+    onClose: closers.add,
+    close: async () => {
+      await closers.run();
+      await pool.end();
+    },
   };
 }
 
@@ -86,6 +96,7 @@ async function openEmbeddedDatabase(options: OpenDatabaseOptions): Promise<Datab
   // The same per-statement bound as on a server, so one runaway query cannot stall the process.
   await client.exec(`set statement_timeout = ${Math.trunc(options.statementTimeoutMs ?? 15_000)}`);
   const db = drizzlePglite(client, { schema }) as unknown as AppDatabase;
+  const closers = closeHooks();
   return {
     db,
     kind: 'pglite',
@@ -93,7 +104,21 @@ async function openEmbeddedDatabase(options: OpenDatabaseOptions): Promise<Datab
     ping: async () => {
       await client.query('select 1');
     },
-    close: () => client.close(),
+    onClose: closers.add,
+    close: async () => {
+      await closers.run();
+      await client.close();
+    },
+  };
+}
+
+function closeHooks() {
+  const hooks: Array<() => Promise<void>> = [];
+  return {
+    add: (hook: () => Promise<void>) => void hooks.push(hook),
+    run: async () => {
+      await Promise.allSettled(hooks.splice(0).map((hook) => hook()));
+    },
   };
 }
 

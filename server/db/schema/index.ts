@@ -5,3 +5,4 @@ export * from './demand.js';
 export * from './accounts.js';
 export * from './station-changes.js';
 export * from './roads.js';
+export * from './station-sync.js';

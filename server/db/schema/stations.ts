@@ -12,6 +12,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { AmenityMap } from '../../modules/stations/amenities.js';
 import { geometry } from './geometry.js';
+import { xid8 } from './station-sync.js';
 
 // The hours engine owns these shapes; the columns store exactly them.
 export type { Closure, DateOverride } from '../../hours/types.js';
@@ -44,12 +45,15 @@ export const stations = pgTable(
     locationNote: text('location_note'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The transaction that last wrote the row (set by a trigger): what station mirrors sync on. */
+    dataXid: xid8('data_xid'),
   },
   (t) => [
     index('stations_geom_gist').using('gist', t.geom),
     index('stations_amenities_gin').using('gin', t.amenities),
     index('stations_district_idx').on(t.districtCode),
     index('stations_subdistrict_idx').on(t.subdistrictCode),
+    index('stations_data_xid_idx').on(t.dataXid),
     check(
       'stations_kind_check',
       sql`${t.kind} in ('warm_post','smart_24h','rider_home','mother_baby','other')`,

@@ -1,20 +1,20 @@
 import { Router } from 'express';
-import type { AppDatabase } from '../../db/client.js';
 import type { ApiOperation } from '../../http/openapi.js';
 import { parseRequest } from '../../http/validate.js';
+import type { StationMirror } from '../stations/station-mirror.js';
 import { NearestQuerySchema } from './nearest.schemas.js';
 import { nearestStations } from './nearest.service.js';
 import { straightLineSource, type TravelTimeSource } from './travel-time.js';
 
 /** GET /nearest: the k stations quickest to reach, with open-at-arrival and navigation links. */
 export function nearestRouter(
-  db: AppDatabase,
+  stations: StationMirror,
   travelTimes: TravelTimeSource = straightLineSource,
 ): Router {
   const router = Router();
   router.get('/nearest', async (req, res) => {
     const query = parseRequest(NearestQuerySchema, req.query);
-    const body = await nearestStations(db, travelTimes, query);
+    const body = await nearestStations(stations, travelTimes, query);
     // Depends on the clock (open/closed) and on edits: a short private cache at most.
     res.set('Cache-Control', 'private, max-age=15').type('application/geo+json').json(body);
   });

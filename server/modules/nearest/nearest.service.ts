@@ -1,51 +1,40 @@
 /**
  * The k stations quickest to reach from a point that offer what the worker needs and are open when
- * they get there. Candidates come from the KNN index in widening pages; travel times from a
- * `TravelTimeProvider`; open/closed from the hours engine at departure and at arrival.
+ * they get there. Candidates come outwards from the in-memory station mirror (a k-d tree walked in
+ * order of a lower bound on distance) in widening pages; travel times from a `TravelTimeProvider`;
+ * open/closed from the hours engine at departure and at arrival.
  */
-import type { AppDatabase } from '../../db/client.js';
 import { navigationLinks } from '../../geo/coords.js';
+import { geodesicDistanceM } from '../../geo/geodesic.js';
 import { isAlwaysOpen, openIntervals } from '../../hours/index.js';
 import type { StationFeature } from '../stations/station-feature.js';
 import { stationSchedule, stationStateAt } from '../stations/station-hours.js';
-import {
-  firstStationsByPlanarDistance,
-  stationsByPlanarDistance,
-  type NearbyStationRow,
-} from './nearest.repository.js';
-import type { NearestQuery, OpenFilter } from './nearest.schemas.js';
+import type { StationMirror, StationSnapshot } from '../stations/station-mirror.js';
+import type { StationRecord } from '../stations/stations.repository.js';
+import type { NearestQuery } from './nearest.schemas.js';
 import type { TravelEstimate, TravelTimeProvider, TravelTimeSource } from './travel-time.js';
 
 /**
- * First KNN page size. The search stops once the k-th quickest is nearer than a bound on every
- * station not yet read; that bound takes a planar degree at its shortest (east–west) length, about
- * 0.77 of a north–south one in Beijing, so it needs candidates well past the k-th. With 3k the
- * first page settles ~99% of straight-line searches over the 1,500 sample stations (2k: ~89%):
- * each further page is another round trip. Hours filters drop some stations (evenings, holidays),
- * so then start wider.
+ * First page size. The search stops once the k-th quickest is quicker than a bound on every
+ * station not yet taken. In a straight line that bound is within ~2% of the true distance, so a
+ * few past k settle almost every search, and pages cost nothing but CPU. On a road network each
+ * page is a snapping query and the bound is the fastest road's speed: start wider. Hours filters
+ * drop some stations (evenings, holidays), so then start wider too.
  */
-function firstPageSize(query: NearestQuery): number {
-  return query.open === 'any' && !query.open24h
-    ? Math.max(query.k * 3, 15)
-    : Math.max(query.k * 4, 20);
+function firstPageSize(query: NearestQuery, provider: TravelTimeProvider): number {
+  const filtered = query.open !== 'any' || query.open24h;
+  if (provider.kind === 'network') return filtered ? Math.max(query.k * 4, 20) : Math.max(query.k * 3, 15);
+  return filtered ? query.k * 2 + 4 : query.k + 2;
 }
 /** Stop widening after scanning this many candidates; the answer then says `complete: false`. */
 const MAX_SCANNED = 8_000;
 
-/**
- * Fewest metres one planar degree can span near `lat` within `degrees` of it: the east–west degree
- * at the highest latitude reached (110.5 km is below the shortest meridian degree, 110.57 km, so the
- * bound also holds on the ellipsoid).
- */
-function minMetresPerDegree(lat: number, degrees: number): number {
-  const highest = Math.min(89.9, Math.abs(lat) + degrees);
-  return 110_500 * Math.cos((highest * Math.PI) / 180);
-}
-
 type HoursState = ReturnType<typeof stationStateAt>;
 
 interface Candidate {
-  station: NearbyStationRow;
+  station: StationRecord;
+  /** Geodesic metres from the origin (WGS-84). */
+  straightLineM: number;
   travel: TravelEstimate;
   arrival: Date;
   /** Hours are evaluated lazily, each only when a filter or the answer needs it. */
@@ -85,36 +74,75 @@ function passesHours(c: Candidate, query: NearestQuery, at: Date): boolean {
 function byTravelTime(a: Candidate, b: Candidate): number {
   return (
     a.travel.durationS - b.travel.durationS ||
-    a.station.distance_m - b.station.distance_m ||
+    a.straightLineM - b.straightLineM ||
     a.station.id - b.station.id
   );
 }
 
-/** Travel estimates for the page's stations inside the radius; unreachable ones are dropped. */
+/** Amenities (each offered and available) and kind: what needs no clock or distance. */
+function matchesStation(query: NearestQuery): (station: StationRecord) => boolean {
+  const amenities = query.amenities ?? [];
+  return (station) =>
+    (!query.kind || station.kind === query.kind) &&
+    amenities.every((key) => station.amenities[key] === 'available');
+}
+
+interface Page {
+  stations: Array<{ station: StationRecord; straightLineM: number }>;
+  /** Every station not yet taken is at least this far; Infinity once none is left. */
+  reachedM: number;
+}
+
+/**
+ * The next `size` matching stations outwards, with their geodesic distances. Taking stops early at
+ * the radius: everything after a lower bound beyond it is beyond it too.
+ */
+function takePage(
+  walk: ReturnType<StationSnapshot['nearestFirst']>,
+  matches: (station: StationRecord) => boolean,
+  size: number,
+  query: NearestQuery,
+): Page {
+  const stations: Page['stations'] = [];
+  let reachedM = Infinity;
+  while (stations.length < size) {
+    const next = walk.next();
+    if (next.done) return { stations, reachedM: Infinity };
+    const { station, lowerBoundM } = next.value;
+    reachedM = lowerBoundM;
+    if (lowerBoundM > query.radius) break;
+    if (!matches(station)) continue;
+    const straightLineM = geodesicDistanceM(query.lng, query.lat, station.lng, station.lat);
+    if (straightLineM <= query.radius) stations.push({ station, straightLineM });
+  }
+  return { stations, reachedM };
+}
+
+/** Travel estimates for the page's stations; unreachable ones are dropped. */
 async function estimatePage(
-  rows: NearbyStationRow[],
+  page: Page['stations'],
   provider: TravelTimeProvider,
   query: NearestQuery,
   at: Date,
 ): Promise<Candidate[]> {
-  const inRadius = rows.filter((row) => row.distance_m <= query.radius);
-  if (inRadius.length === 0) return [];
+  if (page.length === 0) return [];
   const estimates = await provider.estimate(
     [query.lng, query.lat],
-    inRadius.map((row) => ({
-      id: row.id,
-      lng: row.lng,
-      lat: row.lat,
-      straightLineM: row.distance_m,
+    page.map(({ station, straightLineM }) => ({
+      id: station.id,
+      lng: station.lng,
+      lat: station.lat,
+      straightLineM,
     })),
     query.mode,
   );
-  return inRadius.flatMap((station) => {
+  return page.flatMap(({ station, straightLineM }) => {
     const travel = estimates.get(station.id);
     if (!travel) return [];
     return [
       {
         station,
+        straightLineM,
         travel,
         arrival: new Date(at.getTime() + travel.durationS * 1000),
       },
@@ -132,23 +160,20 @@ function firstPassing(pool: Candidate[], query: NearestQuery, at: Date): Candida
   return chosen;
 }
 
-/** Row fields that are not station properties: geometry, and the search's own bookkeeping. */
-const NOT_PROPERTIES = new Set(['lng', 'lat', 'distance_m', 'planar_deg']);
-
 /**
  * The same Feature `stationToFeature` builds (station columns in order, then `extra`), copied key
  * by key: object rest/spread over two dozen keys costs tens of µs per station here.
  */
-function nearbyFeature(row: NearbyStationRow, extra: Record<string, unknown>): StationFeature {
+function nearbyFeature(station: StationRecord, extra: Record<string, unknown>): StationFeature {
   const properties: Record<string, unknown> = {};
-  for (const key in row) {
-    if (!NOT_PROPERTIES.has(key)) properties[key] = row[key as keyof NearbyStationRow];
+  for (const key in station) {
+    if (key !== 'lng' && key !== 'lat') properties[key] = station[key as keyof StationRecord];
   }
   for (const key in extra) properties[key] = extra[key];
   return {
     type: 'Feature',
-    id: row.id,
-    geometry: { type: 'Point', coordinates: [Number(row.lng), Number(row.lat)] },
+    id: station.id,
+    geometry: { type: 'Point', coordinates: [station.lng, station.lat] },
     properties,
   };
 }
@@ -167,7 +192,7 @@ function toFeature(
   const station = c.station;
   return nearbyFeature(station, {
     distance_m: Math.round(c.travel.distanceM),
-    straight_line_m: Math.round(station.distance_m),
+    straight_line_m: Math.round(c.straightLineM),
     duration_s: Math.round(c.travel.durationS),
     distance_kind: provider.kind,
     arrival_at: c.arrival.toISOString(),
@@ -182,65 +207,52 @@ function toFeature(
     arrival_state_text_en: hours.atArrival.text_en,
     holiday: hours.now.holiday,
     navigation: navigationLinks(
-      {
-        lng: Number(station.lng),
-        lat: Number(station.lat),
-        name: station.name,
-      },
+      { lng: station.lng, lat: station.lat, name: station.name },
       query.mode,
     ),
   });
 }
 
 export async function nearestStations(
-  db: AppDatabase,
+  mirror: StationMirror,
   source: TravelTimeSource,
   query: NearestQuery,
   now: Date = new Date(),
 ) {
   const at = query.at ?? now;
   const origin: [number, number] = [query.lng, query.lat];
-  const filter = { amenities: query.amenities, kind: query.kind };
+  // One statement: the stations changed since the mirror's last read (usually none), and whether
+  // a road network is imported, so a straight-line search costs one round trip in all.
+  const { snapshot, roadNetworkId } = await mirror.current();
+  const provider = await source.providerFor(query.mode, origin, { roadNetworkId });
 
-  let pageSize = firstPageSize(query);
-  // The first page also says whether a road network is imported, so a straight-line search is
-  // usually one statement in all.
-  const first = await firstStationsByPlanarDistance(db, origin, filter, pageSize);
-  const provider = await source.providerFor(query.mode, origin, {
-    roadNetworkId: first.roadNetworkId,
-  });
-
+  const walk = snapshot.nearestFirst(query.lng, query.lat);
+  const matches = matchesStation(query);
+  let pageSize = firstPageSize(query, provider);
   const pool: Candidate[] = [];
   let chosen: Candidate[] = [];
   let scanned = 0;
   let complete = false;
-  let rows = first.rows;
   for (;;) {
-    scanned += rows.length;
-    pool.push(...(await estimatePage(rows, provider, query, at)));
+    const page = takePage(walk, matches, pageSize, query);
+    scanned += page.stations.length;
+    pool.push(...(await estimatePage(page.stations, provider, query, at)));
     pool.sort(byTravelTime);
     chosen = firstPassing(pool, query, at);
 
-    // Every station not yet read is at least `reachedM` away in a straight line, so at least
+    // Every station not yet taken is at least `reachedM` away in a straight line, so at least
     // `minSeconds(reachedM)` away in time: the ranking is settled once the k-th is quicker.
-    const last = rows.at(-1);
-    const exhausted = rows.length < pageSize;
-    const reachedM =
-      exhausted || !last
-        ? Infinity
-        : last.planar_deg * minMetresPerDegree(query.lat, last.planar_deg);
-    if (reachedM >= query.radius) {
+    if (page.reachedM > query.radius) {
       complete = true;
       break;
     }
     const kth = chosen[query.k - 1];
-    if (kth && kth.travel.durationS <= provider.minSeconds(reachedM, query.mode)) {
+    if (kth && kth.travel.durationS <= provider.minSeconds(page.reachedM, query.mode)) {
       complete = true;
       break;
     }
     if (scanned >= MAX_SCANNED) break;
     pageSize = Math.min(pageSize * 2, MAX_SCANNED - scanned);
-    rows = await stationsByPlanarDistance(db, origin, filter, { offset: scanned, limit: pageSize });
   }
 
   const basis = provider.basis(query.mode);

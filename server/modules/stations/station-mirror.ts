@@ -1,0 +1,172 @@
+/**
+ * A read-only copy of the stations table in this process, brought up to date before every use by
+ * one query that returns only what changed (usually nothing). The database stays the only state:
+ * several instances each keep their own copy and each sees every committed write, from any
+ * instance or script, on its next request. What it buys: the nearest search walks an in-memory
+ * k-d tree and evaluates hours on parsed schedules kept between requests, instead of paging a KNN
+ * query, so a worker's answer costs one small round trip.
+ */
+import KDBush from 'kdbush';
+import type { AppDatabase, DatabaseHandle } from '../../db/client.js';
+import { listenToChannel } from '../../db/notifications.js';
+import { nearestFirst } from '../../geo/nearest-first.js';
+import {
+  FROM_THE_START,
+  readChangeVersion,
+  readStationChanges,
+} from './station-mirror.repository.js';
+import type { StationRecord } from './stations.repository.js';
+
+/** Rows per statement when the mirror (re)loads: bounds one JSON text at a few MB. */
+const CHUNK = 5_000;
+
+/** The stations as of one change-log version. Never modified: a change makes a new snapshot. */
+export class StationSnapshot {
+  readonly stations: readonly StationRecord[];
+  private index: KDBush | null = null;
+
+  constructor(
+    readonly version: number,
+    readonly byId: ReadonlyMap<number, StationRecord>,
+  ) {
+    this.stations = [...byId.values()];
+  }
+
+  /** Stations outwards from a point, each with a lower bound on its geodesic distance. */
+  *nearestFirst(
+    lng: number,
+    lat: number,
+  ): Generator<{ station: StationRecord; lowerBoundM: number }, void, undefined> {
+    if (this.stations.length === 0) return;
+    for (const item of nearestFirst(this.spatialIndex(), lng, lat)) {
+      yield { station: this.stations[item.index]!, lowerBoundM: item.lowerBoundM };
+    }
+  }
+
+  /** Built on first use: a snapshot replaced before anyone searches it never pays for one. */
+  private spatialIndex(): KDBush {
+    if (!this.index) {
+      const index = new KDBush(this.stations.length, 64);
+      for (const s of this.stations) index.add(s.lng, s.lat);
+      this.index = index.finish();
+    }
+    return this.index;
+  }
+}
+
+export interface MirrorState {
+  snapshot: StationSnapshot;
+  /** The current road network, null when none is imported (read with the version). */
+  roadNetworkId: number | null;
+}
+
+/** The channel migration 0006's triggers notify on every station write and road network change. */
+export const STATION_CHANGES_CHANNEL = 'station_changes';
+
+export class StationMirror {
+  private state: MirrorState | null = null;
+  private running: Promise<MirrorState> | null = null;
+  private queued: Promise<MirrorState> | null = null;
+  /**
+   * True while the listener is up and nothing has been notified since the last sync began: then
+   * the held state is the database's and a request needs no query at all. Otherwise each use
+   * checks the version first (one small query), which is always correct, only slower.
+   */
+  private fresh = false;
+  private listening = false;
+  /** Counts notifications and listener state changes. */
+  private signals = 0;
+
+  constructor(private readonly db: AppDatabase) {}
+
+  /**
+   * Listens for changes (migration 0006's notifications). Without it, or while the listener is
+   * down, every use asks the database; a failure to listen is reported, never thrown at requests.
+   */
+  async listen(handle: DatabaseHandle, onError: (error: Error) => void = () => {}): Promise<void> {
+    await listenToChannel(handle, STATION_CHANGES_CHANNEL, {
+      onNotify: () => this.invalidate(),
+      onReady: () => {
+        // Whatever was sent while nobody listened is lost: check before trusting the copy again.
+        this.listening = true;
+        this.invalidate();
+      },
+      onLost: (error) => {
+        this.listening = false;
+        this.invalidate();
+        if (error) onError(error);
+      },
+    });
+  }
+
+  private invalidate() {
+    this.signals++;
+    this.fresh = false;
+  }
+
+  /**
+   * The stations as of a moment after this call began. Concurrent callers share reads: a sync
+   * already running may have read before they came, so they join the next one, not that one.
+   */
+  current(): Promise<MirrorState> {
+    if (this.fresh && this.state) return Promise.resolve(this.state);
+    if (!this.running) {
+      this.running = this.sync().finally(() => {
+        this.running = null;
+      });
+      return this.running;
+    }
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        return this.current();
+      });
+    return this.queued;
+  }
+
+  private async sync(): Promise<MirrorState> {
+    // Taken before the read is sent: a change committed after the read's snapshot notifies after
+    // this, so a changed count means the read may have missed something.
+    const signals = this.signals;
+    const listening = this.listening;
+    const state = await this.read();
+    this.state = state;
+    this.fresh = listening && this.listening && this.signals === signals;
+    return state;
+  }
+
+  private async read(): Promise<MirrorState> {
+    const held = this.state?.snapshot;
+    const { version, roadNetworkId } = await readChangeVersion(this.db);
+    if (held && version === held.version) return { snapshot: held, roadNetworkId };
+    if (!held || version < held.version) {
+      // First use, or a log behind ours (the database was restored or replaced): everything.
+      return { snapshot: await this.loadAll(), roadNetworkId };
+    }
+    const first = await readStationChanges(this.db, held.version, 0, CHUNK);
+    if (first.reset) return { snapshot: await this.loadAll(), roadNetworkId };
+    const byId = new Map(held.byId);
+    for (const id of first.removedIds) byId.delete(id);
+    let page = first.changed;
+    for (;;) {
+      for (const station of page) byId.set(station.id, station);
+      if (page.length < CHUNK) break;
+      page = (await readStationChanges(this.db, held.version, page.at(-1)!.id, CHUNK)).changed;
+    }
+    return { snapshot: new StationSnapshot(first.version, byId), roadNetworkId };
+  }
+
+  /** Everything, in id-ordered chunks; rows changed between chunks come again with the next sync. */
+  private async loadAll(): Promise<StationSnapshot> {
+    const first = await readStationChanges(this.db, FROM_THE_START, 0, CHUNK);
+    const byId = new Map<number, StationRecord>();
+    let page = first.changed;
+    for (;;) {
+      for (const station of page) byId.set(station.id, station);
+      if (page.length < CHUNK) break;
+      page = (await readStationChanges(this.db, FROM_THE_START, page.at(-1)!.id, CHUNK)).changed;
+    }
+    return new StationSnapshot(first.version, byId);
+  }
+}
