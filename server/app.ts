@@ -87,8 +87,18 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   app.use(express.json({ limit: '1mb' }));
 
   app.use(healthRouter(database));
+  // One road graph in memory, shared by nearest-station times and /api/route.
+  const roadNetworks = new RoadNetworkCache(database.db, logger.child({ module: 'road-network' }));
+  // A read-only copy of the stations for the nearest search: told of every committed change by
+  // the database (LISTEN), and checking the database on each request whenever it cannot be sure.
+  const stationMirror = new StationMirror(database.db);
+  stationMirror
+    .listen(database, (err) => logger.warn({ err }, 'station change listener lost; checking per request'))
+    .catch((err) => logger.warn({ err }, 'cannot listen for station changes; checking per request'));
   const api = express.Router();
-  // Every api route sees req.user; every cookie-authenticated write must carry the CSRF token.
+  // The worker's hot path first: public and read-only, it need not pass a dozen routers to match.
+  api.use(nearestRouter(stationMirror, networkTravelTimes(database.db, roadNetworks)));
+  // Every other api route sees req.user; every cookie-authenticated write must carry the CSRF token.
   api.use(authenticate(database.db));
   api.use(loginRouter(database.db));
   api.use(csrfProtection);
@@ -100,15 +110,6 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   api.use(hoursPreviewRouter());
   api.use(collectionsRouter(database.db));
   api.use(metaRouter(config));
-  // One road graph in memory, shared by nearest-station times and /api/route.
-  const roadNetworks = new RoadNetworkCache(database.db, logger.child({ module: 'road-network' }));
-  // A read-only copy of the stations for the nearest search: told of every committed change by
-  // the database (LISTEN), and checking the database on each request whenever it cannot be sure.
-  const stationMirror = new StationMirror(database.db);
-  stationMirror
-    .listen(database, (err) => logger.warn({ err }, 'station change listener lost; checking per request'))
-    .catch((err) => logger.warn({ err }, 'cannot listen for station changes; checking per request'));
-  api.use(nearestRouter(stationMirror, networkTravelTimes(database.db, roadNetworks)));
   api.use(routesRouter(database.db, logger, roadNetworks));
   api.use(roadsRouter(database.db));
   api.use(coverageRouter(database.db, roadNetworks));

@@ -4,7 +4,7 @@
  * order of a lower bound on distance) in widening pages; travel times from a `TravelTimeProvider`;
  * open/closed from the hours engine at departure and at arrival.
  */
-import { navigationLinks } from '../../geo/coords.js';
+import { navigationLinks, type NavigationLinks } from '../../geo/coords.js';
 import { geodesicDistanceM } from '../../geo/geodesic.js';
 import { isAlwaysOpen, openIntervals } from '../../hours/index.js';
 import type { StationFeature } from '../stations/station-feature.js';
@@ -12,7 +12,12 @@ import { stationSchedule, stationStateAt } from '../stations/station-hours.js';
 import type { StationMirror, StationSnapshot } from '../stations/station-mirror.js';
 import type { StationRecord } from '../stations/stations.repository.js';
 import type { NearestQuery } from './nearest.schemas.js';
-import type { TravelEstimate, TravelTimeProvider, TravelTimeSource } from './travel-time.js';
+import type {
+  TravelEstimate,
+  TravelMode,
+  TravelTimeProvider,
+  TravelTimeSource,
+} from './travel-time.js';
 
 /**
  * First page size. The search stops once the k-th quickest is quicker than a bound on every
@@ -178,6 +183,20 @@ function nearbyFeature(station: StationRecord, extra: Record<string, unknown>): 
   };
 }
 
+/**
+ * Hand-off links depend on the station and the mode only. Mirror records live until the station
+ * changes (a change brings a new record), so the links are worked out once per record and mode.
+ */
+const navigationCache = new WeakMap<StationRecord, Partial<Record<TravelMode, NavigationLinks>>>();
+function navigationFor(station: StationRecord, mode: TravelMode): NavigationLinks {
+  let byMode = navigationCache.get(station);
+  if (!byMode) navigationCache.set(station, (byMode = {}));
+  return (byMode[mode] ??= navigationLinks(
+    { lng: station.lng, lat: station.lat, name: station.name },
+    mode,
+  ));
+}
+
 function toFeature(
   c: Candidate,
   provider: TravelTimeProvider,
@@ -206,10 +225,7 @@ function toFeature(
     arrival_state_text_zh: hours.atArrival.text_zh,
     arrival_state_text_en: hours.atArrival.text_en,
     holiday: hours.now.holiday,
-    navigation: navigationLinks(
-      { lng: station.lng, lat: station.lat, name: station.name },
-      query.mode,
-    ),
+    navigation: navigationFor(station, query.mode),
   });
 }
 

@@ -77,7 +77,14 @@ export class StationMirror {
   /** Counts notifications and listener state changes. */
   private signals = 0;
 
-  constructor(private readonly db: AppDatabase) {}
+  private readonly chunk: number;
+
+  constructor(
+    private readonly db: AppDatabase,
+    options: { chunk?: number } = {},
+  ) {
+    this.chunk = options.chunk ?? CHUNK;
+  }
 
   /**
    * Listens for changes (migration 0006's notifications). Without it, or while the listener is
@@ -144,28 +151,28 @@ export class StationMirror {
       // First use, or a log behind ours (the database was restored or replaced): everything.
       return { snapshot: await this.loadAll(), roadNetworkId };
     }
-    const first = await readStationChanges(this.db, held.version, 0, CHUNK);
+    const first = await readStationChanges(this.db, held.version, 0, this.chunk);
     if (first.reset) return { snapshot: await this.loadAll(), roadNetworkId };
     const byId = new Map(held.byId);
     for (const id of first.removedIds) byId.delete(id);
     let page = first.changed;
     for (;;) {
       for (const station of page) byId.set(station.id, station);
-      if (page.length < CHUNK) break;
-      page = (await readStationChanges(this.db, held.version, page.at(-1)!.id, CHUNK)).changed;
+      if (page.length < this.chunk) break;
+      page = (await readStationChanges(this.db, held.version, page.at(-1)!.id, this.chunk)).changed;
     }
     return { snapshot: new StationSnapshot(first.version, byId), roadNetworkId };
   }
 
   /** Everything, in id-ordered chunks; rows changed between chunks come again with the next sync. */
   private async loadAll(): Promise<StationSnapshot> {
-    const first = await readStationChanges(this.db, FROM_THE_START, 0, CHUNK);
+    const first = await readStationChanges(this.db, FROM_THE_START, 0, this.chunk);
     const byId = new Map<number, StationRecord>();
     let page = first.changed;
     for (;;) {
       for (const station of page) byId.set(station.id, station);
-      if (page.length < CHUNK) break;
-      page = (await readStationChanges(this.db, FROM_THE_START, page.at(-1)!.id, CHUNK)).changed;
+      if (page.length < this.chunk) break;
+      page = (await readStationChanges(this.db, FROM_THE_START, page.at(-1)!.id, this.chunk)).changed;
     }
     return new StationSnapshot(first.version, byId);
   }
