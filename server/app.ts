@@ -96,8 +96,10 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
     .listen(database, (err) => logger.warn({ err }, 'station change listener lost; checking per request'))
     .catch((err) => logger.warn({ err }, 'cannot listen for station changes; checking per request'));
   const api = express.Router();
-  // The worker's hot path first: public and read-only, it need not pass a dozen routers to match.
+  // The hot paths first: public and read-only, they need not pass a dozen routers to match.
   api.use(nearestRouter(stationMirror, networkTravelTimes(database.db, roadNetworks)));
+  // Read-only too, and the map's main read (station items by bbox); boundaries come with it.
+  api.use(collectionsRouter(database.db, stationMirror));
   // Every other api route sees req.user; every cookie-authenticated write must carry the CSRF token.
   api.use(authenticate(database.db));
   api.use(loginRouter(database.db));
@@ -108,7 +110,6 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   api.use(stationEditsRouter(database.db));
   api.use(reportsRouter(database.db));
   api.use(hoursPreviewRouter());
-  api.use(collectionsRouter(database.db));
   api.use(metaRouter(config));
   api.use(routesRouter(database.db, logger, roadNetworks));
   api.use(roadsRouter(database.db));

@@ -209,6 +209,58 @@ describe('worker page with MapLibre', () => {
   });
 });
 
+describe('worker page with the browser\'s geolocation', () => {
+  // 国贸, as the phone's location service would report it (WGS-84, as browsers give it).
+  const GUOMAO = { longitude: 116.4614, latitude: 39.9087 };
+
+  it('"locate me" asks the browser, then lists the nearest open stations from that position', async () => {
+    const context = await browser.newContext({
+      viewport: PHONE,
+      serviceWorkers: 'block',
+      geolocation: { ...GUOMAO, accuracy: 20 },
+      permissions: ['geolocation'],
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const nearestRequests: URL[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/nearest')) nearestRequests.push(new URL(r.url()));
+    });
+    await page.goto(`${server.baseUrl}/#/`);
+    await mapReady(page);
+    expect(await listItems(page).count()).toBe(0);
+
+    await page.click('[data-testid="locate"]');
+    await expect.poll(() => listItems(page).count(), { timeout: 20_000 }).toBe(5);
+    // The request carries the browser's position, and the list is the API's answer for it.
+    const asked = nearestRequests.at(-1)!;
+    expect(Number(asked.searchParams.get('lng'))).toBeCloseTo(GUOMAO.longitude, 5);
+    expect(Number(asked.searchParams.get('lat'))).toBeCloseTo(GUOMAO.latitude, 5);
+    const answer = await (await fetch(`${server.baseUrl}${asked.pathname}${asked.search}`)).json();
+    expect(await listNames(page)).toEqual(answer.features.map((f: any) => f.properties.name));
+    await page.screenshot({ path: screenshotPath('worker-geolocation') });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('says why and what to do instead when location is refused', async () => {
+    const context = await browser.newContext({ viewport: PHONE, serviceWorkers: 'block' });
+    // No permission granted: Chromium refuses headless geolocation prompts.
+    const page = await context.newPage();
+    await page.goto(`${server.baseUrl}/#/`);
+    await mapReady(page);
+    await page.click('[data-testid="locate"]');
+    const alert = page.locator('[data-testid="locate-error"]');
+    await expect.poll(() => alert.count(), { timeout: 15_000 }).toBe(1);
+    expect(await alert.getAttribute('role')).toBe('alert');
+    // The reason, and the way on (tap the map); not dressed up as a failed search.
+    expect(await alert.innerText()).toMatch(/^无法获取定位：.+可以点击地图设置位置。$/);
+    await page.screenshot({ path: screenshotPath('worker-geolocation-refused') });
+    await context.close();
+  });
+});
+
 describe('worker page without WebGL', () => {
   it('falls back to Leaflet automatically and still lists the nearest', async () => {
     const noWebgl = await launchBrowser({ webgl: false });

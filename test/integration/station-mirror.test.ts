@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../server/db/client.js';
 import { geodesicDistanceM } from '../../server/geo/geodesic.js';
 import { StationMirror } from '../../server/modules/stations/station-mirror.js';
-import { insertStations } from '../../server/modules/stations/stations.repository.js';
+import {
+  insertStations,
+  listStationFeaturesJson,
+  type StationFilter,
+} from '../../server/modules/stations/stations.repository.js';
+import {
+  filteredStations,
+  stationFeatureJson,
+} from '../../server/modules/stations/snapshot-query.js';
 import { mulberry32 } from '../../scripts/lib/sample-stations.js';
 import { createTestDatabase, type TestDatabase } from '../setup/database.js';
 import { newStation } from '../setup/factories.js';
@@ -157,6 +165,58 @@ describe('StationMirror', () => {
       }
     },
   );
+});
+
+describe('station listing from the mirror', () => {
+  it('returns what the SQL listing returns, for every filter and page', async () => {
+    const random = mulberry32(5);
+    const kinds = ['warm_post', 'smart_24h', 'rider_home'] as const;
+    const keys = ['microwave', 'phone_charging', 'hot_water', 'toilet'] as const;
+    const statuses = ['available', 'out_of_order', 'out_of_stock'] as const;
+    await insertStations(
+      db(),
+      Array.from({ length: 400 }, (_, i) => ({
+        name: `列表 ${i}`,
+        kind: kinds[Math.floor(random() * kinds.length)]!,
+        lng: 116.2 + random() * 0.5,
+        lat: 39.75 + random() * 0.3,
+        amenities: Object.fromEntries(
+          keys.filter(() => random() < 0.6).map((k) => [k, statuses[Math.floor(random() * 3)]!]),
+        ),
+        opening_hours: random() < 0.5 ? '24/7' : 'Mo-Fr 08:00-18:00; PH off',
+      })),
+    );
+    const mirror = new StationMirror(db());
+    const { snapshot } = await mirror.current();
+    const filters: StationFilter[] = [
+      {},
+      { bbox: [116.3, 39.85, 116.5, 39.95] },
+      { bbox: [116.3, 39.85, 116.5, 39.95], amenities: ['microwave', 'phone_charging'] },
+      { kind: 'smart_24h' },
+      { districtCode: '110105' },
+      { subdistrictCode: snapshot.stations.find((s) => s.subdistrict_code)?.subdistrict_code ?? 'x' },
+      { bbox: [170, -10, -170, 10] },
+    ];
+    for (const filter of filters) {
+      for (const page of [
+        { limit: 50, offset: 0 },
+        { limit: 50, offset: 50 },
+        { limit: 1000, offset: 0 },
+      ]) {
+        const fromSql = await listStationFeaturesJson(db(), filter, page);
+        const fromMirror = filteredStations(snapshot, filter)
+          .slice(page.offset, page.offset + page.limit)
+          .map((s) => JSON.parse(stationFeatureJson(s)));
+        expect(fromMirror, JSON.stringify({ filter, page })).toEqual(JSON.parse(fromSql.featuresJson));
+      }
+    }
+    // The filters are not vacuous: each of the first five matches something, and not everything.
+    for (const filter of filters.slice(1, 5)) {
+      const n = filteredStations(snapshot, filter).length;
+      expect(n).toBeGreaterThan(0);
+      expect(n).toBeLessThan(snapshot.stations.length);
+    }
+  });
 });
 
 describe('geodesicDistanceM', () => {

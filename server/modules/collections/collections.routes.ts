@@ -3,6 +3,7 @@ import type { AppDatabase } from '../../db/client.js';
 import { notFound } from '../../http/errors.js';
 import type { ApiOperation } from '../../http/openapi.js';
 import { parseRequest } from '../../http/validate.js';
+import type { StationMirror } from '../stations/station-mirror.js';
 import {
   AreaCodeSchema,
   BoundaryItemsQuerySchema,
@@ -38,7 +39,7 @@ function collectionIdOf(req: Request): CollectionId {
 }
 
 /** OGC API Features, after pg_featureserv: /collections, /collections/{id}/items[/{fid}]. */
-export function collectionsRouter(db: AppDatabase): Router {
+export function collectionsRouter(db: AppDatabase, stations: StationMirror): Router {
   const router = Router();
 
   router.get('/collections', (req, res) => {
@@ -58,7 +59,7 @@ export function collectionsRouter(db: AppDatabase): Router {
     if (id === 'stations') {
       const q = parseRequest(StationItemsQuerySchema, req.query);
       const body = await stationItemsJson(
-        db,
+        stations,
         {
           bbox: q.bbox,
           amenities: q.amenities,

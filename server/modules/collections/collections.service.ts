@@ -1,11 +1,9 @@
 import type { AppDatabase } from '../../db/client.js';
 import { notFound } from '../../http/errors.js';
 import { stationToFeature } from '../stations/station-feature.js';
-import {
-  findStationById,
-  listStationFeaturesJson,
-  type StationFilter,
-} from '../stations/stations.repository.js';
+import { filteredStations, stationFeatureJson } from '../stations/snapshot-query.js';
+import type { StationMirror } from '../stations/station-mirror.js';
+import { findStationById, type StationFilter } from '../stations/stations.repository.js';
 import { describeStationHours } from '../stations/station-hours.js';
 import { listBoundaries } from './collections.repository.js';
 import type { CollectionId } from './collections.schemas.js';
@@ -69,14 +67,23 @@ function pageLinks<T>(rows: T[], page: PageRequest): { items: T[]; links: Link[]
 }
 
 /** The FeatureCollection as text: features come serialised from PostGIS and are not re-parsed. */
+/**
+ * A page of station Features as GeoJSON text, from the station mirror (synced first, so it is the
+ * database's content as of this request): filters as in `stationConditions`, id order, one extra
+ * match looked at to know whether a next page exists.
+ */
 export async function stationItemsJson(
-  db: AppDatabase,
+  mirror: StationMirror,
   filter: StationFilter,
   page: PageRequest,
 ): Promise<string> {
-  const { featuresJson, returned, hasMore } = await listStationFeaturesJson(db, filter, page);
+  const { snapshot } = await mirror.current();
+  const matching = filteredStations(snapshot, filter);
+  const items = matching.slice(page.offset, page.offset + page.limit);
+  const hasMore = matching.length > page.offset + page.limit;
   const links = JSON.stringify(pageLinkList(hasMore, page));
-  return `{"type":"FeatureCollection","features":${featuresJson},"numberReturned":${returned},"timeStamp":"${new Date().toISOString()}","links":${links}}`;
+  const features = items.map(stationFeatureJson).join(',');
+  return `{"type":"FeatureCollection","features":[${features}],"numberReturned":${items.length},"timeStamp":"${new Date().toISOString()}","links":${links}}`;
 }
 
 export async function stationItem(db: AppDatabase, id: number, now = new Date()) {

@@ -29,7 +29,20 @@ export class StationSnapshot {
     readonly version: number,
     readonly byId: ReadonlyMap<number, StationRecord>,
   ) {
-    this.stations = [...byId.values()];
+    // In id order: the listing pages by id, and index positions then come out in id order too.
+    this.stations = [...byId.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** Stations inside [minLng, minLat, maxLng, maxLat] (edges included), in id order. */
+  inBox([minLng, minLat, maxLng, maxLat]: [number, number, number, number]): StationRecord[] {
+    if (this.stations.length === 0) return [];
+    const index = this.spatialIndex();
+    // minLng > maxLng: the box crosses the antimeridian.
+    const positions =
+      minLng <= maxLng
+        ? index.range(minLng, minLat, maxLng, maxLat)
+        : [...index.range(minLng, minLat, 180, maxLat), ...index.range(-180, minLat, maxLng, maxLat)];
+    return positions.sort((a, b) => a - b).map((i) => this.stations[i]!);
   }
 
   /** Stations outwards from a point, each with a lower bound on its geodesic distance. */
