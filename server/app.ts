@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
-import compression from 'compression';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
 import { REPO_ROOT, type AppConfig } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
+import { compressWhenAccepted } from './http/compress.js';
 import { corsFor } from './http/cors.js';
+import { requestLog } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
 import { errorHandler, unknownRoute } from './http/errors.js';
 import { openApiRouter } from './http/openapi.js';
 import {
@@ -55,7 +54,7 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
   app.use(
-    helmet({
+    securityHeaders({
       contentSecurityPolicy: {
         useDefaults: true,
         directives: {
@@ -69,19 +68,9 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
-    }),
-  );
+  app.use(requestLog(logger));
   // GeoJSON shrinks 5–10x under gzip: it matters on a cheap phone on a weak mobile signal.
-  app.use(compression({ threshold: 1024 }));
+  app.use(compressWhenAccepted());
   const cors = corsFor(config.CORS_ORIGINS);
   if (cors) app.use(cors);
   app.use(express.json({ limit: '1mb' }));

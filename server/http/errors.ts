@@ -93,8 +93,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       headers = { 'Retry-After': '5' };
     }
     if (status >= 500) {
-      const log = (req as { log?: Logger }).log ?? logger;
-      log.error({ err: error }, 'request failed');
+      logger.error({ err: error, reqId: req.id }, 'request failed');
     }
     res.status(status).set(headers).json(body);
   };
