@@ -14,6 +14,7 @@ import {
   FROM_THE_START,
   readChangeVersion,
   readStationChanges,
+  type StationChanges,
 } from './station-mirror.repository.js';
 import type { StationRecord } from './stations.repository.js';
 
@@ -160,33 +161,33 @@ export class StationMirror {
     const held = this.state?.snapshot;
     const { version, roadNetworkId } = await readChangeVersion(this.db);
     if (held && version === held.version) return { snapshot: held, roadNetworkId };
-    if (!held || version < held.version) {
-      // First use, or a log behind ours (the database was restored or replaced): everything.
-      return { snapshot: await this.loadAll(), roadNetworkId };
-    }
-    const first = await readStationChanges(this.db, held.version, 0, this.chunk);
-    if (first.reset) return { snapshot: await this.loadAll(), roadNetworkId };
+    // First use, or a log behind ours (the database was restored or replaced): everything.
+    if (!held || version < held.version) return { snapshot: await this.loadAll(), roadNetworkId };
+    const changes = await this.readChanges(held.version);
+    if (changes.reset) return { snapshot: await this.loadAll(), roadNetworkId };
     const byId = new Map(held.byId);
-    for (const id of first.removedIds) byId.delete(id);
-    let page = first.changed;
-    for (;;) {
-      for (const station of page) byId.set(station.id, station);
-      if (page.length < this.chunk) break;
-      page = (await readStationChanges(this.db, held.version, page.at(-1)!.id, this.chunk)).changed;
-    }
-    return { snapshot: new StationSnapshot(first.version, byId), roadNetworkId };
+    for (const id of changes.removedIds) byId.delete(id);
+    for (const station of changes.changed) byId.set(station.id, station);
+    return { snapshot: new StationSnapshot(changes.version, byId), roadNetworkId };
   }
 
-  /** Everything, in id-ordered chunks; rows changed between chunks come again with the next sync. */
   private async loadAll(): Promise<StationSnapshot> {
-    const first = await readStationChanges(this.db, FROM_THE_START, 0, this.chunk);
-    const byId = new Map<number, StationRecord>();
+    const all = await this.readChanges(FROM_THE_START);
+    return new StationSnapshot(all.version, new Map(all.changed.map((s) => [s.id, s])));
+  }
+
+  /**
+   * What changed after `since`, in id-ordered chunks. The version is the first chunk's: rows
+   * changed between chunks come again with the next sync, which is harmless.
+   */
+  private async readChanges(since: number): Promise<StationChanges> {
+    const first = await readStationChanges(this.db, since, 0, this.chunk);
+    const changed = [...first.changed];
     let page = first.changed;
-    for (;;) {
-      for (const station of page) byId.set(station.id, station);
-      if (page.length < this.chunk) break;
-      page = (await readStationChanges(this.db, FROM_THE_START, page.at(-1)!.id, this.chunk)).changed;
+    while (page.length === this.chunk) {
+      page = (await readStationChanges(this.db, since, page.at(-1)!.id, this.chunk)).changed;
+      changed.push(...page);
     }
-    return new StationSnapshot(first.version, byId);
+    return { ...first, changed };
   }
 }
