@@ -81,9 +81,10 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   // A read-only copy of the stations for the nearest search: told of every committed change by
   // the database (LISTEN), and checking the database on each request whenever it cannot be sure.
   const stationMirror = new StationMirror(database.db);
+  const mirrorLog = logger.child({ module: 'station-mirror' });
   stationMirror
-    .listen(database, (err) => logger.warn({ err }, 'station change listener lost; checking per request'))
-    .catch((err) => logger.warn({ err }, 'cannot listen for station changes; checking per request'));
+    .listen(database, (err) => mirrorLog.warn({ err }, 'change listener lost; checking per request'))
+    .catch((err) => mirrorLog.warn({ err }, 'cannot listen for changes; checking per request'));
   const api = express.Router();
   // The hot paths first: public and read-only, they need not pass a dozen routers to match.
   api.use(nearestRouter(stationMirror, networkTravelTimes(database.db, roadNetworks)));
