@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { AppDatabase } from '../../db/client.js';
 import { notFound } from '../../http/errors.js';
 import type { ApiOperation } from '../../http/openapi.js';
+import { sendFreshJson } from '../../http/send.js';
 import { parseRequest } from '../../http/validate.js';
 import type { StationMirror } from '../stations/station-mirror.js';
 import {
@@ -20,7 +21,7 @@ import {
   stationItemsJson,
 } from './collections.service.js';
 
-const GEOJSON = 'application/geo+json';
+const GEOJSON = 'application/geo+json' as const;
 
 export function baseUrlOf(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
@@ -69,7 +70,7 @@ export function collectionsRouter(db: AppDatabase, stations: StationMirror): Rou
         },
         { limit: q.limit, offset: q.offset, selfUrl: selfUrlOf(req) },
       );
-      res.type(GEOJSON).send(body);
+      sendFreshJson(res, body, GEOJSON);
       return;
     }
     const q = parseRequest(BoundaryItemsQuerySchema, req.query);

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { ApiOperation } from '../../http/openapi.js';
+import { sendFreshJson } from '../../http/send.js';
 import { parseRequest } from '../../http/validate.js';
 import type { StationMirror } from '../stations/station-mirror.js';
 import { NearestQuerySchema } from './nearest.schemas.js';
@@ -16,7 +17,8 @@ export function nearestRouter(
     const query = parseRequest(NearestQuerySchema, req.query);
     const body = await nearestStations(stations, travelTimes, query);
     // Depends on the clock (open/closed) and on edits: a short private cache at most.
-    res.set('Cache-Control', 'private, max-age=15').type('application/geo+json').json(body);
+    res.set('Cache-Control', 'private, max-age=15');
+    sendFreshJson(res, body, 'application/geo+json');
   });
   return router;
 }
