@@ -85,4 +85,37 @@ describe.runIf(onServer)('two instances on one database', () => {
     const after = await fetch(`${first.baseUrl}/api/me`, { headers: login.headers });
     expect(after.status).toBe(401);
   });
+
+  it('an amenity edit through one reaches the other\'s nearest search and listing (station mirrors)', async () => {
+    const db = first.database.handle.db;
+    const at = { lng: 116.52, lat: 39.81 };
+    const station = await newStation(db, { ...at, name: '镜像双实例', amenities: { hot_water: 'available' } });
+    await createUser(db, { username: 'admin-mirror', password: 'two-instances-pw-2', role: 'admin' });
+    const login = await loginAs(first, 'admin-mirror', 'two-instances-pw-2');
+    const nearestWithMicrowave = async (base: string) => {
+      const res = await fetch(`${base}/api/nearest?lng=${at.lng}&lat=${at.lat}&k=1&radius=50&amenities=microwave`);
+      return ((await res.json()).features as any[]).map((f) => f.properties.name);
+    };
+    // Both instances have read their mirrors before the edit.
+    expect(await nearestWithMicrowave(first.baseUrl)).toEqual([]);
+    expect(await nearestWithMicrowave(secondUrl)).toEqual([]);
+
+    const patch = await fetch(`${first.baseUrl}/api/stations/${station.id}`, {
+      method: 'PATCH',
+      headers: { ...login.headers, 'if-match': `"${station.version}"` },
+      body: JSON.stringify({ amenities: { hot_water: 'available', microwave: 'available' } }),
+    });
+    expect(patch.status).toBe(200);
+    // The other instance learns of it by notification: well within a second.
+    const deadline = Date.now() + 1_000;
+    let seen: string[] = [];
+    while (Date.now() < deadline) {
+      seen = await nearestWithMicrowave(secondUrl);
+      if (seen.length) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(seen).toEqual(['镜像双实例']);
+    const listed = await fetch(`${secondUrl}/api/collections/stations/items?amenities=microwave&bbox=116.51,39.80,116.53,39.82`);
+    expect(((await listed.json()).features as any[]).map((f) => f.properties.name)).toEqual(['镜像双实例']);
+  });
 });

@@ -120,6 +120,18 @@ describe('StationMirror', () => {
     await eventually(() => expectInStep(mirror));
   });
 
+  it('with a listener that delivers nothing, is stale at most its trust window', async () => {
+    // A channel nobody notifies on stands for a connection that went silent (e.g. a pooling proxy).
+    const mirror = new StationMirror(db(), { channel: 'nobody_notifies', trustListenerMs: 300 });
+    await mirror.listen(database.handle);
+    await expectInStep(mirror);
+    await newStation(db(), { lng: 116.43, lat: 39.9, name: '静默' });
+    // Within the window it answers from memory without asking: the new station is not there yet.
+    expect((await mirrorContents(mirror)).map((s) => s.name)).not.toContain('静默');
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await mirrorContents(mirror)).map((s) => s.name)).toContain('静默');
+  });
+
   it('sees a road network arrive and go', async () => {
     const mirror = new StationMirror(db());
     await mirror.listen(database.handle);

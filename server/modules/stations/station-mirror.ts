@@ -20,6 +20,12 @@ import type { StationRecord } from './stations.repository.js';
 
 /** Rows per statement when the mirror (re)loads: bounds one JSON text at a few MB. */
 const CHUNK = 5_000;
+/**
+ * Even with the listener up, check the version after this long: a connection that stays open but
+ * stops delivering (a proxy that pools transactions, such as PgBouncer, can do that) would
+ * otherwise leave a mirror stale for ever. One tiny query per instance every few seconds.
+ */
+const TRUST_LISTENER_MS = 5_000;
 
 /** The stations as of one change-log version. Never modified: a change makes a new snapshot. */
 export class StationSnapshot {
@@ -91,13 +97,19 @@ export class StationMirror {
   /** Counts notifications and listener state changes. */
   private signals = 0;
 
+  /** When the last sync began (ms, monotonic). */
+  private syncedAt = 0;
   private readonly chunk: number;
+  private readonly trustMs: number;
+  private readonly channel: string;
 
   constructor(
     private readonly db: AppDatabase,
-    options: { chunk?: number } = {},
+    options: { chunk?: number; trustListenerMs?: number; channel?: string } = {},
   ) {
     this.chunk = options.chunk ?? CHUNK;
+    this.trustMs = options.trustListenerMs ?? TRUST_LISTENER_MS;
+    this.channel = options.channel ?? STATION_CHANGES_CHANNEL;
   }
 
   /**
@@ -105,7 +117,7 @@ export class StationMirror {
    * down, every use asks the database; a failure to listen is reported, never thrown at requests.
    */
   async listen(handle: DatabaseHandle, onError: (error: Error) => void = () => {}): Promise<void> {
-    await listenToChannel(handle, STATION_CHANGES_CHANNEL, {
+    await listenToChannel(handle, this.channel, {
       onNotify: () => this.invalidate(),
       onReady: () => {
         // Whatever was sent while nobody listened is lost: check before trusting the copy again.
@@ -130,7 +142,9 @@ export class StationMirror {
    * already running may have read before they came, so they join the next one, not that one.
    */
   current(): Promise<MirrorState> {
-    if (this.fresh && this.state) return Promise.resolve(this.state);
+    if (this.fresh && this.state && performance.now() - this.syncedAt < this.trustMs) {
+      return Promise.resolve(this.state);
+    }
     if (!this.running) {
       this.running = this.sync().finally(() => {
         this.running = null;
@@ -151,7 +165,9 @@ export class StationMirror {
     // this, so a changed count means the read may have missed something.
     const signals = this.signals;
     const listening = this.listening;
+    const started = performance.now();
     const state = await this.read();
+    this.syncedAt = started;
     this.state = state;
     this.fresh = listening && this.listening && this.signals === signals;
     return state;
