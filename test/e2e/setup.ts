@@ -33,6 +33,8 @@ async function createServerDatabase() {
 export interface E2eServer {
   baseUrl: string;
   dataDir: string;
+  /** The PostgreSQL database it runs on; undefined on PGlite. */
+  databaseUrl?: string;
   /** The server process, for signals and memory readings. */
   process: ChildProcess;
   /** What the process printed so far. */
@@ -95,6 +97,7 @@ export async function startE2eServer(
   return {
     baseUrl,
     dataDir,
+    databaseUrl: options.databaseUrl ?? serverDb?.url,
     process: child,
     output: () => output,
     stop: async () => {

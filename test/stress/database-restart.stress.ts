@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { startE2eServer } from '../e2e/setup.js';
 
@@ -86,6 +87,25 @@ describe.runIf(canRestart)('PostgreSQL restart mid-load', () => {
       expect(statuses.filter((s) => s.phase === 'after').every((s) => s.status === 200)).toBe(true);
       const ready = await fetch(`${server.baseUrl}/readyz`);
       expect(ready.status).toBe(200);
+
+      // The station mirror lost its listener with the server: a change written after the restart
+      // (by another client) must still reach the listing, whether by the reconnected listener or
+      // by the per-request check it falls back to meanwhile.
+      const client = new pg.Client({ connectionString: server.databaseUrl });
+      await client.connect();
+      try {
+        await client.query(`update stations set name = '重启之后' where id = (select min(id) from stations)`);
+      } finally {
+        await client.end();
+      }
+      const seenBy = Date.now() + 6_000;
+      let names: string[] = [];
+      while (Date.now() < seenBy) {
+        names = ((await (await fetch(url)).json()).features as any[]).map((f) => f.properties.name);
+        if (names.includes('重启之后')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(names).toContain('重启之后');
     } finally {
       running = false;
       try {
