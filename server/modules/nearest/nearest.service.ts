@@ -9,6 +9,7 @@ import { geodesicDistanceM } from '../../geo/geodesic.js';
 import { isAlwaysOpen, openIntervals } from '../../hours/index.js';
 import type { StationFeature } from '../stations/station-feature.js';
 import { stationSchedule, stationStateAt } from '../stations/station-hours.js';
+import { matchesFilter } from '../stations/snapshot-query.js';
 import type { StationMirror, StationSnapshot } from '../stations/station-mirror.js';
 import type { StationRecord } from '../stations/stations.repository.js';
 import type { NearestQuery } from './nearest.schemas.js';
@@ -82,14 +83,6 @@ function byTravelTime(a: Candidate, b: Candidate): number {
     a.straightLineM - b.straightLineM ||
     a.station.id - b.station.id
   );
-}
-
-/** Amenities (each offered and available) and kind: what needs no clock or distance. */
-function matchesStation(query: NearestQuery): (station: StationRecord) => boolean {
-  const amenities = query.amenities ?? [];
-  return (station) =>
-    (!query.kind || station.kind === query.kind) &&
-    amenities.every((key) => station.amenities[key] === 'available');
 }
 
 interface Page {
@@ -243,7 +236,8 @@ export async function nearestStations(
   const provider = await source.providerFor(query.mode, origin, { roadNetworkId });
 
   const walk = snapshot.nearestFirst(query.lng, query.lat);
-  const matches = matchesStation(query);
+  const matches = (station: StationRecord) =>
+    matchesFilter(station, { amenities: query.amenities, kind: query.kind });
   let pageSize = firstPageSize(query, provider);
   const pool: Candidate[] = [];
   let chosen: Candidate[] = [];

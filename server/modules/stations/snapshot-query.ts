@@ -3,6 +3,7 @@
  * snapshot: the same filters with the same meaning, in id order, and each station's GeoJSON text
  * made once per record (records never change; a changed station is a new record).
  */
+import { stationToFeature } from './station-feature.js';
 import type { StationFilter, StationRecord } from './stations.repository.js';
 import type { StationSnapshot } from './station-mirror.js';
 
@@ -32,13 +33,8 @@ const featureTexts = new WeakMap<StationRecord, string>();
 export function stationFeatureJson(station: StationRecord): string {
   let text = featureTexts.get(station);
   if (text === undefined) {
-    const { lng, lat, ...properties } = station;
-    text = JSON.stringify({
-      type: 'Feature',
-      id: station.id,
-      geometry: { type: 'Point', coordinates: [Number(lng.toFixed(6)), Number(lat.toFixed(6))] },
-      properties,
-    });
+    const rounded = { ...station, lng: Number(station.lng.toFixed(6)), lat: Number(station.lat.toFixed(6)) };
+    text = JSON.stringify(stationToFeature(rounded));
     featureTexts.set(station, text);
   }
   return text;

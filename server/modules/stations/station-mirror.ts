@@ -87,15 +87,11 @@ export class StationMirror {
   private state: MirrorState | null = null;
   private running: Promise<MirrorState> | null = null;
   private queued: Promise<MirrorState> | null = null;
-  /**
-   * True while the listener is up and nothing has been notified since the last sync began: then
-   * the held state is the database's and a request needs no query at all. Otherwise each use
-   * checks the version first (one small query), which is always correct, only slower.
-   */
-  private fresh = false;
   private listening = false;
   /** Counts notifications and listener state changes. */
   private signals = 0;
+  /** `signals` as it was when the last successful sync began. */
+  private signalsAtSync = -1;
 
   /** When the last sync began (ms, monotonic). */
   private syncedAt = 0;
@@ -134,7 +130,19 @@ export class StationMirror {
 
   private invalidate() {
     this.signals++;
-    this.fresh = false;
+  }
+
+  /**
+   * The held state is the database's, and a request needs no query at all, while the listener is
+   * up, nothing was signalled since the last sync began, and that sync is recent. Otherwise each
+   * use checks the version first (one small query): always correct, only slower.
+   */
+  private isFresh(): boolean {
+    return (
+      this.listening &&
+      this.signals === this.signalsAtSync &&
+      performance.now() - this.syncedAt < this.trustMs
+    );
   }
 
   /**
@@ -142,9 +150,7 @@ export class StationMirror {
    * already running may have read before they came, so they join the next one, not that one.
    */
   current(): Promise<MirrorState> {
-    if (this.fresh && this.state && performance.now() - this.syncedAt < this.trustMs) {
-      return Promise.resolve(this.state);
-    }
+    if (this.state && this.isFresh()) return Promise.resolve(this.state);
     if (!this.running) {
       this.running = this.sync().finally(() => {
         this.running = null;
@@ -162,14 +168,14 @@ export class StationMirror {
 
   private async sync(): Promise<MirrorState> {
     // Taken before the read is sent: a change committed after the read's snapshot notifies after
-    // this, so a changed count means the read may have missed something.
+    // this, so a changed count means the read may have missed something. Listener drops and
+    // reconnects count too, so an unchanged count also means it listened throughout.
     const signals = this.signals;
-    const listening = this.listening;
     const started = performance.now();
     const state = await this.read();
-    this.syncedAt = started;
     this.state = state;
-    this.fresh = listening && this.listening && this.signals === signals;
+    this.signalsAtSync = signals;
+    this.syncedAt = started;
     return state;
   }
 

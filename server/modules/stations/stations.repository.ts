@@ -145,9 +145,9 @@ export async function insertStations(db: AppDatabase, stations: NewStation[]): P
 }
 
 /**
- * One page of stations already serialised as GeoJSON Feature text by PostGIS (as pg_featureserv
- * does): the API passes the text through instead of parsing rows and re-serialising them.
- * Asks for one row more than the page to know whether a next page exists without a count.
+ * One page of stations serialised as GeoJSON Feature text by PostGIS (as pg_featureserv does).
+ * The API now lists from the station mirror; this is the SQL it must agree with (tested) and the
+ * benchmark's baseline. Asks for one row more than the page to know whether a next page exists.
  */
 export async function listStationFeaturesJson(
   db: AppDatabase,
