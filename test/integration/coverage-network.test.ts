@@ -10,6 +10,7 @@ import { reachWithin } from '../../server/modules/coverage/network-reach.js';
 import { loadRoadEdgeRows } from '../../server/modules/routes/road-network.repository.js';
 import { RoadGraph } from '../../server/routing/road-graph.js';
 import { newStation } from '../setup/factories.js';
+import { textbookNodeSeconds } from '../setup/textbook-dijkstra.js';
 import { importNetworkIntoDistrict } from '../../scripts/lib/road-fixtures.js';
 import { startTestServer, type TestServer } from '../setup/server.js';
 import { extractPath } from '../unit/routing/real-networks.js';
@@ -57,48 +58,6 @@ const CASES: Array<[Mode, number]> = [
   ['drive', 240],
 ];
 
-async function independentNodeSeconds(mode: Mode, limitS: number): Promise<Map<number, number>> {
-  const edges = await queryRows<{
-    source: number;
-    target: number;
-    fwd: number | null;
-    bwd: number | null;
-  }>(
-    db,
-    mode === 'walk'
-      ? sql`select source, target, walk_fwd_s::float8 as fwd, walk_bwd_s::float8 as bwd from road_edges`
-      : sql`select source, target, drive_fwd_s::float8 as fwd, drive_bwd_s::float8 as bwd from road_edges`,
-  );
-  // into[n]: ways to reach n from a neighbour m, with the seconds of walking m→n.
-  const into = new Map<number, Array<[number, number]>>();
-  const add = (to: number, from: number, s: number | null) => {
-    if (s === null) return;
-    if (!into.has(to)) into.set(to, []);
-    into.get(to)!.push([from, Math.fround(s)]);
-  };
-  for (const e of edges) {
-    add(e.target, e.source, e.fwd);
-    add(e.source, e.target, e.bwd);
-  }
-  const dist = new Map<number, number>(stationNodes.map((n) => [n, 0]));
-  const done = new Set<number>();
-  let frontier = [...stationNodes];
-  while (frontier.length) {
-    frontier.sort((a, b) => dist.get(a)! - dist.get(b)!);
-    const node = frontier.shift()!;
-    if (done.has(node)) continue;
-    done.add(node);
-    for (const [from, s] of into.get(node) ?? []) {
-      const d = dist.get(node)! + s;
-      if (d <= limitS && d < (dist.get(from) ?? Infinity)) {
-        dist.set(from, d);
-        frontier.push(from);
-      }
-    }
-  }
-  return dist;
-}
-
 async function engineNodeSeconds(mode: Mode = 'walk', limitS = LIMIT_S) {
   const graph = RoadGraph.fromEdgeRows(await loadRoadEdgeRows(db));
   // A station standing on a node: fraction 0 of an edge leaving it (or 1 of one arriving).
@@ -116,7 +75,7 @@ describe('network reach (walk, 10 min)', () => {
   it.each(CASES)(
     '%s node times equal an independent Dijkstra on the same edges',
     async (mode, limitS) => {
-      const expected = await independentNodeSeconds(mode, limitS);
+      const expected = await textbookNodeSeconds(db, mode, stationNodes, limitS);
       const { reach } = await engineNodeSeconds(mode, limitS);
       const got = new Map<number, number>();
       reach.nodeSeconds.forEach((s, node) => Number.isFinite(s) && got.set(node, s));

@@ -20,6 +20,7 @@ import { loadRoadEdgeRows } from '../../server/modules/routes/road-network.repos
 import { RoadGraph } from '../../server/routing/road-graph.js';
 import { createUser, loginAs } from '../setup/auth.js';
 import { newStation } from '../setup/factories.js';
+import { textbookNodeSeconds } from '../setup/textbook-dijkstra.js';
 import { importNetworkIntoDistrict } from '../../scripts/lib/road-fixtures.js';
 import { startTestServer, type TestServer } from '../setup/server.js';
 import { extractPath } from '../unit/routing/real-networks.js';
@@ -37,55 +38,9 @@ const AREA = 'area=110119&level=district';
 type Mode = 'walk' | 'drive';
 type Direction = 'to_site' | 'from_site';
 
-/** Plain Dijkstra over the rows: seconds from every node to `sources` (or from them, if asked). */
-async function independentSeconds(
-  mode: Mode,
-  sources: number[],
-  limitS: number,
-  direction: Direction = 'to_site',
-): Promise<Map<number, number>> {
-  const edges = await queryRows<{
-    source: number;
-    target: number;
-    fwd: number | null;
-    bwd: number | null;
-  }>(
-    db,
-    mode === 'walk'
-      ? sql`select source, target, walk_fwd_s::float8 as fwd, walk_bwd_s::float8 as bwd from road_edges`
-      : sql`select source, target, drive_fwd_s::float8 as fwd, drive_bwd_s::float8 as bwd from road_edges`,
-  );
-  // next[n]: the nodes m with a step to expand, and its seconds (m→n towards a site, n→m away).
-  const next = new Map<number, Array<[number, number]>>();
-  const add = (from: number, to: number, s: number | null) => {
-    if (s === null) return;
-    const [key, other] = direction === 'to_site' ? [to, from] : [from, to];
-    if (!next.has(key)) next.set(key, []);
-    next.get(key)!.push([other, Math.fround(s)]);
-  };
-  for (const e of edges) {
-    add(e.source, e.target, e.fwd);
-    add(e.target, e.source, e.bwd);
-  }
-  const dist = new Map<number, number>(sources.map((n) => [n, 0]));
-  const done = new Set<number>();
-  let frontier = [...sources];
-  while (frontier.length) {
-    frontier.sort((a, b) => dist.get(a)! - dist.get(b)!);
-    const node = frontier.shift()!;
-    if (done.has(node)) continue;
-    done.add(node);
-    for (const [other, s] of next.get(node) ?? []) {
-      const d = dist.get(node)! + s;
-      if (d <= limitS && d < (dist.get(other) ?? Infinity)) {
-        dist.set(other, d);
-        frontier = frontier.filter((n) => n !== other);
-        frontier.push(other);
-      }
-    }
-  }
-  return dist;
-}
+/** Plain Dijkstra over the rows (test/setup/textbook-dijkstra.ts). */
+const independentSeconds = (mode: Mode, sources: number[], limitS: number, direction: Direction = 'to_site') =>
+  textbookNodeSeconds(db, mode, sources, limitS, direction);
 
 /** Demand weight at the nodes reached from `site` and not from any station. */
 async function independentGain(
