@@ -8,14 +8,8 @@ export type Datum = (typeof DATUMS)[number];
 /** The server refuses shorter passwords; checked here too so the admin learns before sending. */
 export const MIN_PASSWORD_LENGTH = 10;
 
-export interface UserSummary {
-  id: number;
-  username: string;
-  role: Role;
-  disabled: boolean;
-  station_ids: number[];
-  created_at: string;
-}
+export type { UserSummary } from '../../../../server/modules/auth/auth.repository.js';
+import type { UserSummary } from '../../../../server/modules/auth/auth.repository.js';
 
 export interface NewStation {
   name: string;

@@ -4,20 +4,20 @@
  */
 import type { FeatureCollection, Point } from 'geojson';
 import { apiGet } from '../../lib/api/http.js';
-import type { AmenityKey, AmenityStatus } from '../../../../server/modules/stations/amenities.js';
+import type { AmenityKey } from '../../../../server/modules/stations/amenities.js';
+import type { StationRecord } from '../../../../server/modules/stations/stations.repository.js';
 
 export type TravelMode = 'walk' | 'bike' | 'drive';
 export type OpenFilter = 'arrival' | 'now' | 'any';
 export type LngLat = [number, number];
 
-export interface NearestProperties {
-  id: number;
-  name: string;
-  name_en: string | null;
-  kind: string;
-  address: string | null;
-  amenities: Partial<Record<AmenityKey, AmenityStatus>>;
-  is_sample: boolean;
+/** What every station answer carries, as the server's own record type says. */
+type StationBasics = Pick<
+  StationRecord,
+  'id' | 'name' | 'name_en' | 'kind' | 'address' | 'amenities' | 'is_sample'
+>;
+
+export interface NearestProperties extends StationBasics {
   distance_m: number;
   duration_s: number;
   distance_kind: 'network' | 'straight_line';
@@ -142,18 +142,11 @@ export interface StationDetail {
   type: 'Feature';
   id: number;
   geometry: Point;
-  properties: {
-    id: number;
-    name: string;
-    name_en: string | null;
-    kind: string;
-    address: string | null;
-    amenities: Partial<Record<AmenityKey, AmenityStatus>>;
+  properties: StationBasics & {
     opening_hours: string | null;
     phone: string | null;
     seats: number | null;
     verified_at: string | null;
-    is_sample: boolean;
     location_note: string | null;
     hours: {
       now: {
