@@ -43,7 +43,12 @@ export async function buildPgliteTemplate(): Promise<string> {
   return file;
 }
 
-export const PG_TEMPLATE_DB = 'warm_posts_test_template';
+// One template per checkout, so two checkouts (git worktrees) can test against one server at once.
+export const PG_TEMPLATE_DB = `warm_posts_test_template_${crypto
+  .createHash('sha256')
+  .update(REPO_ROOT)
+  .digest('hex')
+  .slice(0, 8)}`;
 
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
