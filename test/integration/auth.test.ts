@@ -136,6 +136,70 @@ describe('login rate limit (stored in the database)', () => {
   });
 });
 
+describe('login limits cannot be raced or aimed at a victim', () => {
+  it('parallel guesses from one address get no more tries than serial ones (count and check are one step)', async () => {
+    await createUser(server.database.handle.db, {
+      username: 'racer',
+      password: 'racer-password-1',
+      role: 'planner',
+    });
+    // 199 wrong guesses and the right one, all at once from one address.
+    const attempts = Array.from({ length: 200 }, (_, i) =>
+      login('racer', i === 137 ? 'racer-password-1' : `wrong-guess-${i}`, '198.51.100.20'),
+    );
+    const statuses = (await Promise.all(attempts)).map((r) => r.status);
+    const tried = statuses.filter((s) => s !== 429);
+    // The serial budget is 5 tries per account and address; everything past it is refused unchecked.
+    expect(tried.length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(195);
+  });
+
+  it('20 wrong passwords from strangers do not lock the real user out of a clean address', async () => {
+    await createUser(server.database.handle.db, {
+      username: 'victim',
+      password: 'victim-password-1',
+      role: 'manager',
+    });
+    const guesses = [];
+    for (let address = 0; address < 4; address++)
+      for (let i = 0; i < 5; i++) guesses.push(login('victim', `wrong-${i}`, `192.0.2.${address + 1}`));
+    expect((await Promise.all(guesses)).map((r) => r.status)).toEqual(Array(20).fill(401));
+    // Each guessing address is now refused for that account…
+    expect((await login('victim', 'victim-password-1', '192.0.2.1')).status).toBe(429);
+    // …but the real user, from their own address, signs in (slowed at most, never refused).
+    const real = await login('victim', 'victim-password-1', '203.0.113.77');
+    expect(real.status).toBe(200);
+    expect(real.body.user.username).toBe('victim');
+  });
+
+  it('user names are one account whatever their case: sign-in, taken names and lock-out counters', async () => {
+    const db = server.database.handle.db;
+    await createUser(db, { username: 'Zhou', password: 'zhou-password-1', role: 'planner' });
+    const lower = await login('zhou', 'zhou-password-1', '203.0.113.80');
+    expect(lower.status).toBe(200);
+    expect(lower.body.user.username).toBe('Zhou');
+    expect((await login('ZHOU', 'zhou-password-1', '203.0.113.80')).status).toBe(200);
+
+    const admin = await loginAs(server, 'admin', 'admin-password-1');
+    const taken = await server.request('/api/users', {
+      method: 'POST',
+      headers: admin.headers,
+      body: JSON.stringify({ username: 'zHOU', password: 'other-password-1', role: 'planner' }),
+    });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error).toContain('taken');
+    // Not even straight in the database: the unique index is on lower(username).
+    await expect(
+      db.execute(sql`insert into users (username, password_hash, role) values ('ZHOU', 'x', 'planner')`),
+    ).rejects.toThrow();
+
+    // Failures under any spelling count against the one account.
+    for (const name of ['zhou', 'Zhou', 'ZHOU', 'zHou', 'zhoU'])
+      expect((await login(name, 'wrong-password-x', '203.0.113.81')).status).toBe(401);
+    expect((await login('Zhou', 'zhou-password-1', '203.0.113.81')).status).toBe(429);
+  });
+});
+
 describe('user administration (admin)', () => {
   it('creates a manager with stations, who can then sign in; rejects weak passwords and taken names', async () => {
     const admin = await loginAs(server, 'admin', 'admin-password-1');

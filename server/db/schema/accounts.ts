@@ -8,6 +8,7 @@ import {
   serial,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { stations } from './stations.js';
 
@@ -16,7 +17,8 @@ export const users = pgTable(
   'users',
   {
     id: serial('id').primaryKey(),
-    username: text('username').notNull().unique(),
+    /** Unique whatever its case ('Admin' is 'admin'): see the lower(username) index. */
+    username: text('username').notNull(),
     /** scrypt$N$r$p$salt$hash, see server/modules/auth/passwords.ts */
     passwordHash: text('password_hash').notNull(),
     role: text('role').notNull(),
@@ -24,7 +26,10 @@ export const users = pgTable(
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check('users_role_check', sql`${t.role} in ('admin','planner','manager')`)],
+  (t) => [
+    check('users_role_check', sql`${t.role} in ('admin','planner','manager')`),
+    uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
+  ],
 );
 
 /** Which stations a manager keeps. */

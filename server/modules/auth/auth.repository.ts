@@ -19,6 +19,7 @@ export interface UserSummary {
   created_at: string;
 }
 
+/** The account with this name, whatever the case it is typed in (names are unique ignoring case). */
 export async function findUserCredentials(
   db: AppDatabase,
   username: string,
@@ -26,7 +27,7 @@ export async function findUserCredentials(
   const rows = await queryRows<UserCredentials>(
     db,
     sql`select id, username, role, password_hash, disabled_at is not null as disabled
-        from users where username = ${username}`,
+        from users where lower(username) = lower(${username.trim()})`,
   );
   return rows[0] ?? null;
 }

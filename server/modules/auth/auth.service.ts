@@ -2,9 +2,10 @@ import crypto from 'node:crypto';
 import type { AppDatabase } from '../../db/client.js';
 import { badRequest, HttpError } from '../../http/errors.js';
 import {
-  assertUnderRateLimit,
+  chargeRateLimits,
   countRateLimitHit,
   rateLimitKey,
+  readRateLimit,
   type RateLimit,
 } from '../rate-limits/rate-limits.service.js';
 import {
@@ -24,23 +25,45 @@ import type { AuthUser, Role } from './roles.js';
 /** Sessions end 12 h after sign-in (a working shift), whatever the activity. */
 export const SESSION_TTL_SECONDS = 12 * 3600;
 
-// Failed sign-ins only count: a manager who types well is never locked out by colleagues.
-// Per address+name stops guessing one account; per name stops guessing it from many addresses;
-// per address stops trying many names from one place.
-const LOGIN_LIMITS: Array<{ limit: RateLimit; key: (ip: string, username: string) => string }> = [
+/** What the lock-out counters are keyed on: one account whatever the case it is typed in. */
+export const normaliseUsername = (username: string) => username.trim().toLowerCase();
+
+// Failed sign-ins only count (each attempt is charged before the password is checked and refunded
+// when it was right, so parallel guesses cannot slip past the count). Refusals are aimed only at the
+// guesser's own address: per address+name stops guessing one account from one place, per address
+// stops trying many names from one place. Per name alone nothing is refused, or a stranger could
+// lock a real user out by failing on purpose: failures for a name from anywhere only slow every
+// attempt at that name (LOGIN_NAME_DELAY), the right password from a clean address still gets in.
+const LOGIN_REFUSALS: Array<{ limit: RateLimit; key: (ip: string, name: string) => string }> = [
   {
     limit: { bucket: 'login-ip-user', limit: 5, windowSeconds: 900, message: 'Too many failed sign-ins for this account from here.' },
-    key: (ip, username) => rateLimitKey(ip, username.toLowerCase()),
-  },
-  {
-    limit: { bucket: 'login-user', limit: 20, windowSeconds: 900, message: 'Too many failed sign-ins for this account.' },
-    key: (_ip, username) => rateLimitKey(username.toLowerCase()),
+    key: (ip, name) => rateLimitKey(ip, name),
   },
   {
     limit: { bucket: 'login-ip', limit: 50, windowSeconds: 900, message: 'Too many failed sign-ins from this address.' },
     key: (ip) => rateLimitKey(ip),
   },
 ];
+
+const LOGIN_NAME_FAILURES: RateLimit = {
+  bucket: 'login-user',
+  limit: Number.POSITIVE_INFINITY,
+  windowSeconds: 900,
+  message: 'never refused',
+};
+
+/**
+ * How long an attempt at a name waits, by the failures for that name in the window: none for the
+ * first 5 (typos), then doubling from 100 ms up to 2 s. Serial guessing from many addresses slows to
+ * one try per 2 s per connection; a real user waits 2 s at worst.
+ */
+export const LOGIN_NAME_DELAY = { free: 5, firstMs: 100, maxMs: 2000 } as const;
+
+export function loginDelayMs(failuresForName: number): number {
+  const over = failuresForName - LOGIN_NAME_DELAY.free;
+  if (over <= 0) return 0;
+  return Math.min(LOGIN_NAME_DELAY.maxMs, LOGIN_NAME_DELAY.firstMs * 2 ** Math.min(over - 1, 20));
+}
 
 export interface LoginResult {
   token: string;
@@ -53,17 +76,22 @@ export async function login(
   db: AppDatabase,
   input: { username: string; password: string; clientIp: string },
 ): Promise<LoginResult> {
-  for (const { limit, key } of LOGIN_LIMITS) {
-    await assertUnderRateLimit(db, limit, key(input.clientIp, input.username));
-  }
+  const name = normaliseUsername(input.username);
+  const charge = await chargeRateLimits(
+    db,
+    LOGIN_REFUSALS.map(({ limit, key }) => ({ limit, key: key(input.clientIp, name) })),
+  );
+  const nameKey = rateLimitKey(name);
+  const delay = loginDelayMs(await readRateLimit(db, LOGIN_NAME_FAILURES, nameKey));
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
   const user = await findUserCredentials(db, input.username);
   const valid = await verifyPassword(input.password, user?.password_hash ?? (await dummyPasswordHash()));
   if (!user || !valid || user.disabled) {
-    for (const { limit, key } of LOGIN_LIMITS) {
-      await countRateLimitHit(db, limit, key(input.clientIp, input.username));
-    }
+    // The charges stay: they were this failure.
+    await countRateLimitHit(db, LOGIN_NAME_FAILURES, nameKey);
     throw new HttpError(401, 'Wrong user name or password');
   }
+  await charge.refund();
   await deleteExpiredSessions(db);
   const token = crypto.randomBytes(32).toString('base64url');
   const csrfToken = crypto.randomBytes(24).toString('base64url');
@@ -99,15 +127,20 @@ export async function createUser(
   if (problem) throw badRequest(problem);
   const stationIds = input.stationIds ?? [];
   await assertStationsExist(db, stationIds);
-  if (await findUserCredentials(db, input.username)) {
-    throw new HttpError(409, `User name "${input.username}" is taken`);
+  const taken = () => new HttpError(409, `User name "${input.username}" is taken (names ignore case)`);
+  if (await findUserCredentials(db, input.username)) throw taken();
+  try {
+    return await insertUser(db, {
+      username: input.username,
+      passwordHash: await hashPassword(input.password),
+      role: input.role,
+      stationIds,
+    });
+  } catch (error) {
+    // Two admins creating the same name at once: the unique index on lower(username) decides.
+    if (isUniqueViolation(error)) throw taken();
+    throw error;
   }
-  return insertUser(db, {
-    username: input.username,
-    passwordHash: await hashPassword(input.password),
-    role: input.role,
-    stationIds,
-  });
 }
 
 export async function changeUser(
@@ -127,4 +160,9 @@ export async function changeUser(
     passwordHash: input.password !== undefined ? await hashPassword(input.password) : undefined,
   });
   if (!found) throw new HttpError(404, `User not found: ${userId}`);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; cause?: unknown } | undefined;
+  return e?.code === '23505' || (e?.cause ? isUniqueViolation(e.cause) : false);
 }

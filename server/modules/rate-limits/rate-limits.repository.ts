@@ -23,6 +23,73 @@ export async function incrementCounter(
   return { count: row!.count, resetInSeconds: Math.max(1, row!.reset_in) };
 }
 
+export interface CounterCharge {
+  bucket: string;
+  key: string;
+  windowSeconds: number;
+}
+
+export interface ChargedCounter {
+  bucket: string;
+  key: string;
+  count: number;
+  /** The window the hit went into, to take it back from exactly that window. */
+  windowStart: string;
+  resetInSeconds: number;
+}
+
+/**
+ * Adds one hit to each counter in ONE statement and returns every count after it: parallel
+ * requests are numbered by the database's row locks, so no two can both see "under the limit"
+ * for the same last try (a read-then-write pair could).
+ */
+export async function incrementCounters(
+  db: AppDatabase,
+  charges: CounterCharge[],
+): Promise<ChargedCounter[]> {
+  const rows = sql.join(
+    charges.map((c) => sql`(${c.bucket}, ${c.key}, ${windowStart(c.windowSeconds)}, 1, ${c.windowSeconds}::int)`),
+    sql`, `,
+  );
+  const result = await queryRows<{
+    bucket: string;
+    key: string;
+    count: number;
+    window_start: string;
+    reset_in: number;
+  }>(
+    db,
+    sql`with wanted (bucket, key, window_start, count, window_seconds) as (values ${rows})
+        insert into rate_limit_counters as c (bucket, key, window_start, count)
+        select bucket, key, window_start, count from wanted
+        on conflict (bucket, key, window_start) do update set count = c.count + 1
+        returning c.bucket, c.key, c.count, to_json(c.window_start) #>> '{}' as window_start,
+          ceil(extract(epoch from c.window_start)
+               + (select w.window_seconds from wanted w where w.bucket = c.bucket and w.key = c.key)
+               - extract(epoch from now()))::int as reset_in`,
+  );
+  return result.map((r) => ({
+    bucket: r.bucket,
+    key: r.key,
+    count: r.count,
+    windowStart: r.window_start,
+    resetInSeconds: Math.max(1, r.reset_in),
+  }));
+}
+
+/** Takes back one hit from each counter, in the window it went into. */
+export async function decrementCounters(
+  db: AppDatabase,
+  counters: Array<Pick<ChargedCounter, 'bucket' | 'key' | 'windowStart'>>,
+): Promise<void> {
+  for (const c of counters) {
+    await db.execute(
+      sql`update rate_limit_counters set count = greatest(count - 1, 0)
+          where bucket = ${c.bucket} and key = ${c.key} and window_start = ${c.windowStart}::timestamptz`,
+    );
+  }
+}
+
 /** The window's count without adding to it. */
 export async function readCounter(
   db: AppDatabase,

@@ -1,7 +1,13 @@
 import crypto from 'node:crypto';
 import type { AppDatabase } from '../../db/client.js';
 import { HttpError } from '../../http/errors.js';
-import { deleteOldCounters, incrementCounter, readCounter } from './rate-limits.repository.js';
+import {
+  decrementCounters,
+  deleteOldCounters,
+  incrementCounter,
+  incrementCounters,
+  readCounter,
+} from './rate-limits.repository.js';
 
 export interface RateLimit {
   /** Name of what is limited, e.g. 'login-failures'. */
@@ -30,10 +36,31 @@ export async function consumeRateLimit(db: AppDatabase, limit: RateLimit, key: s
   if (count > limit.limit) throw tooMany(limit, resetInSeconds);
 }
 
-/** Throws 429 when the limit is already reached, without counting (for failure-only limits). */
-export async function assertUnderRateLimit(db: AppDatabase, limit: RateLimit, key: string) {
-  const { count, resetInSeconds } = await readCounter(db, limit.bucket, key, limit.windowSeconds);
-  if (count >= limit.limit) throw tooMany(limit, resetInSeconds);
+/**
+ * Counts one attempt against each limit and checks them in the same statement (see
+ * `incrementCounters`); throws 429 (with Retry-After) when any is now over. The charge stands for a
+ * failure; call the returned `refund` when the attempt succeeded, so only failures and attempts still
+ * in flight count. N parallel attempts thus get exactly as many tries as N serial ones.
+ */
+export async function chargeRateLimits(
+  db: AppDatabase,
+  charges: Array<{ limit: RateLimit; key: string }>,
+): Promise<{ refund: () => Promise<void> }> {
+  const counted = await incrementCounters(
+    db,
+    charges.map(({ limit, key }) => ({ bucket: limit.bucket, key, windowSeconds: limit.windowSeconds })),
+  );
+  for (const { limit, key } of charges) {
+    const counter = counted.find((c) => c.bucket === limit.bucket && c.key === key);
+    if (counter && counter.count > limit.limit) throw tooMany(limit, counter.resetInSeconds);
+  }
+  if (counted.some((c) => c.count === 1) && Math.random() < 0.05) await deleteOldCounters(db);
+  return { refund: () => decrementCounters(db, counted) };
+}
+
+/** The window's count so far, without adding to it. */
+export async function readRateLimit(db: AppDatabase, limit: RateLimit, key: string): Promise<number> {
+  return (await readCounter(db, limit.bucket, key, limit.windowSeconds)).count;
 }
 
 export async function countRateLimitHit(db: AppDatabase, limit: RateLimit, key: string) {
