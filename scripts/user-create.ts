@@ -50,7 +50,7 @@ async function main() {
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     pgliteDataDir: config.PGLITE_DATA_DIR,
-  });
+  }).catch((error: Error) => fail(error.message));
   try {
     await migrateDatabase(database);
     const id = await createUser(database.db, {

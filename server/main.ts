@@ -66,6 +66,8 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`warm-posts failed to start: ${error?.stack ?? error}\n`);
+  // A held data folder is an operator's situation, not a bug: the message says it all.
+  const detail = error?.code === 'DATA_DIR_LOCKED' ? error.message : (error?.stack ?? error);
+  process.stderr.write(`warm-posts failed to start: ${detail}\n`);
   process.exit(1);
 });

@@ -10,6 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { REPO_ROOT } from '../config.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
 import * as schema from './schema/index.js';
 
 export const MIGRATIONS_FOLDER = path.join(REPO_ROOT, 'server', 'db', 'migrations');
@@ -87,14 +88,22 @@ async function openServerDatabase(
 }
 
 async function openEmbeddedDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  if (options.pgliteDataDir) fs.mkdirSync(options.pgliteDataDir, { recursive: true });
-  const client = await PGlite.create({
-    dataDir: options.pgliteDataDir,
-    loadDataDir: options.pgliteLoadDataDir,
-    extensions: { postgis },
-  });
-  // The same per-statement bound as on a server, so one runaway query cannot stall the process.
-  await client.exec(`set statement_timeout = ${Math.trunc(options.statementTimeoutMs ?? 15_000)}`);
+  // One process per folder: a second one (server or CLI) fails here, naming the holder.
+  const lock = options.pgliteDataDir ? acquireDataDirLock(options.pgliteDataDir) : null;
+  let client: PGlite;
+  try {
+    if (options.pgliteDataDir) fs.mkdirSync(options.pgliteDataDir, { recursive: true });
+    client = await PGlite.create({
+      dataDir: options.pgliteDataDir,
+      loadDataDir: options.pgliteLoadDataDir,
+      extensions: { postgis },
+    });
+    // The same per-statement bound as on a server, so one runaway query cannot stall the process.
+    await client.exec(`set statement_timeout = ${Math.trunc(options.statementTimeoutMs ?? 15_000)}`);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as AppDatabase;
   const closers = closeHooks();
   return {
@@ -107,7 +116,11 @@ async function openEmbeddedDatabase(options: OpenDatabaseOptions): Promise<Datab
     onClose: closers.add,
     close: async () => {
       await closers.run();
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }
