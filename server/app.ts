@@ -9,6 +9,8 @@ import { corsFor } from './http/cors.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { errorHandler, unknownRoute } from './http/errors.js';
+import { methodNotAllowed } from './http/method-not-allowed.js';
+import { assertJsonDepth, rejectUnstorableText } from './http/validate.js';
 import { openApiRouter } from './http/openapi.js';
 import {
   COLLECTIONS_OPERATIONS,
@@ -73,7 +75,10 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   app.use(compressWhenAccepted());
   const cors = corsFor(config.CORS_ORIGINS);
   if (cors) app.use(cors);
-  app.use(express.json({ limit: '1mb' }));
+  // The nesting depth is checked on the raw bytes before JSON.parse (a linear scan), so a body
+  // nested 100k deep is a 400 at the cost of reading it; then no text PostgreSQL cannot store.
+  app.use(express.json({ limit: '1mb', verify: (_req, _res, bytes) => assertJsonDepth(bytes) }));
+  app.use(rejectUnstorableText);
 
   app.use(healthRouter(database));
   // One road graph in memory, shared by nearest-station times and /api/route.
@@ -106,6 +111,7 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   api.use(coverageRouter(database.db, roadNetworks));
   api.use(demandRouter(database.db));
   api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...AUTH_OPERATIONS, ...STATION_EDITS_OPERATIONS, ...REPORTS_OPERATIONS, ...HOURS_PREVIEW_OPERATIONS, ...ROUTES_OPERATIONS, ...ROADS_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS, ...COVERAGE_OPERATIONS, ...DEMAND_OPERATIONS]));
+  api.use(methodNotAllowed(api));
   api.use(unknownRoute);
   app.use('/api', api);
 
@@ -116,6 +122,7 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
       res.set('Cache-Control', 'no-cache').sendFile(path.join(clientDistDir, 'index.html'));
     });
   }
+  app.use(methodNotAllowed(app.router));
   app.use(unknownRoute);
   app.use(errorHandler(logger));
   return app;

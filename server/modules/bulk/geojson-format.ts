@@ -1,5 +1,6 @@
 /** GeoJSON in and out: a FeatureCollection of Points whose properties are the columns. */
 import { badRequest } from '../../http/errors.js';
+import { assertJsonDepth } from '../../http/validate.js';
 import { decodeText } from './csv-format.js';
 import {
   MAX_IMPORT_ROWS,
@@ -15,8 +16,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** Reads a FeatureCollection (or a bare array of Features); throws a 400 on anything else. */
 export function readGeoJson(bytes: Buffer): SourceTable {
   let document: unknown;
+  const text = decodeText(bytes).text;
+  // Before parsing: a property nested 20k deep would overflow every walk after JSON.parse.
+  assertJsonDepth(text, 'The GeoJSON file');
   try {
-    document = JSON.parse(decodeText(bytes).text);
+    document = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw badRequest(`The GeoJSON file is not valid JSON: ${reason.slice(0, 200)}`);
