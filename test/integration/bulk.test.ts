@@ -518,6 +518,49 @@ describe('POST /api/stations/import — xlsx and GeoJSON', () => {
 });
 
 describe('GET /api/stations/export and the round trip', () => {
+  // TAB/CR-leading cells are covered by the unit tests (an import trims cells, so they cannot round-trip).
+  it('escapes formula-leading text in CSV and xlsx, keeps numbers numeric, and round-trips', async () => {
+    const evil = '-1+HYPERLINK("http://evil.example","点此核对")';
+    await newStation(db(), {
+      lng: 116.40001,
+      lat: 39.90001,
+      name: evil,
+      external_id: 'FX-1',
+      address: '=1+1',
+      location_note: '@SUM(A1)',
+    });
+    const csv = (await download('format=csv')).bytes.toString('utf8');
+    const line = csv.split('\r\n').find((l) => l.includes('FX-1'))!;
+    expect(line).toContain(`"'-1+HYPERLINK(""http://evil.example"",""点此核对"")"`);
+    expect(line).toContain(`,'=1+1,`);
+    expect(line).toContain(`,'@SUM(A1),`);
+    expect(line).toContain(',116.40001,39.90001,'); // numbers stay numbers
+    const xlsx = await download('format=xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    const header = (sheet.getRow(1).values as unknown[]).map(String);
+    let found = false;
+    sheet.eachRow((row) => {
+      if (row.getCell(header.indexOf('编号')).value !== 'FX-1') return;
+      found = true;
+      expect(row.getCell(header.indexOf('名称')).value).toBe(`'${evil}`);
+      expect(row.getCell(header.indexOf('地址')).value).toBe(`'=1+1`);
+      expect(row.getCell(header.indexOf('经度')).value).toBe(116.40001);
+      expect(typeof row.getCell(header.indexOf('系统ID')).value).toBe('number');
+    });
+    expect(found).toBe(true);
+    for (const [body, type, format] of [
+      [Buffer.from(csv), CSV, 'csv'],
+      [xlsx.bytes, XLSX, 'xlsx'],
+    ] as const) {
+      const res = await upload(`format=${format}&dry_run=true`, body, type);
+      expect(res.status).toBe(200);
+      const row = res.body.rows.find((r: any) => r.external_id === 'FX-1');
+      expect(row.action).toBe('unchanged');
+    }
+  });
+
   it('exports CSV with a UTF-8 BOM and the import headers', async () => {
     const res = await download('format=csv');
     expect(res.status).toBe(200);

@@ -110,10 +110,7 @@ export async function exportStations(db: AppDatabase, request: ExportRequest): P
   const rows = stations.map((s) => tableRow(s, request.crs));
   if (request.format === 'csv') {
     return {
-      body: writeCsv(
-        columns,
-        rows.map((r) => r.map(String)),
-      ),
+      body: writeCsv(columns, rows),
       contentType: 'text/csv; charset=utf-8',
       filename: `${filename}.csv`,
       count: stations.length,

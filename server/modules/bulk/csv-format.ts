@@ -134,20 +134,30 @@ export function readCsv(bytes: Buffer): SourceTable {
   return { columns: columns.filter((c) => c !== ''), rows, notes };
 }
 
-/** Undoes the apostrophe {@link quoteCell} puts before formula-like text, so exports round-trip. */
-function unescapeFormula(cell: string): string {
-  return /^'[=+@-]/.test(cell) ? cell.slice(1) : cell;
+/**
+ * OWASP's rule for CSV injection: a text cell starting with = + - @ TAB or CR gets a leading
+ * apostrophe, so a spreadsheet shows it as text instead of running it as a formula. Numbers are
+ * written as numbers (never escaped), so a negative coordinate stays a number.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function escapeFormula(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-function quoteCell(value: string): string {
-  // Cells starting with = + - @ are quoted with a leading apostrophe so Excel does not run them as
-  // formulas (CSV injection); our own numbers never start with those except negative coordinates.
-  const safe = /^[=+@]/.test(value) || /^-[^\d]/.test(value) ? `'${value}` : value;
+/** Undoes {@link escapeFormula} on import, so exports round-trip. */
+export function unescapeFormula(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+}
+
+function quoteCell(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  const safe = escapeFormula(value);
   return /[",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** CSV text with a UTF-8 BOM (so Excel opens Chinese correctly) and CRLF line ends. */
-export function writeCsv(columns: string[], rows: string[][]): Buffer {
+export function writeCsv(columns: string[], rows: (string | number)[][]): Buffer {
   const lines = [columns, ...rows].map((cells) => cells.map(quoteCell).join(','));
   return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 }

@@ -1,6 +1,7 @@
 /** Excel .xlsx in and out via exceljs: the first worksheet, first non-empty row as the header. */
 import ExcelJS from 'exceljs';
 import { badRequest } from '../../http/errors.js';
+import { escapeFormula, unescapeFormula } from './csv-format.js';
 import { MAX_IMPORT_ROWS, type SourceRow, type SourceTable } from './source-table.js';
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -60,7 +61,10 @@ export async function readXlsx(bytes: Buffer): Promise<SourceTable> {
       return;
     }
     const cells: Record<string, unknown> = {};
-    for (const { column, name } of header) cells[name] = cellValue(row.getCell(column).value);
+    for (const { column, name } of header) {
+      const value = cellValue(row.getCell(column).value);
+      cells[name] = typeof value === 'string' ? unescapeFormula(value) : value;
+    }
     if (Object.values(cells).every((v) => String(v).trim() === '')) return;
     rows.push({ row: rowNumber, cells, problems: [] });
   });
@@ -77,7 +81,10 @@ export async function writeXlsx(columns: string[], rows: (string | number)[][]):
     views: [{ state: 'frozen', ySplit: 1 }],
   });
   sheet.addRow(columns).font = { bold: true };
-  for (const row of rows) sheet.addRow(row);
+  // Text that Excel could take for a formula is escaped as in CSV; numbers stay numeric cells.
+  for (const row of rows) {
+    sheet.addRow(row.map((value) => (typeof value === 'string' ? escapeFormula(value) : value)));
+  }
   sheet.columns.forEach((column, index) => {
     column.width = Math.min(40, Math.max(8, columns[index]!.length * 2 + 2));
   });

@@ -49,6 +49,24 @@ describe('readCsv / writeCsv', () => {
     ]);
   });
 
+  it('escapes every formula-leading cell the OWASP way, numbers excepted', () => {
+    const text = writeCsv(
+      ['a', 'b', 'c', 'd'],
+      [['-1+HYPERLINK("http://evil.example")', '\tx', '\r=1', -73.5]],
+    ).toString('utf8');
+    expect(text).toContain(`"'-1+HYPERLINK(""http://evil.example"")"`);
+    expect(text).toContain(`'\tx`);
+    expect(text).toContain(`"'\r=1"`);
+    expect(text).toMatch(/,-73\.5\r\n$/);
+    const table = readCsv(Buffer.from(text));
+    expect(table.rows[0]!.cells).toEqual({
+      a: '-1+HYPERLINK("http://evil.example")',
+      b: '\tx',
+      c: '\r=1',
+      d: '-73.5',
+    });
+  });
+
   it('flags a row with more cells than the header (an unquoted comma)', () => {
     const table = readCsv(Buffer.from('名称,地址\n甲,东城区,东单\n'));
     expect(table.rows[0]!.problems[0]!.problem).toContain('3 cells but the header has 2');
