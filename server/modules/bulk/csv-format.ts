@@ -1,6 +1,12 @@
 /** CSV in and out: RFC 4180 quoting, UTF-8 (with BOM for Excel) or GB18030 as Excel in China saves. */
 import { badRequest } from '../../http/errors.js';
-import { MAX_IMPORT_ROWS, type SourceTable } from './source-table.js';
+import {
+  MAX_IMPORT_COLUMNS,
+  MAX_IMPORT_ROWS,
+  duplicateColumn,
+  tooManyColumns,
+  type SourceTable,
+} from './source-table.js';
 
 /** Decodes UTF-8, falling back to GB18030 (a superset of GBK) when the bytes are not valid UTF-8. */
 export function decodeText(bytes: Buffer): {
@@ -110,8 +116,9 @@ export function readCsv(bytes: Buffer): SourceTable {
   const records = parseCsvRecords(text);
   const [header, ...body] = records;
   if (!header) throw badRequest('The CSV file is empty: expected a header line and data rows');
+  if (header.cells.length > MAX_IMPORT_COLUMNS) throw badRequest(tooManyColumns());
   const columns = header.cells.map((c) => c.trim());
-  const duplicate = columns.find((c, i) => c !== '' && columns.indexOf(c) !== i);
+  const duplicate = duplicateColumn(columns);
   if (duplicate) throw badRequest(`The CSV header names the column "${duplicate}" twice`);
   const rows = body.map(({ line, cells }) => {
     const problems =

@@ -2,7 +2,14 @@
 import ExcelJS from 'exceljs';
 import { badRequest } from '../../http/errors.js';
 import { escapeFormula, unescapeFormula } from './csv-format.js';
-import { MAX_IMPORT_ROWS, type SourceRow, type SourceTable } from './source-table.js';
+import {
+  MAX_IMPORT_COLUMNS,
+  MAX_IMPORT_ROWS,
+  duplicateColumn,
+  tooManyColumns,
+  type SourceRow,
+  type SourceTable,
+} from './source-table.js';
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
@@ -54,6 +61,7 @@ export async function readXlsx(bytes: Buffer): Promise<SourceTable> {
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     if (!header) {
       header = [];
+      if (row.cellCount > MAX_IMPORT_COLUMNS) throw badRequest(tooManyColumns());
       row.eachCell({ includeEmpty: false }, (cell, column) => {
         const name = String(cellValue(cell.value)).trim();
         if (name) header!.push({ column, name });
@@ -69,7 +77,7 @@ export async function readXlsx(bytes: Buffer): Promise<SourceTable> {
     rows.push({ row: rowNumber, cells, problems: [] });
   });
   const columns = (header as { name: string }[] | null)?.map((h) => h.name) ?? [];
-  const duplicate = columns.find((c, i) => columns.indexOf(c) !== i);
+  const duplicate = duplicateColumn(columns);
   if (duplicate) throw badRequest(`The worksheet header names the column "${duplicate}" twice`);
   return { columns, rows, notes: [] };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../../server/http/errors.js';
+import { MAX_IMPORT_COLUMNS } from '../../../server/modules/bulk/source-table.js';
 import { parseCsvRecords, readCsv, writeCsv } from '../../../server/modules/bulk/csv-format.js';
 
 describe('parseCsvRecords', () => {
@@ -74,5 +75,14 @@ describe('readCsv / writeCsv', () => {
 
   it('refuses a header naming a column twice', () => {
     expect(() => readCsv(Buffer.from('名称,名称\n甲,乙\n'))).toThrow('"名称" twice');
+  });
+
+  it('refuses a header with more columns than the documented cap, in linear time', () => {
+    const header = Array.from({ length: 60_000 }, (_, i) => `c${i}`).join(',');
+    expect(() => readCsv(Buffer.from(`${header}\n1\n`))).toThrow(
+      `more than ${MAX_IMPORT_COLUMNS} columns`,
+    );
+    const atCap = Array.from({ length: MAX_IMPORT_COLUMNS }, (_, i) => `c${i}`).join(',');
+    expect(readCsv(Buffer.from(`${atCap}\n1\n`)).columns).toHaveLength(MAX_IMPORT_COLUMNS);
   });
 });

@@ -59,4 +59,31 @@ describe('readStationRow', () => {
       'only one',
     );
   });
+
+  it("checks lengths with the editor's limits, opening hours before parsing them", () => {
+    const hours = read({ 名称: '甲', 开放时间: 'Mo-Fr 08:00-18:00; '.repeat(10_000) });
+    expect(hours.problems).toEqual([
+      { field: 'opening_hours', problem: 'longer than 1000 characters' },
+    ]);
+    expect(read({ 名称: '甲', 地址: 'a'.repeat(501) }).problems).toEqual([
+      { field: 'address', problem: 'longer than 500 characters' },
+    ]);
+    expect(read({ 名称: '甲', 地址: 'a'.repeat(500) }).problems).toEqual([]);
+  });
+
+  it('a NUL or a lone surrogate in any cell is a problem naming the field', () => {
+    expect(read({ 名称: 'a\u0000b', 编号: 'N1' }).problems).toEqual([
+      { field: 'name', problem: expect.stringContaining('NUL') },
+    ]);
+    expect(read({ 名称: '甲', 备注: 'x\u0000' }).problems).toEqual([
+      { field: '备注', problem: expect.stringContaining('NUL') },
+    ]);
+    expect(read({ 名称: '甲', 地址: 'bad \ud800 half' }).problems).toEqual([
+      { field: 'address', problem: expect.stringContaining('surrogate') },
+    ]);
+    expect(read({ 名称: '甲', amenities: { hot_water: 'avail\u0000able' } }).problems).toEqual([
+      { field: 'amenities', problem: expect.stringContaining('NUL') },
+    ]);
+  });
 });
+

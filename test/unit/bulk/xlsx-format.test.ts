@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { MAX_IMPORT_COLUMNS } from '../../../server/modules/bulk/source-table.js';
 import { readXlsx, writeXlsx } from '../../../server/modules/bulk/xlsx-format.js';
 
 describe('writeXlsx / readXlsx', () => {
@@ -26,5 +27,15 @@ describe('writeXlsx / readXlsx', () => {
       d: '@me',
       e: -73.5,
     });
+  });
+
+  it('refuses a header with more columns than the cap, and one naming a column twice', async () => {
+    const wide = Array.from({ length: MAX_IMPORT_COLUMNS + 1 }, (_, i) => `c${i}`);
+    await expect(readXlsx(await writeXlsx(wide, [wide]))).rejects.toThrow(
+      `more than ${MAX_IMPORT_COLUMNS} columns`,
+    );
+    await expect(readXlsx(await writeXlsx(['名称', '名称'], [['甲', '乙']]))).rejects.toThrow(
+      '"名称" twice',
+    );
   });
 });
