@@ -386,6 +386,34 @@ describe('POST /api/stations/import — CSV', () => {
     expect(restored.district_code).toBe('110101');
   });
 
+  it('a NUL in a cell or over-long hours are row problems in the dry run, and the commit is a 400', async () => {
+    const csv = `编号,名称,经度,纬度,开放时间\nNUL-1,甲\u0000乙,116.3,39.9,24/7\nNUL-2,丙,116.3,39.9,${'Mo-Fr 08:00-18:00; '.repeat(10_000)}\n`;
+    const dry = await upload('format=csv&dry_run=true', csv, CSV);
+    expect(dry.status).toBe(200);
+    expect(dry.body.rows.map((r: any) => [r.row, r.action, r.problems.map((p: any) => p.field)])).toEqual([
+      [2, 'error', ['name']],
+      [3, 'error', ['opening_hours']],
+    ]);
+    expect(dry.body.rows[1].problems[0].problem).toBe('longer than 1000 characters');
+    const commit = await upload('format=csv', csv, CSV);
+    expect(commit.status).toBe(400);
+    expect(commit.body.summary.errors).toBe(2);
+    const geojson = JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [116.3, 39.9] },
+          properties: { external_id: 'NUL-3', name: '丁', address: 'a\u0000' },
+        },
+      ],
+    });
+    const viaGeoJson = await upload('format=geojson', geojson, 'application/geo+json');
+    expect(viaGeoJson.status).toBe(400);
+    expect(viaGeoJson.body.rows[0].problems[0]).toMatchObject({ field: 'address' });
+    expect(await stationByExternalId('NUL-1')).toBeUndefined();
+  });
+
   it('rejects broken CSV quoting with the line it starts on', async () => {
     const res = await upload(
       'format=csv',

@@ -7,6 +7,11 @@
 import { toWgs84, type Datum } from '../../geo/coords.js';
 import { validateOpeningHours } from '../../hours/index.js';
 import { STATION_KINDS, type AmenityKey, type StationKind } from '../stations/amenities.js';
+import {
+  NewStationBodySchema,
+  OpeningHoursSchema,
+  StationPatchSchema,
+} from '../stations/station-edits.schemas.js';
 import { amenityStatusOf, cellText, readAmenityMap, type AmenityChanges } from './amenity-cells.js';
 
 export { amenityStatusOf };
@@ -41,16 +46,67 @@ export interface ReadRow {
  * almost always swapped or in the wrong units. Inside it but outside every district only warns.
  */
 const BEIJING_BOX = { minLng: 115, maxLng: 118, minLat: 39, maxLat: 41.5 };
-const MAX_SEATS = 10_000;
 
+/** `.max(n)` of a string or number schema, under any optional/nullable wrappers. */
+function limitOf(schema: unknown, what: 'maxLength' | 'maxValue'): number {
+  let s = schema as { unwrap?: () => unknown; maxLength?: number | null; maxValue?: number };
+  while (typeof s[what] !== 'number' && typeof s.unwrap === 'function') s = s.unwrap() as typeof s;
+  const limit = s[what];
+  if (typeof limit !== 'number' || !Number.isFinite(limit)) {
+    throw new Error(`station-edits.schemas.ts no longer states a ${what}; row-reader reads it`);
+  }
+  return limit;
+}
+
+// The editor's limits, read from its schemas, so an import can store nothing an edit could not.
+const edit = StationPatchSchema.shape;
+const MAX_SEATS = limitOf(edit.seats, 'maxValue');
 const MAX_TEXT = {
-  name: 200,
-  name_en: 200,
-  address: 500,
-  phone: 40,
-  location_note: 500,
-  external_id: 100,
+  name: limitOf(edit.name, 'maxLength'),
+  name_en: limitOf(edit.name_en, 'maxLength'),
+  address: limitOf(edit.address, 'maxLength'),
+  phone: limitOf(edit.phone, 'maxLength'),
+  location_note: limitOf(edit.location_note, 'maxLength'),
+  external_id: limitOf(NewStationBodySchema.shape.external_id, 'maxLength'),
+  opening_hours: limitOf(OpeningHoursSchema, 'maxLength'),
 };
+
+const NUL = '\u0000';
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why PostgreSQL could not store this text (NUL, or half of a UTF-16 pair), or null. */
+function unstorable(value: unknown, depth = 0): string | null {
+  if (typeof value === 'string') {
+    if (value.includes(NUL)) return 'contains a NUL character (\\u0000), which cannot be stored';
+    if (LONE_SURROGATE.test(value)) {
+      return 'contains a lone UTF-16 surrogate (a broken character), which cannot be stored';
+    }
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || depth > 8) return null;
+  for (const [key, item] of Object.entries(value)) {
+    const reason = unstorable(key, depth + 1) ?? unstorable(item, depth + 1);
+    if (reason) return reason;
+  }
+  return null;
+}
+
+/**
+ * Every cell of the row, read or not: text PostgreSQL cannot store is a problem naming the field
+ * (ours when the column is mapped, else the file's header), so a dry run says what a commit would
+ * otherwise fail on.
+ */
+function unstorableCells(row: SourceRow, mapping: ColumnMapping): CellProblem[] {
+  const fieldOf = new Map<string, string>();
+  for (const [field, column] of Object.entries(mapping.scalars)) fieldOf.set(column, field);
+  for (const [key, column] of Object.entries(mapping.amenities)) fieldOf.set(column, key);
+  const problems: CellProblem[] = [];
+  for (const [column, value] of Object.entries(row.cells)) {
+    const reason = unstorable(value);
+    if (reason) problems.push({ field: fieldOf.get(column) ?? column.slice(0, 60), problem: reason });
+  }
+  return problems;
+}
 
 function kindOf(value: string): StationKind | undefined {
   const t = value.toLowerCase();
@@ -76,9 +132,13 @@ function readCoordinate(
 }
 
 export function readStationRow(row: SourceRow, mapping: ColumnMapping, datum: Datum): ReadRow {
-  const problems: CellProblem[] = [...row.problems];
   const warnings: CellProblem[] = [];
   const draft: StationDraft = {};
+  const unstorableProblems = unstorableCells(row, mapping);
+  if (unstorableProblems.length) {
+    return { draft, problems: [...row.problems, ...unstorableProblems], warnings };
+  }
+  const problems: CellProblem[] = [...row.problems];
   const cols = mapping.scalars;
   const cell = (column: string | undefined) =>
     column === undefined ? undefined : row.cells[column];
@@ -151,7 +211,13 @@ export function readStationRow(row: SourceRow, mapping: ColumnMapping, datum: Da
   if (cols.opening_hours !== undefined) {
     const t = cellText(cell(cols.opening_hours));
     if (t === '') draft.opening_hours = null;
-    else {
+    else if (t.length > MAX_TEXT.opening_hours) {
+      // Before parsing: the hours engine's cost grows with the length of the value.
+      problems.push({
+        field: 'opening_hours',
+        problem: `longer than ${MAX_TEXT.opening_hours} characters`,
+      });
+    } else {
       const checked = validateOpeningHours(t);
       if (!checked.ok)
         problems.push({
