@@ -91,21 +91,39 @@ function unstorable(value: unknown, depth = 0): string | null {
   return null;
 }
 
+const UNSTORABLE = new RegExp(`${NUL}|${LONE_SURROGATE.source}`, 'g');
+
+/** The value without what {@link unstorable} found, so the rest of the row is still checked. */
+function withoutUnstorable(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replace(UNSTORABLE, '');
+  if (typeof value !== 'object' || value === null || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((item) => withoutUnstorable(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      withoutUnstorable(k, depth + 1),
+      withoutUnstorable(v, depth + 1),
+    ]),
+  );
+}
+
 /**
  * Every cell of the row, read or not: text PostgreSQL cannot store is a problem naming the field
  * (ours when the column is mapped, else the file's header), so a dry run says what a commit would
- * otherwise fail on.
+ * otherwise fail on. The rest of the row is read without those characters, for its other problems.
  */
-function unstorableCells(row: SourceRow, mapping: ColumnMapping): CellProblem[] {
+function checkStorable(row: SourceRow, mapping: ColumnMapping): SourceRow {
   const fieldOf = new Map<string, string>();
   for (const [field, column] of Object.entries(mapping.scalars)) fieldOf.set(column, field);
   for (const [key, column] of Object.entries(mapping.amenities)) fieldOf.set(column, key);
-  const problems: CellProblem[] = [];
+  let checked = row;
   for (const [column, value] of Object.entries(row.cells)) {
     const reason = unstorable(value);
-    if (reason) problems.push({ field: fieldOf.get(column) ?? column.slice(0, 60), problem: reason });
+    if (!reason) continue;
+    if (checked === row) checked = { ...row, cells: { ...row.cells }, problems: [...row.problems] };
+    checked.problems.push({ field: fieldOf.get(column) ?? column.slice(0, 60), problem: reason });
+    checked.cells[column] = withoutUnstorable(value);
   }
-  return problems;
+  return checked;
 }
 
 function kindOf(value: string): StationKind | undefined {
@@ -131,13 +149,10 @@ function readCoordinate(
   return n;
 }
 
-export function readStationRow(row: SourceRow, mapping: ColumnMapping, datum: Datum): ReadRow {
+export function readStationRow(source: SourceRow, mapping: ColumnMapping, datum: Datum): ReadRow {
+  const row = checkStorable(source, mapping);
   const warnings: CellProblem[] = [];
   const draft: StationDraft = {};
-  const unstorableProblems = unstorableCells(row, mapping);
-  if (unstorableProblems.length) {
-    return { draft, problems: [...row.problems, ...unstorableProblems], warnings };
-  }
   const problems: CellProblem[] = [...row.problems];
   const cols = mapping.scalars;
   const cell = (column: string | undefined) =>
