@@ -5,6 +5,7 @@
  * undefined (an update leaves it unchanged); an empty cell clears an optional field.
  */
 import { toWgs84, type Datum } from '../../geo/coords.js';
+import { findUnstorableText } from '../../http/validate.js';
 import { validateOpeningHours } from '../../hours/index.js';
 import { STATION_KINDS, type AmenityKey, type StationKind } from '../stations/amenities.js';
 import {
@@ -71,32 +72,13 @@ const MAX_TEXT = {
   opening_hours: limitOf(OpeningHoursSchema, 'maxLength'),
 };
 
-const NUL = '\u0000';
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// The same characters the edge refuses in requests (validate.ts); a file's cells are checked here.
+const UNSTORABLE = /\u0000|\p{Cs}/gu;
 
-/** Why PostgreSQL could not store this text (NUL, or half of a UTF-16 pair), or null. */
-function unstorable(value: unknown, depth = 0): string | null {
-  if (typeof value === 'string') {
-    if (value.includes(NUL)) return 'contains a NUL character (\\u0000), which cannot be stored';
-    if (LONE_SURROGATE.test(value)) {
-      return 'contains a lone UTF-16 surrogate (a broken character), which cannot be stored';
-    }
-    return null;
-  }
-  if (typeof value !== 'object' || value === null || depth > 8) return null;
-  for (const [key, item] of Object.entries(value)) {
-    const reason = unstorable(key, depth + 1) ?? unstorable(item, depth + 1);
-    if (reason) return reason;
-  }
-  return null;
-}
-
-const UNSTORABLE = new RegExp(`${NUL}|${LONE_SURROGATE.source}`, 'g');
-
-/** The value without what {@link unstorable} found, so the rest of the row is still checked. */
+/** The value without what {@link findUnstorableText} finds, so the rest of the row is still checked. */
 function withoutUnstorable(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.replace(UNSTORABLE, '');
-  if (typeof value !== 'object' || value === null || depth > 8) return value;
+  if (typeof value !== 'object' || value === null || depth > 64) return value;
   if (Array.isArray(value)) return value.map((item) => withoutUnstorable(item, depth + 1));
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => [
@@ -117,7 +99,7 @@ function checkStorable(row: SourceRow, mapping: ColumnMapping): SourceRow {
   for (const [key, column] of Object.entries(mapping.amenities)) fieldOf.set(column, key);
   let checked = row;
   for (const [column, value] of Object.entries(row.cells)) {
-    const reason = unstorable(value);
+    const reason = findUnstorableText(value)?.problem;
     if (!reason) continue;
     if (checked === row) checked = { ...row, cells: { ...row.cells }, problems: [...row.problems] };
     checked.problems.push({ field: fieldOf.get(column) ?? column.slice(0, 60), problem: reason });
