@@ -30,6 +30,9 @@ import {
 } from './modules/stations/station-edits.routes.js';
 import { StationMirror } from './modules/stations/station-mirror.js';
 import { metaRouter } from './modules/meta/meta.routes.js';
+import { HolidayCalendarStore } from './modules/holidays/holiday-calendar.store.js';
+import { HOLIDAYS_OPERATIONS, holidaysRouter } from './modules/holidays/holidays.routes.js';
+import { setHoursContext } from './modules/holidays/hours-context.js';
 import { NEAREST_OPERATIONS, nearestRouter } from './modules/nearest/nearest.routes.js';
 import { networkTravelTimes } from './modules/nearest/network-travel-time.js';
 import { RoadNetworkCache } from './modules/routes/road-network-cache.js';
@@ -81,6 +84,11 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   app.use(rejectUnstorableText);
 
   app.use(healthRouter(database));
+  // Hours are evaluated in the deployment's zone, with the holiday calendar from the database.
+  setHoursContext({ timeZone: config.TIME_ZONE });
+  const holidayLog = logger.child({ module: 'holidays' });
+  const holidayCalendar = new HolidayCalendarStore(database.db, config.HOLIDAY_CALENDAR, holidayLog);
+  holidayCalendar.fresh().catch((err) => holidayLog.warn({ err }, 'holiday calendar not loaded yet'));
   // One road graph in memory, shared by nearest-station times and /api/route.
   const roadNetworks = new RoadNetworkCache(database.db, logger.child({ module: 'road-network' }));
   // A read-only copy of the stations for the nearest search: told of every committed change by
@@ -91,6 +99,8 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
     .listen(database, (err) => mirrorLog.warn({ err }, 'change listener lost; checking per request'))
     .catch((err) => mirrorLog.warn({ err }, 'cannot listen for changes; checking per request'));
   const api = express.Router();
+  // Cheap: a version check at most every few seconds (none between them).
+  api.use(holidayCalendar.middleware());
   // The hot paths first: public and read-only, they need not pass a dozen routers to match.
   api.use(nearestRouter(stationMirror, networkTravelTimes(database.db, roadNetworks)));
   // Read-only too, and the map's main read (station items by bbox); boundaries come with it.
@@ -106,11 +116,12 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   api.use(reportsRouter(database.db));
   api.use(hoursPreviewRouter());
   api.use(metaRouter(config));
+  api.use(holidaysRouter(database.db, holidayCalendar));
   api.use(routesRouter(database.db, logger, roadNetworks));
   api.use(roadsRouter(database.db));
   api.use(coverageRouter(database.db, roadNetworks));
   api.use(demandRouter(database.db));
-  api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...AUTH_OPERATIONS, ...STATION_EDITS_OPERATIONS, ...REPORTS_OPERATIONS, ...HOURS_PREVIEW_OPERATIONS, ...ROUTES_OPERATIONS, ...ROADS_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS, ...COVERAGE_OPERATIONS, ...DEMAND_OPERATIONS]));
+  api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...AUTH_OPERATIONS, ...STATION_EDITS_OPERATIONS, ...REPORTS_OPERATIONS, ...HOURS_PREVIEW_OPERATIONS, ...ROUTES_OPERATIONS, ...ROADS_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS, ...COVERAGE_OPERATIONS, ...DEMAND_OPERATIONS, ...HOLIDAYS_OPERATIONS]));
   api.use(methodNotAllowed(api));
   api.use(unknownRoute);
   app.use('/api', api);

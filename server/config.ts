@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE, isValidTimeZone } from './hours/zone.js';
 
 /** Repository root, so relative defaults work whatever the working directory. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,6 +34,13 @@ const ConfigSchema = z.object({
   BASEMAP_STYLE_URL: z.string().url().optional(),
   /** Datum of that basemap's tiles: Amap/Tencent draw in GCJ02, Baidu in BD09; our layers are shifted. */
   BASEMAP_DATUM: z.enum(['WGS84', 'GCJ02', 'BD09']).default('WGS84'),
+  /** IANA zone the deployment's stations keep their hours in (e.g. Europe/Andorra). */
+  TIME_ZONE: z
+    .string()
+    .default(DEFAULT_TIME_ZONE)
+    .refine(isValidTimeZone, 'must be an IANA time zone name such as Asia/Shanghai or Europe/Andorra'),
+  /** Public holidays: `cn` (mainland China, kept in the holidays table) or `none`. */
+  HOLIDAY_CALENDAR: z.enum(['cn', 'none']).default('cn'),
   /** Comma-separated origins allowed by CORS; empty = CORS off. */
   CORS_ORIGINS: z.string().default(''),
 });

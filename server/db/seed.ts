@@ -11,6 +11,7 @@ import {
   parseBoundaryCollection,
   readJsonFile,
 } from '../modules/boundaries/boundary-files.js';
+import { seedHolidayCalendar } from '../modules/holidays/holiday-calendar.store.js';
 import { countStations, insertStations } from '../modules/stations/stations.repository.js';
 import type { AppDatabase } from './client.js';
 
@@ -42,6 +43,7 @@ export async function seedIfEmpty(db: AppDatabase, options: SeedOptions, log: Lo
     await replaceBoundaries(db, 'subdistricts', parsed.records, sources.subdistricts.source);
     log.info({ count: parsed.records.length }, 'loaded sub-districts');
   }
+  if (await seedHolidayCalendar(db)) log.info('loaded the holiday calendar (chinese-days package)');
   if (options.sampleStationCount > 0 && (await countStations(db)) === 0) {
     const samples = generateSampleStations({
       districts: districtsJson,

@@ -9,7 +9,6 @@ import {
   settleHolidays,
   type HolidayReferences,
 } from './holiday-rewrite.js';
-import { isPublicHoliday } from './holidays.js';
 import {
   minutesSinceWallClockMidnight,
   processOffsetMinutes,
@@ -38,10 +37,15 @@ export interface CompiledHours {
   /** Relative days whose holiday status the value depends on (see holiday-rewrite.ts). */
   readonly holidayDayOffsets: readonly number[];
   /**
-   * Open/unknown spans of local day `date`, with PH settled for `date` and the rule read on
-   * `ruleDate` (normally `date`; the stand-in weekday for a make-up workday).
+   * Open/unknown spans of local day `date`, with PH settled for `date` by `isHoliday` and the
+   * rule read on `ruleDate` (normally `date`; the stand-in weekday for a make-up workday).
    */
-  spansOn(date: LocalDate, timeZone: string, ruleDate?: LocalDate): DaySpan[];
+  spansOn(
+    date: LocalDate,
+    timeZone: string,
+    isHoliday: (date: LocalDate) => boolean,
+    ruleDate?: LocalDate,
+  ): DaySpan[];
   /** Open around the clock on every day, holiday or not (checked over a year from `from`). */
   alwaysOpen(from: LocalDate): boolean;
 }
@@ -139,12 +143,17 @@ class LibraryBackedHours implements CompiledHours {
     return parsed;
   }
 
-  spansOn(date: LocalDate, timeZone: string, ruleDate: LocalDate = date): DaySpan[] {
+  spansOn(
+    date: LocalDate,
+    timeZone: string,
+    isHoliday: (date: LocalDate) => boolean,
+    ruleDate: LocalDate = date,
+  ): DaySpan[] {
     const evaluated = regularProcessDay(ruleDate);
     const stationOffset = zoneOffsetMinutes(instantAt(date, 720, timeZone), timeZone);
     const clockDifference = stationOffset - processOffsetMinutes(evaluated);
     const parsed = this.variant(
-      (dayOffset) => isPublicHoliday(addDays(date, dayOffset)),
+      (dayOffset) => isHoliday(addDays(date, dayOffset)),
       clockDifference,
     );
     const intervals = parsed.getOpenIntervals(

@@ -1,9 +1,15 @@
 /**
  * Which hours apply on one station-local date, before closures: a date override if one covers
- * the date, otherwise the weekly rule with China's holidays and make-up workdays applied.
+ * the date, otherwise the weekly rule with the calendar's holidays and make-up workdays applied.
  */
 import { compileHours, type DaySpan } from './compiled-hours.js';
-import { holidayInfo, type HolidayInfo, type HolidayName } from './holidays.js';
+import {
+  builtInCalendar,
+  holidayInfo,
+  type HolidayCalendar,
+  type HolidayInfo,
+  type HolidayName,
+} from './holidays.js';
 import type { DateOverride, StateReason, StationSchedule } from './types.js';
 import { addDays, MINUTES_PER_DAY, weekdayOf, type LocalDate } from './zone.js';
 
@@ -15,6 +21,12 @@ export interface DayPlan {
   holiday?: HolidayName;
   makeupWorkday: boolean;
   override?: DateOverride;
+  /** False when `date` is after the calendar's published arrangement. */
+  holidaysKnown: boolean;
+}
+
+export function calendarOf(schedule: StationSchedule): HolidayCalendar {
+  return schedule.calendar ?? builtInCalendar();
 }
 
 const SATURDAY = 6;
@@ -53,13 +65,21 @@ function wholeDayUnknown(comment?: string): DaySpan[] {
 /** Named only on days off: a make-up workday carries its holiday's name but is not one. */
 function holidayNameOf(info: HolidayInfo): HolidayName | undefined {
   if (!info.holiday || !info.name) return undefined;
-  return info.nameEn ? { name: info.name, nameEn: info.nameEn } : { name: info.name };
+  const name: HolidayName = info.nameEn ? { name: info.name, nameEn: info.nameEn } : { name: info.name };
+  if (info.provisional) name.provisional = true;
+  return name;
 }
 
 export function planDay(schedule: StationSchedule, date: LocalDate, timeZone: string): DayPlan {
-  const info = holidayInfo(date);
+  const calendar = calendarOf(schedule);
+  const info = holidayInfo(date, calendar);
   const holiday = holidayNameOf(info);
-  const base = { date, makeupWorkday: info.makeupWorkday, ...(holiday ? { holiday } : {}) };
+  const base = {
+    date,
+    makeupWorkday: info.makeupWorkday,
+    holidaysKnown: info.known !== false,
+    ...(holiday ? { holiday } : {}),
+  };
   const override = overrideOn(schedule.overrides, date);
   const value = override ? override.opening_hours : schedule.openingHours;
   if (value === null || value.trim() === '') {
@@ -75,11 +95,12 @@ export function planDay(schedule: StationSchedule, date: LocalDate, timeZone: st
   }
 
   const ruleDate = info.makeupWorkday ? makeupRuleDate(date) : date;
-  const spans = hours.spansOn(date, timeZone, ruleDate);
+  const isHoliday = (day: LocalDate) => holidayInfo(day, calendar).holiday;
+  const spans = hours.spansOn(date, timeZone, isHoliday, ruleDate);
   if (override) return { ...base, reason: 'override', spans, override };
 
   const dependsOnHoliday = hours.holidayDayOffsets.some(
-    (dayOffset) => holidayInfo(addDays(date, dayOffset)).holiday,
+    (dayOffset) => isHoliday(addDays(date, dayOffset)),
   );
   const reason = dependsOnHoliday || ruleDate !== date ? 'holiday' : 'weekly';
   return { ...base, reason, spans };

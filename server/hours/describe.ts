@@ -74,6 +74,7 @@ const TEXT = {
     closesIn: (minutes: number) => `Closes in ${minutes} min`,
     closesAt: (at: string) => `Open · closes ${at}`,
     holidayClosed: (name: string) => `Closed today (${name})`,
+    provisionalHolidayClosed: (name: string) => `Closed today (${name}, expected; not yet announced)`,
     closed: () => 'Closed',
     opensIn: (minutes: number) => `Opens in ${minutes} min`,
     opensLaterToday: (at: string) => `Closed · opens ${at}`,
@@ -87,6 +88,7 @@ const TEXT = {
     closesIn: (minutes: number) => `${minutes}分钟后关门`,
     closesAt: (at: string) => `营业中 · ${at} 关门`,
     holidayClosed: (name: string) => `今日休息（${name}）`,
+    provisionalHolidayClosed: (name: string) => `今日休息（${name}，安排尚未公布）`,
     closed: () => '休息中',
     opensIn: (minutes: number) => `${minutes}分钟后开门`,
     opensLaterToday: (at: string) => `休息中 · ${at} 开门`,
@@ -120,7 +122,7 @@ export function describeState(state: ScheduleState, now: Date, locale: DescribeL
   if (state.reason === 'holiday' && state.holiday && !reopensToday) {
     const name =
       locale === 'en' ? (state.holiday.nameEn ?? state.holiday.name) : state.holiday.name;
-    return text.holidayClosed(name);
+    return state.holiday.provisional ? text.provisionalHolidayClosed(name) : text.holidayClosed(name);
   }
   if (change === undefined || !state.nextOpen) return text.closed();
   const minutes = minutesUntil(change, clock);

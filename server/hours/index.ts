@@ -1,10 +1,23 @@
 /**
  * Opening-hours engine for stations: OSM `opening_hours` values evaluated in the station's zone
- * with China's public holidays and make-up workdays, date overrides and temporary closures.
- * Pure TypeScript (no DB, no Node-only APIs), so the client can use it too.
+ * with a holiday calendar passed in (public holidays and make-up workdays), date overrides and
+ * temporary closures. Pure TypeScript (no DB, no Node-only APIs), so the client can use it too.
  */
 export { describeState, type DescribeLocale } from './describe.js';
-export { holidayInfo, type HolidayInfo, type HolidayName } from './holidays.js';
+export {
+  builtInCalendar,
+  builtInCalendarDays,
+  createHolidayCalendar,
+  holidayInfo,
+  isUnpublished,
+  lastPublishedYearEnd,
+  NO_HOLIDAYS,
+  type CalendarDay,
+  type HolidayCalendar,
+  type HolidayInfo,
+  type HolidayName,
+} from './holidays.js';
+export { provisionalHolidaysOf } from './provisional.js';
 export { isAlwaysOpen, openIntervals } from './open-intervals.js';
 export { NEXT_CHANGE_HORIZON_DAYS, scheduleStateAt } from './state.js';
 export type {
@@ -17,4 +30,4 @@ export type {
 } from './types.js';
 export { validateOpeningHours, type OpeningHoursValidation } from './validate.js';
 export { weekTable } from './week-table.js';
-export { DEFAULT_TIME_ZONE } from './zone.js';
+export { DEFAULT_TIME_ZONE, instantAt, isValidTimeZone, localTimeAt, weekdayOf } from './zone.js';

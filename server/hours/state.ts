@@ -42,6 +42,7 @@ export function scheduleStateAt(schedule: StationSchedule, instant: Date): Sched
     timeZone: timeZoneOf(schedule),
   };
   if (current.holiday) state.holiday = current.holiday;
+  if (current.unpublished) state.holidaysKnown = false;
   if (current.comment) state.comment = current.comment;
   if (current.closureReason !== undefined) {
     const until = closedUntil(closureSpans(schedule.closures), from);

@@ -2,7 +2,7 @@
  * A station's schedule as a sequence of absolute segments (open / closed / unknown), built one
  * local day at a time, with temporary closures laid over everything else.
  */
-import { planDay, type DayPlan } from './day-plan.js';
+import { calendarOf, planDay, type DayPlan } from './day-plan.js';
 import type { HolidayName } from './holidays.js';
 import type { Closure, StateReason, StationSchedule } from './types.js';
 import { processZoneKey } from './wall-clock.js';
@@ -27,6 +27,8 @@ export interface Segment {
   comment?: string;
   holiday?: HolidayName;
   closureReason?: string;
+  /** The day is after the calendar's published arrangement. */
+  unpublished?: true;
 }
 
 export interface ClosureSpan {
@@ -93,6 +95,7 @@ function overlayClosures(segment: Segment, spans: ClosureSpan[]): Segment[] {
       closureReason: covering.reason,
     };
     if (segment.holiday) closed.holiday = segment.holiday;
+    if (segment.unpublished) closed.unpublished = true;
     pieces.push(closed);
   }
   return pieces;
@@ -104,7 +107,11 @@ export function segmentsOfPlan(
   timeZone: string,
   closures: ClosureSpan[],
 ): Segment[] {
-  const shared = { reason: plan.reason, ...(plan.holiday ? { holiday: plan.holiday } : {}) };
+  const shared = {
+    reason: plan.reason,
+    ...(plan.holiday ? { holiday: plan.holiday } : {}),
+    ...(plan.holidaysKnown ? {} : { unpublished: true as const }),
+  };
   const note = plan.override?.note;
   const at = (minute: number) => instantAt(plan.date, minute, timeZone);
 
@@ -150,7 +157,9 @@ function sameState(a: Segment, b: Segment): boolean {
     a.reason === b.reason &&
     a.comment === b.comment &&
     a.holiday?.name === b.holiday?.name &&
-    a.closureReason === b.closureReason
+    a.holiday?.provisional === b.holiday?.provisional &&
+    a.closureReason === b.closureReason &&
+    a.unpublished === b.unpublished
   );
 }
 
@@ -165,7 +174,8 @@ export function appendMerged(segments: Segment[], segment: Segment): void {
 }
 
 /**
- * Day segments are a pure function of the schedule's text (hours, overrides, closures, zone), the
+ * Day segments are a pure function of the schedule's text (hours, overrides, closures, zone,
+ * holiday calendar version), the
  * date and the process zone (the library evaluates in it; see wall-clock.ts), so they are kept in
  * a bounded LRU keyed by exactly that. Nothing can go stale: an edited station has a new key.
  * A 24/7 station needs ten days of evaluation to learn it never changes; with the cache a request
@@ -179,6 +189,7 @@ export function scheduleKey(schedule: StationSchedule): string {
   return [
     processZoneKey(),
     timeZoneOf(schedule),
+    calendarOf(schedule).id,
     schedule.openingHours ?? '\u0000null',
     schedule.overrides?.length ? JSON.stringify(schedule.overrides) : '',
     schedule.closures?.length ? JSON.stringify(schedule.closures) : '',

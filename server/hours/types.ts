@@ -1,5 +1,5 @@
 /** Public shapes of the opening-hours engine. */
-import type { HolidayName } from './holidays.js';
+import type { HolidayCalendar, HolidayName } from './holidays.js';
 
 /** Different hours for a run of local dates (Spring Festival, a heat-wave extension, …). */
 export interface DateOverride {
@@ -26,8 +26,10 @@ export interface StationSchedule {
   openingHours: string | null;
   overrides?: DateOverride[];
   closures?: Closure[];
-  /** IANA zone the hours are written in; default Asia/Shanghai. */
+  /** IANA zone the hours are written in: the deployment's TIME_ZONE (DEFAULT_TIME_ZONE if absent). */
   timeZone?: string;
+  /** Public holidays and make-up workdays; `builtInCalendar()` if absent. */
+  calendar?: HolidayCalendar;
 }
 
 /** What decided the state: closure > date override > weekly rule (with holidays) > nothing. */
@@ -50,6 +52,11 @@ export interface ScheduleState {
   closure?: { reason: string; until: Date };
   /** Zone used for the evaluation; describeState prints times in it. */
   timeZone: string;
+  /**
+   * Present (false) when the instant's local date is after the calendar's published arrangement:
+   * statutory festivals count as provisional holidays, bridge days and make-up workdays are unknown.
+   */
+  holidaysKnown?: false;
 }
 
 /** One row of a station sheet. Times are station-local; `to` may be '24:00'. */
@@ -68,4 +75,6 @@ export interface WeekTableDay {
   unknown: boolean;
   /** No open interval at all that day. */
   closed: boolean;
+  /** Present (false) for a date after the calendar's published arrangement. */
+  holidaysKnown?: false;
 }

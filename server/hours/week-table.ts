@@ -60,6 +60,7 @@ export function weekTable(schedule: StationSchedule, fromDate: string, days = 7)
       closed: intervals.length === 0,
     };
     if (plan.holiday) row.holiday = plan.holiday;
+    if (!plan.holidaysKnown) row.holidaysKnown = false;
     if (plan.override) row.override = plan.override.note ?? plan.override.opening_hours;
     if (closure) row.closure = closure.reason;
     rows.push(row);

@@ -9,7 +9,23 @@
 /** A calendar date in a station's zone, `YYYY-MM-DD`. */
 export type LocalDate = string;
 
+/**
+ * The one place a zone is written down: the default of the TIME_ZONE setting (server/config.ts),
+ * and what the engine uses for a schedule that names no zone (unit tests). Servers always pass
+ * the configured zone.
+ */
 export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
+
+/** Whether `name` is an IANA zone this runtime knows (e.g. Europe/Andorra). */
+export function isValidTimeZone(name: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 export const MS_PER_MINUTE = 60_000;
 export const MS_PER_DAY = 86_400_000;
 export const MINUTES_PER_DAY = 1440;

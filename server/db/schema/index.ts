@@ -6,3 +6,4 @@ export * from './accounts.js';
 export * from './station-changes.js';
 export * from './roads.js';
 export * from './station-sync.js';
+export * from './holidays.js';

@@ -1,5 +1,5 @@
 /**
- * Covered share for each hour of one Beijing day: the gaps planners miss are the night and holiday
+ * Covered share for each hour of one local day (the deployment's zone): the gaps planners miss are the night and holiday
  * ones. Hours with the same set of open stations share one computation.
  */
 import type { AppDatabase } from '../../db/client.js';
@@ -8,6 +8,7 @@ import type { TimelineQuery } from './coverage.schemas.js';
 import { describeRule } from './coverage-rule.js';
 import { resolveContext, scenarioSites, type RoadNetworkSource } from './coverage.service.js';
 import { describeDay, openStationIds } from './open-stations.js';
+import { deploymentInstant } from '../holidays/hours-context.js';
 
 export async function coverageTimeline(
   db: AppDatabase,
@@ -17,7 +18,7 @@ export async function coverageTimeline(
   const level = q.area ? (q.area.length > 6 ? 'subdistrict' : 'district') : q.level;
   const hours = Array.from(
     { length: 24 },
-    (_, h) => new Date(`${q.date}T${String(h).padStart(2, '0')}:00:00+08:00`),
+    (_, h) => deploymentInstant(q.date, h * 60),
   );
   const ctx = await resolveContext(
     db,

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isLocalDate } from '../../hours/zone.js';
+import { deploymentInstant, hoursContext } from '../holidays/hours-context.js';
 import { DEFAULT_RULE_TEXT, RULE_SYNTAX, parseCoverageRule } from './coverage-rule.js';
 
 const AreaCode = z.string().regex(/^\d{6,12}$/, 'must be a 6- to 12-digit area code');
@@ -16,24 +18,30 @@ export const RuleSchema = z
     return rule;
   });
 
-// China has kept UTC+8 all year since 1991, so a local wall-clock time maps to one instant.
+// A local wall-clock time is read in the deployment's TIME_ZONE (in a DST gap: the instant after).
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
+
+/** `2026-02-17T22:00[:ss]` on the deployment's wall clock; Invalid Date when it is not one. */
+function localTimeInstant(value: string): Date {
+  const [date, time] = value.split('T') as [string, string];
+  const [h, m, s = '0'] = time.split(':');
+  if (!isLocalDate(date) || Number(h) > 23 || Number(m) > 59 || Number(s) > 59) return new Date(NaN);
+  const instant = deploymentInstant(date, Number(h) * 60 + Number(m));
+  return new Date(instant.getTime() + Number(s) * 1000);
+}
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-/** An instant: ISO 8601 with an offset, or a Beijing wall-clock time `YYYY-MM-DDTHH:mm`. */
+/** An instant: ISO 8601 with an offset, or a local wall-clock time `YYYY-MM-DDTHH:mm`. */
 export const InstantSchema = z
   .string()
-  .describe('ISO instant (2026-02-17T22:00:00+08:00) or Beijing local time (2026-02-17T22:00)')
+  .describe('ISO instant (2026-02-17T22:00:00+08:00) or local time in the deployment zone (2026-02-17T22:00)')
   .transform((text, ctx) => {
     const value = text.trim();
-    const iso = LOCAL_TIME.test(value)
-      ? `${value}${value.length === 16 ? ':00' : ''}+08:00`
-      : value;
-    const date = new Date(iso);
+    const date = LOCAL_TIME.test(value) ? localTimeInstant(value) : new Date(value);
     if (!(LOCAL_TIME.test(value) || WITH_OFFSET.test(value)) || Number.isNaN(date.getTime())) {
       ctx.addIssue({
         code: 'custom',
-        message: `at "${value.slice(0, 40)}" is not a time; use 2026-02-17T22:00 (Beijing time) or an ISO instant with offset`,
+        message: `at "${value.slice(0, 40)}" is not a time; use 2026-02-17T22:00 (local time, ${hoursContext().timeZone}) or an ISO instant with offset`,
       });
       return z.NEVER;
     }
@@ -46,8 +54,8 @@ export const InstantSchema = z
 
 export const LocalDateSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD (Beijing)')
-  .refine((d) => !Number.isNaN(new Date(`${d}T00:00:00+08:00`).getTime()), 'is not a real date');
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a local date YYYY-MM-DD')
+  .refine(isLocalDate, 'is not a real date');
 
 const MAX_WHAT_IF_SITES = 50;
 

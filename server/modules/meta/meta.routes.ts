@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppConfig } from '../../config.js';
+import { holidayCalendarSummary } from '../holidays/holiday-calendar.store.js';
 import { AMENITIES, AMENITY_STATUSES, STATION_KINDS } from '../stations/amenities.js';
 
 /** Vocabulary and client settings: what the client needs before it draws anything. */
@@ -10,7 +11,8 @@ export function metaRouter(config: AppConfig): Router {
       amenities: AMENITIES,
       amenity_statuses: AMENITY_STATUSES,
       kinds: STATION_KINDS,
-      time_zone: 'Asia/Shanghai',
+      time_zone: config.TIME_ZONE,
+      holiday_calendar: holidayCalendarSummary(),
       basemap_style_url: config.BASEMAP_STYLE_URL ?? null,
       basemap_datum: config.BASEMAP_DATUM,
     });

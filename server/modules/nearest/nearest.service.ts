@@ -218,6 +218,8 @@ function toFeature(
     arrival_state_text_zh: hours.atArrival.text_zh,
     arrival_state_text_en: hours.atArrival.text_en,
     holiday: hours.now.holiday,
+    // False past the published holiday arrangement (festivals provisional, 调休 unknown).
+    holidays_known: hours.now.holidays_known && hours.atArrival.holidays_known,
     navigation: navigationFor(station, query.mode),
   });
 }

@@ -5,22 +5,24 @@ import {
   weekTable,
   type StationSchedule,
 } from '../../hours/index.js';
+import { deploymentDate, hoursContext } from '../holidays/hours-context.js';
 import type { StationRecord } from './stations.repository.js';
 
-export const STATION_TIME_ZONE = 'Asia/Shanghai';
-
+/** A station's hours in the deployment's zone, with its current holiday calendar. */
 export function stationSchedule(station: Pick<StationRecord, 'opening_hours' | 'hours_overrides' | 'closures'>): StationSchedule {
+  const { timeZone, calendar } = hoursContext();
   return {
     openingHours: station.opening_hours,
     overrides: station.hours_overrides,
     closures: station.closures,
-    timeZone: STATION_TIME_ZONE,
+    timeZone,
+    calendar,
   };
 }
 
-/** Local YYYY-MM-DD of an instant in the station's zone. */
-export function localDate(instant: Date, timeZone = STATION_TIME_ZONE): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+/** Local YYYY-MM-DD of an instant in the deployment's zone. */
+export function localDate(instant: Date): string {
+  return deploymentDate(instant);
 }
 
 /** State at an instant, with texts in both languages: what lists and markers show. */
@@ -34,6 +36,8 @@ export function stationStateAt(station: StationRecord, at: Date) {
     next_change: state.nextChange?.toISOString() ?? null,
     next_open: state.nextOpen,
     holiday: state.holiday ?? null,
+    /** False when the instant is after the published holiday arrangement (provisional holidays). */
+    holidays_known: state.holidaysKnown !== false,
     text_zh: describeState(state, at, 'zh'),
     text_en: describeState(state, at, 'en'),
   };
@@ -43,7 +47,8 @@ export function stationStateAt(station: StationRecord, at: Date) {
 export function describeStationHours(station: StationRecord, now: Date) {
   const schedule = stationSchedule(station);
   return {
-    time_zone: STATION_TIME_ZONE,
+    time_zone: schedule.timeZone,
+    holiday_calendar: { published_through: schedule.calendar?.publishedThrough ?? null },
     now: stationStateAt(station, now),
     always_open: isAlwaysOpen(schedule, now),
     week: weekTable(schedule, localDate(now), 7),
