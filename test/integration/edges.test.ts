@@ -224,3 +224,25 @@ describe('a wrong method on a known path is 405 with Allow', () => {
     expect((await server.get('/api/nothing-here')).status).toBe(404);
   });
 });
+
+describe('private answers are never kept by a cache', () => {
+  it('every signed-in answer says Cache-Control: no-store; public ones may be kept', async () => {
+    const privatePaths = [
+      '/api/me',
+      '/api/me/stations',
+      '/api/users',
+      '/api/reports',
+      `/api/stations/${stationId}`,
+      `/api/stations/${stationId}/history`,
+      '/api/stations/export?format=csv',
+      '/api/reports/summary',
+    ];
+    for (const path of privatePaths) {
+      const res = await server.get(path, { headers: admin.headers });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cache-control'), path).toMatch(/no-store/);
+    }
+    const anonymous = await server.get('/api/meta');
+    expect(anonymous.headers.get('cache-control') ?? '').not.toMatch(/no-store/);
+  });
+});

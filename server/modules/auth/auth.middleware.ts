@@ -59,9 +59,13 @@ export function clearSessionCookie(req: Request, res: Response) {
   res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
 }
 
-/** Sets `req.user` from a live session cookie; an unknown or expired cookie means anonymous. */
+/**
+ * Sets `req.user` from a live session cookie; an unknown or expired cookie means anonymous.
+ * Every answer to a signed-in request is that session's: `Cache-Control: no-store` by default, so
+ * neither the browser's cache nor the service worker keeps it (a public route may loosen it).
+ */
 export function authenticate(db: AppDatabase): RequestHandler {
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     req.user = undefined;
     req.authSession = undefined;
     const token = readSessionCookie(req);
@@ -71,6 +75,7 @@ export function authenticate(db: AppDatabase): RequestHandler {
       const { sessionId, csrfToken, expiresAt, ...user } = session;
       req.user = user;
       req.authSession = { id: sessionId, csrfToken, expiresAt };
+      res.setHeader('Cache-Control', 'no-store');
     }
     next();
   };

@@ -71,7 +71,10 @@ export function stationEditsRouter(db: AppDatabase): Router {
     const id = stationIdOf(req);
     const station = await findStationById(db, id);
     if (!station) throw notFound(`Station not found: ${id}`);
-    res.set('ETag', `"${station.version}"`).set('Cache-Control', 'no-cache').json({ station });
+    res
+      .set('ETag', `"${station.version}"`)
+      .set('Cache-Control', req.user ? 'no-store' : 'no-cache')
+      .json({ station });
   });
 
   router.patch('/stations/:id', access, async (req, res) => {

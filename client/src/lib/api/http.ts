@@ -55,3 +55,17 @@ export async function apiSend<T>(
   });
   return parse<T>(res);
 }
+
+/**
+ * Deletes what the service worker (client/public/sw.js) saved of API answers, every version of its
+ * cache: done at sign-in and sign-out, so nothing of one session is served offline in another.
+ */
+export async function clearApiCache(): Promise<void> {
+  if (typeof caches === 'undefined') return;
+  try {
+    const names = await caches.keys();
+    await Promise.all(names.filter((n) => n.startsWith('warm-posts-api')).map((n) => caches.delete(n)));
+  } catch {
+    /* storage unavailable (private mode): nothing was saved either */
+  }
+}

@@ -1,5 +1,5 @@
 /** The manager console's calls; types mirror the server's JSON. */
-import { apiGet, apiSend, setCsrfToken } from '../../lib/api/http.js';
+import { apiGet, apiSend, clearApiCache, setCsrfToken } from '../../lib/api/http.js';
 
 import type { Closure, DateOverride } from '../../../../server/hours/types.js';
 import type { Role } from '../../../../server/modules/auth/roles.js';
@@ -90,13 +90,19 @@ export async function fetchMe(): Promise<Me | null> {
 
 export async function login(username: string, password: string): Promise<Me> {
   const body = await apiSend<{ user: Me; csrfToken: string }>('POST', '/api/auth/login', { username, password });
+  await clearApiCache();
   setCsrfToken(body.csrfToken);
   return body.user;
 }
 
 export async function logout() {
-  await apiSend('POST', '/api/auth/logout');
-  setCsrfToken(null);
+  try {
+    await apiSend('POST', '/api/auth/logout');
+  } finally {
+    // Even when the network is gone: nothing of this session may stay behind on the device.
+    setCsrfToken(null);
+    await clearApiCache();
+  }
 }
 
 export const myStations = (q = '') =>
