@@ -652,6 +652,56 @@ describe('GET /api/stations/export and the round trip', () => {
   });
 });
 
+describe('re-importing an old export (optimistic concurrency)', () => {
+  async function managerSetsHours(hours: string) {
+    const [own] = await queryRows<{ id: number; version: number }>(
+      db(),
+      sql`select id, version from stations where name = '经理的驿站'`,
+    );
+    const res = await server.request(`/api/stations/${own!.id}`, {
+      method: 'PATCH',
+      headers: { ...manager.headers, 'if-match': `"${own!.version}"` },
+      body: JSON.stringify({ opening_hours: hours }),
+    });
+    expect(res.status).toBe(200);
+    return own!.id;
+  }
+  const hoursOf = async (id: number) =>
+    (await queryRows<{ h: string }>(db(), sql`select opening_hours as h from stations where id = ${id}`))[0]!.h;
+
+  it("is a conflict naming the field and both values; applied only with on_conflict=overwrite", async () => {
+    const old = (await download('format=csv')).bytes;
+    expect(old.toString('utf8').split('\r\n')[0]).toContain('版本');
+    const id = await managerSetsHours('Mo-Fr 09:00-17:00');
+    const dry = await upload('format=csv&dry_run=true', old, CSV);
+    expect(dry.status).toBe(200);
+    expect(dry.body.summary.conflicts).toBe(1);
+    expect(dry.body.summary.updated).toBe(0);
+    const row = dry.body.rows.find((r: any) => r.station_id === id);
+    expect(row.action).toBe('conflict');
+    expect(row.problems).toHaveLength(1);
+    expect(row.problems[0].field).toBe('opening_hours');
+    expect(row.problems[0].problem).toContain('"24/7"');
+    expect(row.problems[0].problem).toContain('"Mo-Fr 09:00-17:00"');
+    const refused = await upload('format=csv', old, CSV);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toContain('on_conflict=overwrite');
+    expect(await hoursOf(id)).toBe('Mo-Fr 09:00-17:00');
+    const forced = await upload('format=csv&on_conflict=overwrite', old, CSV);
+    expect(forced.status).toBe(200);
+    expect(forced.body.summary.updated).toBe(1);
+    expect(await hoursOf(id)).toBe('24/7');
+  });
+
+  it('a file without a version column keeps the old behaviour (last write wins)', async () => {
+    const id = await managerSetsHours('Mo-Sa 10:00-16:00');
+    const res = await upload('format=csv', `系统ID,开放时间\n${id},24/7\n`, CSV);
+    expect(res.status).toBe(200);
+    expect(res.body.summary.updated).toBe(1);
+    expect(await hoursOf(id)).toBe('24/7');
+  });
+});
+
 describe('authorisation', () => {
   const csv = '名称,经度,纬度\n甲,116.3,39.9\n';
 

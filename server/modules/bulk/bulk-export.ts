@@ -55,6 +55,7 @@ function tableRow(s: ExportedStation, crs: Datum): (string | number)[] {
     phone: s.phone ?? '',
     seats: s.seats ?? '',
     location_note: s.location_note ?? '',
+    version: Number(s.version),
     amenities: '',
   };
   return [
@@ -79,6 +80,7 @@ function geoJsonProperties(s: ExportedStation): Record<string, unknown> {
     phone: s.phone,
     seats: s.seats,
     location_note: s.location_note,
+    version: Number(s.version),
     amenities: s.amenities,
     district_code: s.district_code,
     district_name: s.district_name,

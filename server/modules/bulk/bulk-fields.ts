@@ -18,6 +18,11 @@ export const SCALAR_FIELDS = [
   'phone',
   'seats',
   'location_note',
+  /**
+   * The station's version when exported (its If-Match version): a re-imported row older than the
+   * stored station is a conflict for the fields changed since (see import-conflicts.ts).
+   */
+  'version',
   /** A whole amenity map in one cell (GeoJSON object, key list, or "热水,微波炉"). */
   'amenities',
 ] as const;
@@ -38,6 +43,7 @@ const SCALAR_ALIASES: Record<ScalarField, string[]> = {
   phone: ['电话', 'phone', '联系电话'],
   seats: ['座位数', 'seats', '座位'],
   location_note: ['位置说明', 'location_note'],
+  version: ['版本', 'version'],
   amenities: ['amenities', '设施'],
 };
 

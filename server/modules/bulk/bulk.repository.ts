@@ -245,3 +245,26 @@ export async function listStationsForExport(
         order by s.id`,
   );
 }
+
+export interface RecordedChange {
+  station_id: number;
+  version: number;
+  username: string;
+  changes: Record<string, FieldChange>;
+}
+
+/** Each station's recorded changes after the given version, oldest first. */
+export async function findChangesSince(
+  db: AppDatabase,
+  since: { station_id: number; version: number }[],
+): Promise<RecordedChange[]> {
+  if (!since.length) return [];
+  const rows = await queryRows<RecordedChange>(
+    db,
+    sql`select c.station_id, c.version, c.username, c.changes
+        from jsonb_to_recordset(${JSON.stringify(since)}::jsonb) as v(station_id int, version int)
+        join station_changes c on c.station_id = v.station_id and c.version > v.version
+        order by c.station_id, c.version, c.id`,
+  );
+  return rows.map((r) => ({ ...r, station_id: Number(r.station_id), version: Number(r.version) }));
+}

@@ -55,13 +55,15 @@ export function bulkRouter(db: AppDatabase): Router {
       crs: q.crs,
       dryRun: q.dry_run,
       mapping: q.mapping,
+      onConflict: q.on_conflict,
       user: { id: req.user!.id, username: req.user!.username },
     });
     if (!report.dry_run && !report.committed) {
-      res.status(400).json({
-        error: `${report.summary.errors} of ${report.summary.rows} rows have problems; nothing was imported. Fix them (see rows) and upload again.`,
-        ...report,
-      });
+      const { errors, conflicts, rows } = report.summary;
+      const error = errors
+        ? `${errors} of ${rows} rows have problems; nothing was imported. Fix them (see rows) and upload again.`
+        : `${conflicts} of ${rows} rows would undo changes made since the file was exported (see rows); nothing was imported. Export again, or pass on_conflict=overwrite to apply the file's values anyway.`;
+      res.status(400).json({ error, ...report });
       return;
     }
     res.json(report);
@@ -91,7 +93,7 @@ export const BULK_OPERATIONS: ApiOperation[] = [
   {
     method: 'post',
     path: '/api/stations/import',
-    summary: `Import stations from CSV, GeoJSON or xlsx sent as the raw body (≤ ${MB} MB; admin). Upserts by external id in one transaction; dry_run=true reports per-row problems and writes nothing; any row in error → 400 with the same report and nothing written.`,
+    summary: `Import stations from CSV, GeoJSON or xlsx sent as the raw body (≤ ${MB} MB; admin). Upserts by external id in one transaction; dry_run=true reports per-row problems and writes nothing; any row in error → 400 with the same report and nothing written. A row carrying an export's version (版本) older than the station's, changing a field changed since, is a conflict (400, nothing written) unless on_conflict=overwrite.`,
     tags: ['bulk'],
     query: ImportQuerySchema,
     responses: {

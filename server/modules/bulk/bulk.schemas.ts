@@ -55,6 +55,12 @@ export const ImportQuerySchema = z
     crs: Crs,
     dry_run: Bool.default(false).describe('true = check and report only, write nothing'),
     mapping: Mapping.optional(),
+    on_conflict: z
+      .enum(['refuse', 'overwrite'])
+      .default('refuse')
+      .describe(
+        'a row whose version (from an export) is older than the station and would undo a change made since: refuse (a conflict in the report, nothing written) or overwrite',
+      ),
   })
   .strict();
 

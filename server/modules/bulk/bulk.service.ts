@@ -8,6 +8,7 @@ import type { Datum } from '../../geo/coords.js';
 import { badRequest } from '../../http/errors.js';
 import { resolveColumnMapping, type ColumnMapping } from './bulk-fields.js';
 import {
+  findChangesSince,
   findStationsByKeys,
   findStationsOutsideDistricts,
   inTransaction,
@@ -19,6 +20,7 @@ import {
 } from './bulk.repository.js';
 import { readCsv } from './csv-format.js';
 import { readGeoJson } from './geojson-format.js';
+import { markConflicts, staleRows, type OnConflict } from './import-conflicts.js';
 import { planImport, type ImportAction, type PlannedRow } from './import-plan.js';
 import { readStationRow } from './row-reader.js';
 import type { BulkFormat, CellProblem, SourceTable } from './source-table.js';
@@ -31,6 +33,8 @@ export interface ImportRequest {
   dryRun: boolean;
   /** Our field → the file's column header. */
   mapping?: Record<string, string>;
+  /** Rows older than the stored station that would undo a later change: refuse (default) or apply. */
+  onConflict?: OnConflict;
   user: { id: number; username: string };
 }
 
@@ -58,6 +62,8 @@ export interface ImportReport {
     updated: number;
     unchanged: number;
     errors: number;
+    /** Rows that would undo a change made since the file was exported (see import-conflicts.ts). */
+    conflicts: number;
     warnings: number;
   };
   elapsed_ms: number;
@@ -173,6 +179,7 @@ async function planRows(
   db: AppDatabase,
   rows: Parameters<typeof planImport>[0],
   lock: boolean,
+  onConflict: OnConflict,
 ): Promise<PlannedRow[]> {
   const externalIds = rows.flatMap((r) =>
     r.read.draft.external_id ? [r.read.draft.external_id] : [],
@@ -181,7 +188,9 @@ async function planRows(
     r.read.draft.station_id !== undefined ? [r.read.draft.station_id] : [],
   );
   const existing = await findStationsByKeys(db, { externalIds, stationIds }, lock);
-  return planImport(rows, existing);
+  const planned = planImport(rows, existing);
+  markConflicts(planned, await findChangesSince(db, staleRows(planned)), onConflict);
+  return planned;
 }
 
 export async function importStations(
@@ -202,8 +211,8 @@ export async function importStations(
   // checked is what gets written; a row in error means nothing is written at all.
   let committed = false;
   const planned = await inTransaction(db, async (tx) => {
-    const plan = await planRows(tx, rows, mayWrite);
-    if (!mayWrite || plan.some((p) => p.action === 'error')) {
+    const plan = await planRows(tx, rows, mayWrite, request.onConflict ?? 'refuse');
+    if (!mayWrite || plan.some((p) => p.action === 'error' || p.action === 'conflict')) {
       await addPlacementWarnings(tx, plan);
       return plan;
     }
@@ -234,6 +243,7 @@ export async function importStations(
       updated: count('update'),
       unchanged: count('unchanged'),
       errors: count('error'),
+      conflicts: count('conflict'),
       warnings: planned.filter((p) => p.warnings.length).length,
     },
     elapsed_ms: Math.round(performance.now() - started),

@@ -9,7 +9,8 @@ import type { StationWrite } from './bulk.repository.js';
 import type { ReadRow, StationDraft } from './row-reader.js';
 import type { CellProblem } from './source-table.js';
 
-export type ImportAction = 'insert' | 'update' | 'unchanged' | 'error';
+/** conflict: the row is older than the stored station and would undo a change made since. */
+export type ImportAction = 'insert' | 'update' | 'unchanged' | 'error' | 'conflict';
 
 export interface PlannedRow {
   row: number;
@@ -24,6 +25,8 @@ export interface PlannedRow {
   areas_before?: { district_code: string | null; subdistrict_code: string | null };
   /** Per-field before/after for the history; only for inserts and updates. */
   changes?: Record<string, FieldChange>;
+  /** An update whose file says an older version than the stored one: [file's, stored]. */
+  stale?: { fileVersion: number; version: number };
 }
 
 /**
@@ -249,6 +252,10 @@ export function planImport(
       }
     }
     const action = Object.keys(changes).length ? 'update' : 'unchanged';
+    const stale =
+      draft.version !== undefined && Number(target.version) > draft.version
+        ? { fileVersion: draft.version, version: Number(target.version) }
+        : undefined;
     return {
       row,
       external_id,
@@ -260,6 +267,7 @@ export function planImport(
         ? {
             write,
             changes,
+            ...(stale ? { stale } : {}),
             areas_before: {
               district_code: target.district_code,
               subdistrict_code: target.subdistrict_code,

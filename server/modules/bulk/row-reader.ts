@@ -21,6 +21,8 @@ import type { CellProblem, SourceRow } from './source-table.js';
 
 export interface StationDraft {
   station_id?: number;
+  /** The station version the file was exported at (optimistic concurrency), when it says. */
+  version?: number;
   external_id?: string | null;
   name?: string;
   name_en?: string | null;
@@ -164,6 +166,13 @@ export function readStationRow(source: SourceRow, mapping: ColumnMapping, datum:
           field: 'station_id',
           problem: `"${t.slice(0, 30)}" is not a station id`,
         });
+    }
+  }
+  if (cols.version !== undefined) {
+    const t = cellText(cell(cols.version));
+    if (t !== '') {
+      if (/^\d{1,9}$/.test(t) && Number(t) > 0) draft.version = Number(t);
+      else problems.push({ field: 'version', problem: `"${t.slice(0, 30)}" is not a version number` });
     }
   }
   if (cols.name !== undefined) {

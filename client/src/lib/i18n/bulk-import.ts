@@ -35,8 +35,16 @@ export const bulkImport: Dictionary = {
     en: 'Checking on the server… (10,000 rows take 3–7 s)',
   },
   'bulk.summary': {
-    zh: '共 {rows} 行：新增 {inserted}，更新 {updated}，不变 {unchanged}，有问题 {errors}，提醒 {warnings}',
-    en: '{rows} rows: {inserted} new, {updated} updated, {unchanged} unchanged, {errors} with problems, {warnings} with warnings',
+    zh: '共 {rows} 行：新增 {inserted}，更新 {updated}，不变 {unchanged}，有问题 {errors}，冲突 {conflicts}，提醒 {warnings}',
+    en: '{rows} rows: {inserted} new, {updated} updated, {unchanged} unchanged, {errors} with problems, {conflicts} in conflict, {warnings} with warnings',
+  },
+  'bulk.conflicts': {
+    zh: '有 {count} 行比系统中的站点旧：导出之后有人修改过这些字段，导入会撤销他们的修改。请重新导出后再改，或勾选“覆盖”。',
+    en: '{count} rows are older than the stations: someone changed these fields after the export, and importing would undo it. Export again and redo your edits, or tick “overwrite”.',
+  },
+  'bulk.overwrite': {
+    zh: '覆盖导出之后他人所做的修改（冲突行按文件写入）',
+    en: 'Overwrite changes made since the export (conflicting rows take the file’s values)',
   },
   'bulk.fix': {
     zh: '请修改有问题的行后重新上传；本次没有写入任何数据。',
@@ -56,6 +64,7 @@ export const bulkImport: Dictionary = {
   'bulk.action.update': { zh: '更新', en: 'update' },
   'bulk.action.unchanged': { zh: '不变', en: 'unchanged' },
   'bulk.action.error': { zh: '错误', en: 'error' },
+  'bulk.action.conflict': { zh: '冲突', en: 'conflict' },
   'bulk.warning': { zh: '提醒', en: 'warning' },
   'bulk.noProblems': { zh: '没有发现问题。', en: 'No problems found.' },
   'bulk.more': { zh: '另有 {count} 条未显示', en: '{count} more not shown' },
