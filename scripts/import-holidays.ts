@@ -19,7 +19,7 @@ async function main() {
   const dryRun = args.includes('--dry-run');
   const formatIndex = args.indexOf('--format');
   const formatArg = formatIndex >= 0 ? args[formatIndex + 1] : undefined;
-  const sources = args.filter((a, i) => !a.startsWith('--') && i !== formatIndex + 1);
+  const sources = args.filter((a, i) => !a.startsWith('--') && (formatIndex < 0 || i !== formatIndex + 1));
   if (sources.length !== 1 || (formatArg && formatArg !== 'ics' && formatArg !== 'csv')) {
     console.error('usage: npm run import:holidays -- FILE|URL [--dry-run] [--format ics|csv]');
     process.exit(2);
