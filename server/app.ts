@@ -29,6 +29,11 @@ import {
   stationEditsRouter,
 } from './modules/stations/station-edits.routes.js';
 import { StationMirror } from './modules/stations/station-mirror.js';
+import { StationClusters } from './modules/stations/station-clusters.js';
+import {
+  STATION_MAP_OPERATIONS,
+  stationMapRouter,
+} from './modules/stations/station-map.routes.js';
 import { metaRouter } from './modules/meta/meta.routes.js';
 import { HolidayCalendarStore } from './modules/holidays/holiday-calendar.store.js';
 import { HOLIDAYS_OPERATIONS, holidaysRouter } from './modules/holidays/holidays.routes.js';
@@ -105,6 +110,10 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   api.use(nearestRouter(stationMirror, networkTravelTimes(database.db, roadNetworks)));
   // Read-only too, and the map's main read (station items by bbox); boundaries come with it.
   api.use(collectionsRouter(database.db, stationMirror));
+  // The map's stations by viewport: clusters built off the event loop, stations from the mirror.
+  const stationClusters = new StationClusters(stationMirror);
+  database.onClose(() => stationClusters.close());
+  api.use(stationMapRouter(stationClusters));
   // Every other api route sees req.user; every cookie-authenticated write must carry the CSRF token.
   api.use(authenticate(database.db));
   api.use(loginRouter(database.db));
@@ -121,7 +130,7 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   api.use(roadsRouter(database.db));
   api.use(coverageRouter(database.db, roadNetworks));
   api.use(demandRouter(database.db));
-  api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...AUTH_OPERATIONS, ...STATION_EDITS_OPERATIONS, ...REPORTS_OPERATIONS, ...HOURS_PREVIEW_OPERATIONS, ...ROUTES_OPERATIONS, ...ROADS_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS, ...COVERAGE_OPERATIONS, ...DEMAND_OPERATIONS, ...HOLIDAYS_OPERATIONS]));
+  api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...STATION_MAP_OPERATIONS, ...AUTH_OPERATIONS, ...STATION_EDITS_OPERATIONS, ...REPORTS_OPERATIONS, ...HOURS_PREVIEW_OPERATIONS, ...ROUTES_OPERATIONS, ...ROADS_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS, ...COVERAGE_OPERATIONS, ...DEMAND_OPERATIONS, ...HOLIDAYS_OPERATIONS]));
   api.use(methodNotAllowed(api));
   api.use(unknownRoute);
   app.use('/api', api);

@@ -88,6 +88,32 @@ export async function timeRuns(n: number, fn: (i: number) => Promise<unknown>, w
   return samples;
 }
 
+/**
+ * Times A and B alternately (A, B, A, B, …) after a warm-up of each, so a machine that speeds up or
+ * slows down during the run (other work, CPU frequency) weighs on both sides alike.
+ */
+export async function timeInterleaved(
+  n: number,
+  a: (i: number) => Promise<unknown> | unknown,
+  b: (i: number) => Promise<unknown> | unknown,
+  warmup = 20,
+): Promise<{ a: number[]; b: number[] }> {
+  for (let i = 0; i < warmup; i++) {
+    await a(i);
+    await b(i);
+  }
+  const out = { a: [] as number[], b: [] as number[] };
+  for (let i = 0; i < n; i++) {
+    let t0 = performance.now();
+    await a(i);
+    out.a.push(performance.now() - t0);
+    t0 = performance.now();
+    await b(i);
+    out.b.push(performance.now() - t0);
+  }
+  return out;
+}
+
 /** A seeded generator so both sides of a comparison get the same inputs. */
 export const seededRandom = (seed: number) => mulberry32(seed);
 
@@ -104,7 +130,9 @@ export function httpGet(url: string): Promise<{ status: number; body: string }> 
       .get(url, { agent: keepAliveAgent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       })
       .on('error', reject);

@@ -75,7 +75,24 @@ function gzipSize(urlPath: string): number {
 describe('worker page with MapLibre', () => {
   it('loads, draws the stations and measures its JS before and after the map library', async () => {
     const { page, errors, scripts } = await openWorker(browser);
+    const stationReads: Array<{ path: string; bytes: number }> = [];
+    page.on('response', async (r) => {
+      const url = new URL(r.url());
+      if (
+        url.pathname.startsWith('/api/map/stations') ||
+        url.pathname.startsWith('/api/collections/stations')
+      ) {
+        stationReads.push({
+          path: url.pathname,
+          bytes: (await r.body().catch(() => Buffer.alloc(0))).length,
+        });
+      }
+    });
     await mapReady(page);
+    // The map asks for its view (clusters when zoomed out), never for the whole station table.
+    expect(stationReads.some((r) => r.path === '/api/map/stations')).toBe(true);
+    expect(stationReads.filter((r) => r.path.startsWith('/api/collections/stations'))).toEqual([]);
+    console.log('station map reads (bytes, uncompressed):', stationReads);
     expect(await page.locator('[data-testid="worker-map"]').getAttribute('data-engine')).toBe(
       'maplibre',
     );
@@ -137,10 +154,13 @@ describe('worker page with MapLibre', () => {
       return { count, withIcon };
     };
     await expect
-      .poll(async () => {
-        const { count, withIcon } = await itemsWithIcon();
-        return count > 0 && withIcon === count;
-      }, { timeout: 10_000 })
+      .poll(
+        async () => {
+          const { count, withIcon } = await itemsWithIcon();
+          return count > 0 && withIcon === count;
+        },
+        { timeout: 10_000 },
+      )
       .toBe(true);
     const count = await icons.count();
     expect(count).toBeGreaterThan(0);
@@ -209,7 +229,7 @@ describe('worker page with MapLibre', () => {
   });
 });
 
-describe('worker page with the browser\'s geolocation', () => {
+describe("worker page with the browser's geolocation", () => {
   // 国贸, as the phone's location service would report it (WGS-84, as browsers give it).
   const GUOMAO = { longitude: 116.4614, latitude: 39.9087 };
 

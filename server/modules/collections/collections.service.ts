@@ -1,7 +1,7 @@
 import type { AppDatabase } from '../../db/client.js';
 import { notFound } from '../../http/errors.js';
 import { stationToFeature } from '../stations/station-feature.js';
-import { filteredStations, stationFeatureJson } from '../stations/snapshot-query.js';
+import { firstMatches, stationFeatureJson } from '../stations/snapshot-query.js';
 import type { StationMirror } from '../stations/station-mirror.js';
 import { findStationById, type StationFilter } from '../stations/stations.repository.js';
 import { describeStationHours } from '../stations/station-hours.js';
@@ -78,7 +78,8 @@ export async function stationItemsJson(
   page: PageRequest,
 ): Promise<string> {
   const { snapshot } = await mirror.current();
-  const matching = filteredStations(snapshot, filter);
+  // One more than the page, to know whether a next page exists without finding every match.
+  const matching = firstMatches(snapshot, filter, page.offset + page.limit + 1);
   const items = matching.slice(page.offset, page.offset + page.limit);
   const hasMore = matching.length > page.offset + page.limit;
   const links = JSON.stringify(pageLinkList(hasMore, page));

@@ -1,7 +1,13 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import type { Feature, FeatureCollection, Point } from 'geojson';
-import { colorFor, type Bbox, type CreateMapOptions, type LayerStyle, type MapAdapter } from './types.js';
+import {
+  colorFor,
+  type Bbox,
+  type CreateMapOptions,
+  type LayerStyle,
+  type MapAdapter,
+} from './types.js';
 
 interface LayerEntry {
   style: LayerStyle;
@@ -59,22 +65,40 @@ export async function createLeafletAdapter(
     };
     if (style.type === 'circle') {
       const groups =
-        style.cluster && map.getZoom() <= CLUSTER_MAX_ZOOM
+        style.cluster === true && map.getZoom() <= CLUSTER_MAX_ZOOM
           ? clusterPoints(map, data.features)
           : data.features.map((f) => [f]);
+      const bubble = (lat: number, lng: number, count: number, zoomTo: number) =>
+        L.circleMarker([lat, lng], {
+          radius: count < 10 ? 12 : count < 50 ? 16 : count < 200 ? 22 : 28,
+          color: '#fff',
+          weight: 2,
+          fillColor: style.color,
+          fillOpacity: 0.75,
+        })
+          .on('click', () => {
+            featureClickAt = Date.now();
+            map.setView([lat, lng], zoomTo);
+          })
+          .addTo(entry.group);
       for (const group of groups) {
         const first = group[0]!;
         if (first.geometry?.type !== 'Point') continue;
+        const made = first.properties?.point_count;
+        if (typeof made === 'number') {
+          // A cluster the server made (style.cluster 'server'): drawn as sent, split where it says.
+          const [lng, lat] = (first.geometry as Point).coordinates as [number, number];
+          // Its zoom counts 512-px tiles (MapLibre's); Leaflet's count 256-px tiles: one more.
+          const zoomTo = Number(first.properties?.expansion_zoom ?? map.getZoom() + 1) + 1;
+          bubble(lat, lng, made, zoomTo);
+          continue;
+        }
         if (group.length > 1) {
-          const lat = group.reduce((s, f) => s + (f.geometry as Point).coordinates[1]!, 0) / group.length;
-          const lng = group.reduce((s, f) => s + (f.geometry as Point).coordinates[0]!, 0) / group.length;
-          const radius = group.length < 10 ? 12 : group.length < 50 ? 16 : group.length < 200 ? 22 : 28;
-          L.circleMarker([lat, lng], { radius, color: '#fff', weight: 2, fillColor: style.color, fillOpacity: 0.75 })
-            .on('click', () => {
-              featureClickAt = Date.now();
-              map.setView([lat, lng], Math.min(map.getZoom() + 2, CLUSTER_MAX_ZOOM + 1));
-            })
-            .addTo(entry.group);
+          const lat =
+            group.reduce((s, f) => s + (f.geometry as Point).coordinates[1]!, 0) / group.length;
+          const lng =
+            group.reduce((s, f) => s + (f.geometry as Point).coordinates[0]!, 0) / group.length;
+          bubble(lat, lng, group.length, Math.min(map.getZoom() + 2, CLUSTER_MAX_ZOOM + 1));
           continue;
         }
         const [lng, lat] = (first.geometry as Point).coordinates as [number, number];
@@ -99,15 +123,22 @@ export async function createLeafletAdapter(
               color: style.outlineColor ?? '#555',
               weight: style.outlineWidth ?? 1,
             }
-          : { color: style.color, weight: style.width ?? 2, opacity: style.opacity ?? 1, dashArray: style.dash?.join(' ') },
-      onEachFeature: (feature, layer) => layer.on('click', (e: L.LeafletMouseEvent) => {
-        if (clickHandlers.get(id)?.size) emitClick(feature, e.latlng);
-      }),
+          : {
+              color: style.color,
+              weight: style.width ?? 2,
+              opacity: style.opacity ?? 1,
+              dashArray: style.dash?.join(' '),
+            },
+      onEachFeature: (feature, layer) =>
+        layer.on('click', (e: L.LeafletMouseEvent) => {
+          if (clickHandlers.get(id)?.size) emitClick(feature, e.latlng);
+        }),
     }).addTo(entry.group);
   }
 
   map.on('zoomend', () => {
-    for (const [id, entry] of layers) if (entry.style.type === 'circle' && entry.style.cluster) render(id);
+    for (const [id, entry] of layers)
+      if (entry.style.type === 'circle' && entry.style.cluster === true) render(id);
   });
 
   const adapter: MapAdapter = {

@@ -6,13 +6,28 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection } from 'geojson';
 import { OFFLINE_STYLE } from './offline-style.js';
-import type { Bbox, ColorMatch, ColorStops, CreateMapOptions, LayerStyle, MapAdapter } from './types.js';
+import type {
+  Bbox,
+  ColorMatch,
+  ColorStops,
+  CreateMapOptions,
+  LayerStyle,
+  MapAdapter,
+} from './types.js';
 
-function colorExpression(color: string, by?: ColorStops | ColorMatch): string | ExpressionSpecification {
+function colorExpression(
+  color: string,
+  by?: ColorStops | ColorMatch,
+): string | ExpressionSpecification {
   if (!by) return color;
   if ('values' in by) {
     const pairs = Object.entries(by.values).flat();
-    return ['match', ['to-string', ['get', by.property]], ...pairs, by.fallback] as ExpressionSpecification;
+    return [
+      'match',
+      ['to-string', ['get', by.property]],
+      ...pairs,
+      by.fallback,
+    ] as ExpressionSpecification;
   }
   const steps = by.stops.slice(1).flatMap(([threshold, c]) => [threshold, c]);
   return [
@@ -59,13 +74,19 @@ export async function createMapLibreAdapter(
         id,
         type: 'fill',
         source: id,
-        paint: { 'fill-color': colorExpression(style.color, style.colorBy), 'fill-opacity': style.opacity ?? 0.5 },
+        paint: {
+          'fill-color': colorExpression(style.color, style.colorBy),
+          'fill-opacity': style.opacity ?? 0.5,
+        },
       });
       map.addLayer({
         id: `${id}-outline`,
         type: 'line',
         source: id,
-        paint: { 'line-color': style.outlineColor ?? '#555', 'line-width': style.outlineWidth ?? 1 },
+        paint: {
+          'line-color': style.outlineColor ?? '#555',
+          'line-width': style.outlineWidth ?? 1,
+        },
       });
     } else if (style.type === 'line') {
       map.addLayer({
@@ -113,9 +134,16 @@ export async function createMapLibreAdapter(
         map.on('click', `${id}-clusters`, async (e) => {
           const feature = e.features?.[0];
           const clusterId = feature?.properties?.cluster_id;
-          if (clusterId === undefined) return;
-          const zoom = await (map.getSource(id) as GeoJSONSource).getClusterExpansionZoom(clusterId);
-          map.easeTo({ center: (feature!.geometry as GeoJSON.Point).coordinates as [number, number], zoom });
+          const given = feature?.properties?.expansion_zoom;
+          if (clusterId === undefined && given === undefined) return;
+          const zoom =
+            given !== undefined
+              ? Number(given)
+              : await (map.getSource(id) as GeoJSONSource).getClusterExpansionZoom(clusterId);
+          map.easeTo({
+            center: (feature!.geometry as GeoJSON.Point).coordinates as [number, number],
+            zoom,
+          });
         });
       }
     }
@@ -132,7 +160,8 @@ export async function createMapLibreAdapter(
         return;
       }
       if (previous) adapter.removeLayer(id);
-      const clustered = style.type === 'circle' && style.cluster;
+      // Server-made clusters arrive ready: the source must not cluster them again.
+      const clustered = style.type === 'circle' && style.cluster === true;
       map.addSource(id, {
         type: 'geojson',
         data,

@@ -26,8 +26,12 @@ export type LayerStyle =
       radius?: number;
       strokeColor?: string;
       strokeWidth?: number;
-      /** Group nearby points into counted bubbles when zoomed out. */
-      cluster?: boolean;
+      /**
+       * Counted bubbles when zoomed out: `true` groups the points on the phone; `'server'` means
+       * the data already holds clusters (features with `point_count` and `expansion_zoom`), as
+       * /api/map/stations sends them, so a country's stations never reach the phone one by one.
+       */
+      cluster?: boolean | 'server';
     }
   | {
       type: 'fill';

@@ -109,19 +109,6 @@ export async function fetchNearest(request: NearestRequest): Promise<Answer<Near
   }
 }
 
-/** Every station for the map layer, read in pages of 1000 (the collection's cap). */
-export async function fetchAllStations(): Promise<FeatureCollection> {
-  const features: FeatureCollection['features'] = [];
-  for (let offset = 0; offset < 20_000; offset += 1000) {
-    const page = await apiGet<FeatureCollection>(
-      `/api/collections/stations/items?limit=1000&offset=${offset}`,
-    );
-    features.push(...page.features);
-    if (page.features.length < 1000) break;
-  }
-  return { type: 'FeatureCollection', features };
-}
-
 export function fetchDistricts(): Promise<FeatureCollection> {
   return apiGet<FeatureCollection>('/api/collections/districts/items?simplify=150&limit=100');
 }
