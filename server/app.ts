@@ -128,7 +128,12 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   api.use(holidaysRouter(database.db, holidayCalendar));
   api.use(routesRouter(database.db, logger, roadNetworks));
   api.use(roadsRouter(database.db));
-  api.use(coverageRouter(database.db, roadNetworks));
+  api.use(
+    coverageRouter(database.db, roadNetworks, {
+      concurrency: config.COVERAGE_CONCURRENCY,
+      queue: config.COVERAGE_QUEUE,
+    }),
+  );
   api.use(demandRouter(database.db));
   api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...STATION_MAP_OPERATIONS, ...AUTH_OPERATIONS, ...STATION_EDITS_OPERATIONS, ...REPORTS_OPERATIONS, ...HOURS_PREVIEW_OPERATIONS, ...ROUTES_OPERATIONS, ...ROADS_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS, ...COVERAGE_OPERATIONS, ...DEMAND_OPERATIONS, ...HOLIDAYS_OPERATIONS]));
   api.use(methodNotAllowed(api));

@@ -29,6 +29,10 @@ const ConfigSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Milliseconds a single SQL statement may run on the server database. */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  /** Heavy planner computations (coverage, gaps, timeline, suggestions) running at once, per kind. */
+  COVERAGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Heavy planner computations waiting per kind; more are refused with 503 + Retry-After. */
+  COVERAGE_QUEUE: z.coerce.number().int().min(0).max(1000).default(6),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Optional MapLibre style URL for an outside basemap; empty = our own offline style. */
   BASEMAP_STYLE_URL: z.string().url().optional(),

@@ -29,5 +29,6 @@ export type {
   WeekTableDay,
 } from './types.js';
 export { validateOpeningHours, type OpeningHoursValidation } from './validate.js';
+export { MAX_HOURS_TEXT_PER_STATION, MAX_OPENING_HOURS_LENGTH } from './limits.js';
 export { weekTable } from './week-table.js';
 export { DEFAULT_TIME_ZONE, instantAt, isValidTimeZone, localTimeAt, weekdayOf } from './zone.js';

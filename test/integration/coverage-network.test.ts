@@ -9,6 +9,7 @@ import { queryRows, sql, type AppDatabase } from '../../server/db/client.js';
 import { reachWithin } from '../../server/modules/coverage/network-reach.js';
 import { loadRoadEdgeRows } from '../../server/modules/routes/road-network.repository.js';
 import { RoadGraph } from '../../server/routing/road-graph.js';
+import { createUser, loginAs } from '../setup/auth.js';
 import { newStation } from '../setup/factories.js';
 import { textbookNodeSeconds } from '../setup/textbook-dijkstra.js';
 import { importNetworkIntoDistrict } from '../../scripts/lib/road-fixtures.js';
@@ -198,7 +199,11 @@ describe('GET /api/coverage with rule=walk:10', () => {
   });
 
   it('suggests sites under a network rule once a network is loaded', async () => {
-    const res = await server.get('/api/coverage/suggest?rule=walk:10&k=2');
+    await createUser(db, { username: 'planner1', password: 'planner-password-1', role: 'planner' });
+    const planner = await loginAs(server, 'planner1', 'planner-password-1');
+    const res = await server.get('/api/coverage/suggest?rule=walk:10&k=2', {
+      headers: { cookie: planner.cookie },
+    });
     expect(res.status).toBe(200);
     expect(res.body.distance_kind).toBe('network');
     expect(res.body.sites.length).toBeGreaterThan(0);

@@ -24,6 +24,9 @@ function offset(spot: Spot, east: number, north: number): [number, number] {
   ];
 }
 
+/** Suggestions, what-if and demand layers need a planner session (issue 11). */
+const plannerGet = (path: string) => server.get(path, { headers: { cookie: planner.cookie } });
+
 async function upload(body: object, headers: Record<string, string> = planner.headers) {
   return server.request('/api/demand-layers', {
     method: 'POST',
@@ -102,7 +105,7 @@ describe('demand layers', () => {
     const created = await upload({ name: '快递网点', weight_label: 'riders', csv });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: '快递网点', point_count: 5, total_weight: 100 });
-    const res = await server.get(
+    const res = await plannerGet(
       `/api/coverage?level=subdistrict&area=${s.code}&at=${NOON}&demand=${created.body.id}`,
     );
     expect(res.status).toBe(200);
@@ -113,7 +116,7 @@ describe('demand layers', () => {
       demand_covered_pct: 60,
     });
     // At night the station is closed: nothing is covered.
-    const night = await server.get(
+    const night = await plannerGet(
       `/api/coverage?level=subdistrict&area=${s.code}&at=2026-03-04T23:00&demand=${created.body.id}`,
     );
     expect(night.body.areas[0].demand_covered).toBe(0);
@@ -149,14 +152,14 @@ describe('demand layers', () => {
     );
     expect(stored!.m).toBeGreaterThan(300);
     expect(stored!.m).toBeLessThan(800);
-    const list = await server.get('/api/demand-layers');
+    const list = await plannerGet('/api/demand-layers');
     expect(list.body.layers.map((l: any) => l.name)).toContain('gcj');
     const del = await server.request(`/api/demand-layers/${created.body.id}`, {
       method: 'DELETE',
       headers: planner.headers,
     });
     expect(del.status).toBe(204);
-    expect((await server.get(`/api/coverage?demand=${created.body.id}`)).status).toBe(404);
+    expect((await plannerGet(`/api/coverage?demand=${created.body.id}`)).status).toBe(404);
   });
 });
 
@@ -173,7 +176,7 @@ describe('GET /api/coverage/suggest', () => {
       name: 'lattice',
       csv: `lng,lat,weight\n${points.map((p) => p.join(',')).join('\n')}\n`,
     });
-    const res = await server.get(
+    const res = await plannerGet(
       `/api/coverage/suggest?k=3&candidates=layer&demand=${layer.body.id}&level=subdistrict&area=${s.code}&at=${NOON}`,
     );
     expect(res.status).toBe(200);
@@ -221,7 +224,7 @@ describe('GET /api/coverage/suggest', () => {
 
   it('without a layer: grid cells as an area proxy, sites inside the area, and the what-if agrees', async () => {
     const s = spots[2]!;
-    const res = await server.get(
+    const res = await plannerGet(
       `/api/coverage/suggest?k=3&level=subdistrict&area=${s.code}&at=${NOON}`,
     );
     expect(res.status).toBe(200);
@@ -238,7 +241,7 @@ describe('GET /api/coverage/suggest', () => {
     }
     const gained = res.body.sites.reduce((sum: number, site: any) => sum + site.gain, 0);
     const withSites = res.body.sites.map((site: any) => `${site.lng},${site.lat}`).join(';');
-    const whatIf = await server.get(
+    const whatIf = await plannerGet(
       `/api/coverage?level=subdistrict&area=${s.code}&at=${NOON}&with=${withSites}`,
     );
     // Cells count whole when their centre is reached: within 25 % of the polygon measure.
@@ -247,9 +250,9 @@ describe('GET /api/coverage/suggest', () => {
   });
 
   it('rejects bad parameters', async () => {
-    expect((await server.get('/api/coverage/suggest?k=0')).status).toBe(400);
-    expect((await server.get('/api/coverage/suggest?candidates=network')).status).toBe(400);
-    const layerless = await server.get('/api/coverage/suggest?candidates=layer');
+    expect((await plannerGet('/api/coverage/suggest?k=0')).status).toBe(400);
+    expect((await plannerGet('/api/coverage/suggest?candidates=network')).status).toBe(400);
+    const layerless = await plannerGet('/api/coverage/suggest?candidates=layer');
     expect(layerless.status).toBe(400);
     expect(layerless.body.error).toContain('demand=');
   });
@@ -258,7 +261,7 @@ describe('GET /api/coverage/suggest', () => {
 describe('GET /api/coverage/timeline', () => {
   it('covers the area only during opening hours, and not at all on a PH-off holiday', async () => {
     const code = spots[0]!.code;
-    const workday = await server.get(`/api/coverage/timeline?date=2026-03-04&area=${code}`);
+    const workday = await plannerGet(`/api/coverage/timeline?date=2026-03-04&area=${code}`);
     expect(workday.status).toBe(200);
     expect(workday.body.hours).toHaveLength(24);
     expect(workday.body.day).toMatchObject({ day_kind: 'workday', weekday_en: 'Wednesday' });
@@ -268,13 +271,13 @@ describe('GET /api/coverage/timeline', () => {
       else expect(pcts[h]).toBe(0);
     }
     expect(workday.body.computations).toBe(2);
-    const holiday = await server.get(`/api/coverage/timeline?date=2026-02-17&area=${code}`);
+    const holiday = await plannerGet(`/api/coverage/timeline?date=2026-02-17&area=${code}`);
     expect(holiday.body.day).toMatchObject({ day_kind: 'holiday', holiday: { name: '春节' } });
     expect(holiday.body.hours.every((h: any) => h.covered_pct === 0)).toBe(true);
   });
 
   it('rejects an impossible date', async () => {
-    const res = await server.get('/api/coverage/timeline?date=2026-13-01');
+    const res = await plannerGet('/api/coverage/timeline?date=2026-13-01');
     expect(res.status).toBe(400);
     expect(res.body.error).toContain('date');
   });

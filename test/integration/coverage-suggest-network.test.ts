@@ -18,7 +18,7 @@ import { suggestSites } from '../../server/modules/coverage/suggest.service.js';
 import { RoadNetworkCache } from '../../server/modules/routes/road-network-cache.js';
 import { loadRoadEdgeRows } from '../../server/modules/routes/road-network.repository.js';
 import { RoadGraph } from '../../server/routing/road-graph.js';
-import { createUser, loginAs } from '../setup/auth.js';
+import { createUser, loginAs, type LoggedIn } from '../setup/auth.js';
 import { newStation } from '../setup/factories.js';
 import { textbookNodeSeconds } from '../setup/textbook-dijkstra.js';
 import { importNetworkIntoDistrict } from '../../scripts/lib/road-fixtures.js';
@@ -57,10 +57,16 @@ async function independentGain(
     .reduce((s, d) => s + d.weight, 0);
 }
 
+let planner: LoggedIn;
+/** Suggestions and demand layers need a planner session (issue 11). */
+const plannerGet = (path: string) => server.get(path, { headers: { cookie: planner.cookie } });
+
 beforeAll(async () => {
   server = await startTestServer();
   db = server.database.handle.db;
-  noNetworkAnswer = await server.get('/api/coverage/suggest?rule=walk:10&k=2');
+  await createUser(db, { username: 'planner1', password: 'planner-password-1', role: 'planner' });
+  planner = await loginAs(server, 'planner1', 'planner-password-1');
+  noNetworkAnswer = await plannerGet('/api/coverage/suggest?rule=walk:10&k=2');
   // The real Andorra network, moved so its centre lands inside 延庆区 (110119).
   await importNetworkIntoDistrict(db, extractPath('andorra'), '110119');
   // Every 4th node inside 延庆区 that both walking and driving may reach, with varied weights.
@@ -78,8 +84,6 @@ beforeAll(async () => {
   demandNodes = nodes
     .filter((_, i) => i % 4 === 0)
     .map((n, i) => ({ ...n, weight: 1 + ((i * 7) % 5) }));
-  await createUser(db, { username: 'planner1', password: 'planner-password-1', role: 'planner' });
-  const planner = await loginAs(server, 'planner1', 'planner-password-1');
   const csv = `lng,lat,weight\n${demandNodes.map((d) => `${d.lng},${d.lat},${d.weight}`).join('\n')}\n`;
   const layer = await server.request('/api/demand-layers', {
     method: 'POST',
@@ -99,12 +103,12 @@ describe('GET /api/coverage/suggest with a network rule', () => {
     expect(noNetworkAnswer.status).toBe(422);
     expect(noNetworkAnswer.body.error).toContain('No road network is loaded');
     expect(noNetworkAnswer.body.error).toContain('walk:10');
-    const now = await server.get(`/api/coverage/suggest?rule=walk:10&k=1&${AREA}&at=${NOON}`);
+    const now = await plannerGet(`/api/coverage/suggest?rule=walk:10&k=1&${AREA}&at=${NOON}`);
     expect(now.status).toBe(200);
   });
 
   it('road nodes as candidates, street km as the labelled proxy, gains non-increasing', async () => {
-    const res = await server.get(
+    const res = await plannerGet(
       `/api/coverage/suggest?rule=walk:10&k=6&candidates=network&${AREA}&at=${NOON}`,
     );
     expect(res.status).toBe(200);
@@ -140,7 +144,7 @@ describe('GET /api/coverage/suggest with a network rule', () => {
   });
 
   it('the first pick’s gain equals an independent Dijkstra over road_edges', async () => {
-    const res = await server.get(
+    const res = await plannerGet(
       `/api/coverage/suggest?rule=walk:5&k=2&candidates=network&demand=${layerId}&${AREA}&at=${NOON}`,
     );
     expect(res.status).toBe(200);
@@ -156,7 +160,7 @@ describe('GET /api/coverage/suggest with a network rule', () => {
   it('open stations are fixed: their demand is removed before the gains are counted', async () => {
     const url = (at: string) =>
       `/api/coverage/suggest?rule=walk:5&k=3&candidates=network&demand=${layerId}&${AREA}&at=${at}`;
-    const before = await server.get(url(NIGHT));
+    const before = await plannerGet(url(NIGHT));
     expect(before.body.covered_before).toBe(0);
     // A daytime station exactly where the best site would go.
     const best = before.body.sites[0];
@@ -165,12 +169,12 @@ describe('GET /api/coverage/suggest with a network rule', () => {
       sql`select ST_X(geom) as lng, ST_Y(geom) as lat from road_nodes where id = ${best.node_id}`,
     );
     await newStation(db, { lng: node!.lng, lat: node!.lat, opening_hours: 'Mo-Su 08:00-20:00' });
-    const night = await server.get(url(NIGHT));
+    const night = await plannerGet(url(NIGHT));
     expect(night.body.stations_fixed).toBe(0);
     expect(night.body.sites.map((s: { gain: number }) => s.gain)).toEqual(
       before.body.sites.map((s: { gain: number }) => s.gain),
     );
-    const noon = await server.get(url(NOON));
+    const noon = await plannerGet(url(NOON));
     expect(noon.body.stations_fixed).toBe(1);
     expect(noon.body.stations_fixed_on_network).toBe(1);
     // The station covers exactly what the first site would have; greedy then goes on as before.
@@ -184,7 +188,7 @@ describe('GET /api/coverage/suggest with a network rule', () => {
   });
 
   it('one-way streets count towards the site (drive)', async () => {
-    const res = await server.get(
+    const res = await plannerGet(
       `/api/coverage/suggest?rule=drive:1&k=1&candidates=network&demand=${layerId}&${AREA}&at=${NIGHT}`,
     );
     expect(res.status).toBe(200);
@@ -198,7 +202,7 @@ describe('GET /api/coverage/suggest with a network rule', () => {
 
   it('grid and layer points are moved onto the network', async () => {
     for (const candidates of ['grid', 'layer']) {
-      const res = await server.get(
+      const res = await plannerGet(
         `/api/coverage/suggest?rule=walk:10&k=3&candidates=${candidates}&demand=${layerId}&${AREA}&at=${NOON}`,
       );
       expect(res.status).toBe(200);
@@ -216,7 +220,7 @@ describe('GET /api/coverage/suggest with a network rule', () => {
   });
 
   it('refuses candidates=network with a radius rule, and enforces the time budget', async () => {
-    const bad = await server.get('/api/coverage/suggest?rule=radius:500&candidates=network');
+    const bad = await plannerGet('/api/coverage/suggest?rule=radius:500&candidates=network');
     expect(bad.status).toBe(400);
     expect(bad.body.error).toContain('network rule');
     const q = SuggestQuerySchema.parse({
@@ -234,14 +238,14 @@ describe('GET /api/coverage/suggest with a network rule', () => {
     expect(cut.limits).toMatchObject({ candidates_evaluated: 1, cut_by: 'time' });
     expect(cut.limits.candidates_in_pool).toBeGreaterThan(100);
     // The candidate cap holds, and thinning keeps most of what it allows.
-    const capped = await server.get(
+    const capped = await plannerGet(
       `/api/coverage/suggest?rule=walk:10&k=3&candidates=network&max_candidates=60&${AREA}&at=${NOON}`,
     );
     expect(capped.status).toBe(200);
     expect(capped.body.limits.max_candidates).toBe(60);
     expect(capped.body.limits.candidates_in_pool).toBeLessThanOrEqual(60);
     expect(capped.body.limits.candidates_in_pool).toBeGreaterThan(30);
-    const tooMany = await server.get('/api/coverage/suggest?rule=walk:10&max_candidates=5000');
+    const tooMany = await plannerGet('/api/coverage/suggest?rule=walk:10&max_candidates=5000');
     expect(tooMany.status).toBe(400);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, sql, type AppDatabase } from '../../server/db/client.js';
+import { createUser, loginAs } from '../setup/auth.js';
 import { newStation } from '../setup/factories.js';
 import { startTestServer, type TestServer } from '../setup/server.js';
 
@@ -55,6 +56,16 @@ beforeAll(async () => {
     })
   ).id;
 });
+
+let plannerSession: string | undefined;
+/** What-if and demand layers need a planner session (issue 11); one sign-in for the file. */
+async function plannerCookie(): Promise<string> {
+  if (!plannerSession) {
+    await createUser(db, { username: 'planner1', password: 'planner-password-1', role: 'planner' });
+    plannerSession = (await loginAs(server, 'planner1', 'planner-password-1')).cookie;
+  }
+  return plannerSession;
+}
 
 afterAll(async () => {
   await server?.close();
@@ -218,10 +229,12 @@ describe('GET /api/coverage/gaps', () => {
 describe('what-if', () => {
   it('removing a station and adding a site give the delta of two plain calls', async () => {
     const [day, , , closed] = rural as [Spot, Spot, Spot, Spot];
+    const planner = await plannerCookie();
     const base = await server.get(`/api/coverage?level=district&area=110118&at=${NOON_WEDNESDAY}`);
     const site = `${closed.lng},${closed.lat}`;
     const res = await server.get(
       `/api/coverage?level=district&area=110118&at=${NOON_WEDNESDAY}&without=${ids.day}&with=${site}`,
+      { headers: { cookie: planner } },
     );
     expect(res.status).toBe(200);
     expect(res.body.what_if.removed_station_ids).toEqual([ids.day]);
@@ -232,6 +245,7 @@ describe('what-if', () => {
     expect(Math.abs(delta)).toBeLessThan(0.01);
     const onlyAdded = await server.get(
       `/api/coverage?level=district&area=110118&at=${NOON_WEDNESDAY}&with=${site}`,
+      { headers: { cookie: planner } },
     );
     expect(onlyAdded.body.what_if.delta.covered_km2).toBeCloseTo(Math.PI * 0.25, 1);
     void day;
@@ -326,11 +340,12 @@ describe('bad input', () => {
   });
 
   it('unknown area, layer or station → 404; network rule without a network → 422', async () => {
+    const planner = { headers: { cookie: await plannerCookie() } };
     expect((await server.get('/api/coverage?level=district&area=110199')).status).toBe(404);
-    expect((await server.get('/api/coverage?demand=99999')).body.error).toContain(
+    expect((await server.get('/api/coverage?demand=99999', planner)).body.error).toContain(
       'Demand layer not found',
     );
-    expect((await server.get('/api/coverage?without=99999')).status).toBe(404);
+    expect((await server.get('/api/coverage?without=99999', planner)).status).toBe(404);
     const network = await server.get('/api/coverage?rule=walk:10');
     expect(network.status).toBe(422);
     expect(network.body.error).toContain('radius:500');

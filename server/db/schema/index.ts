@@ -7,3 +7,4 @@ export * from './station-changes.js';
 export * from './roads.js';
 export * from './station-sync.js';
 export * from './holidays.js';
+export * from './coverage-cache.js';

@@ -1,18 +1,18 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { AppDatabase } from '../../db/client.js';
-import type { RoadNetworkSource } from './coverage.service.js';
+import { HttpError } from '../../http/errors.js';
 import type { ApiOperation } from '../../http/openapi.js';
 import { parseRequest } from '../../http/validate.js';
+import type { Role } from '../auth/roles.js';
+import { CoverageAnswers, type CoverageWorkOptions } from './coverage-answers.js';
 import { coverageCsv, coverageGeoJson } from './coverage-export.js';
-import { coverageTimeline } from './coverage-timeline.js';
+import type { RoadNetworkSource } from './coverage.service.js';
 import {
   CoverageQuerySchema,
   GapsQuerySchema,
   SuggestQuerySchema,
   TimelineQuerySchema,
 } from './coverage.schemas.js';
-import { coverageReport, gapsCollection } from './coverage.service.js';
-import { suggestSites } from './suggest.service.js';
 
 const GEOJSON = 'application/geo+json';
 
@@ -22,13 +22,50 @@ function exportName(report: { rule: { rule: string }; instant: { local: string }
   return `coverage_${report.rule.rule.replace(/[^a-z0-9]/gi, '')}_${stamp}.${ext}`;
 }
 
-/** Planner analysis: read-only and public, like the station map it is computed from. */
-export function coverageRouter(db: AppDatabase, roadNetworks?: RoadNetworkSource): Router {
+/**
+ * Why a request needs a planner session: what-if scenarios and demand layers are planning work
+ * (and layers may hold private counts); reading coverage, gaps and the curve stays public.
+ */
+function plannerOnlyPart(q: { with?: unknown[]; without?: unknown[]; demand?: number }) {
+  if (q.with?.length || q.without?.length) return 'what-if (with= / without=)';
+  if (q.demand !== undefined) return 'demand layers (demand=)';
+  return null;
+}
+
+function requirePlannerFor(req: Request, part: string | null) {
+  if (!part) return;
+  if (!req.user) {
+    throw new HttpError(
+      401,
+      `Sign in as a planner or admin to use ${part}; coverage, gaps and the 24-hour curve without it are public`,
+    );
+  }
+  if (!PLANNER_ROLES.includes(req.user.role)) {
+    throw new HttpError(403, `Your role (${req.user.role}) may not use ${part}; it needs planner or admin`);
+  }
+}
+
+const PLANNER_ROLES: Role[] = ['planner', 'admin'];
+
+/**
+ * Planner analysis. Reading coverage, gaps and the 24-hour curve is public, like the station map it
+ * is computed from; suggestions, what-if and demand layers need a planner or admin session. Every
+ * answer comes through the shared cache (X-Cache: hit|miss); a computation past its kind's limit
+ * is a 503 with Retry-After.
+ */
+export function coverageRouter(
+  db: AppDatabase,
+  roadNetworks?: RoadNetworkSource,
+  work: CoverageWorkOptions = { concurrency: 2, queue: 6 },
+): Router {
   const router = Router();
+  const answers = new CoverageAnswers(db, roadNetworks, work);
 
   router.get('/coverage', async (req, res) => {
     const q = parseRequest(CoverageQuerySchema, req.query);
-    const report = await coverageReport(db, q, new Date(), roadNetworks);
+    requirePlannerFor(req, plannerOnlyPart(q));
+    const { body: report, cache } = await answers.coverage(q, new Date());
+    res.set('X-Cache', cache);
     if (q.format === 'csv') {
       res
         .type('text/csv; charset=utf-8')
@@ -45,17 +82,23 @@ export function coverageRouter(db: AppDatabase, roadNetworks?: RoadNetworkSource
 
   router.get('/coverage/gaps', async (req, res) => {
     const q = parseRequest(GapsQuerySchema, req.query);
-    res.type(GEOJSON).json(await gapsCollection(db, q, new Date(), roadNetworks));
+    requirePlannerFor(req, plannerOnlyPart(q));
+    const { body, cache } = await answers.gaps(q, new Date());
+    res.set('X-Cache', cache).type(GEOJSON).json(body);
   });
 
   router.get('/coverage/timeline', async (req, res) => {
     const q = parseRequest(TimelineQuerySchema, req.query);
-    res.json(await coverageTimeline(db, q, roadNetworks));
+    requirePlannerFor(req, plannerOnlyPart(q));
+    const { body, cache } = await answers.timeline(q);
+    res.set('X-Cache', cache).json(body);
   });
 
   router.get('/coverage/suggest', async (req, res) => {
     const q = parseRequest(SuggestQuerySchema, req.query);
-    res.json(await suggestSites(db, q, new Date(), roadNetworks));
+    requirePlannerFor(req, 'site suggestions');
+    const { body, cache } = await answers.suggest(q, new Date());
+    res.set('X-Cache', cache).json(body);
   });
 
   return router;
@@ -70,10 +113,13 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
     tags: ['planning'],
     query: CoverageQuerySchema,
     responses: {
-      '200': 'Coverage table',
+      '200': 'Coverage table (X-Cache: hit|miss)',
       '400': 'Invalid query',
+      '401': 'what-if or demand= without a session',
+      '403': 'what-if or demand= needs a planner or admin',
       '404': 'Unknown area or layer',
       '422': 'Rule not available',
+      '503': 'Busy: retry after Retry-After seconds',
     },
   },
   {
@@ -82,7 +128,13 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
     summary: 'Uncovered parts of each area (GeoJSON, clipped to the areas, holes kept)',
     tags: ['planning'],
     query: GapsQuerySchema,
-    responses: { '200': 'FeatureCollection', '400': 'Invalid query' },
+    responses: {
+      '200': 'FeatureCollection (X-Cache: hit|miss)',
+      '400': 'Invalid query',
+      '401': 'what-if or demand= without a session',
+      '403': 'what-if or demand= needs a planner or admin',
+      '503': 'Busy: retry after Retry-After seconds',
+    },
   },
   {
     method: 'get',
@@ -90,20 +142,29 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
     summary: 'Covered % for each of the 24 hours of a Beijing date, for the city or one area',
     tags: ['planning'],
     query: TimelineQuerySchema,
-    responses: { '200': '24 hourly figures', '400': 'Invalid query' },
+    responses: {
+      '200': '24 hourly figures (X-Cache: hit|miss)',
+      '400': 'Invalid query',
+      '401': 'demand= without a session',
+      '403': 'demand= needs a planner or admin',
+      '503': 'Busy: retry after Retry-After seconds',
+    },
   },
   {
     method: 'get',
     path: '/api/coverage/suggest',
     summary:
-      'k new sites by greedy maximal covering (existing open stations fixed), each with its marginal gain; radius rules or travel time on the road network (walk|bike|drive:<min>, candidates=grid|layer|network)',
+      'Planner or admin: k new sites by greedy maximal covering (existing open stations fixed), each with its marginal gain; radius rules or travel time on the road network (walk|bike|drive:<min>, candidates=grid|layer|network)',
     tags: ['planning'],
     query: SuggestQuerySchema,
     responses: {
-      '200': 'Suggested sites',
+      '200': 'Suggested sites (X-Cache: hit|miss)',
       '400': 'Invalid query',
+      '401': 'Sign in as a planner or admin',
+      '403': 'Needs a planner or admin',
       '404': 'Unknown area or layer',
-      '422': 'Network rule without a loaded road network',
+      '422': 'Network rule without a loaded road network, or more work than the limits allow',
+      '503': 'Busy: retry after Retry-After seconds',
     },
   },
 ];

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { isLocalDate } from '../../hours/zone.js';
 import { deploymentInstant, hoursContext } from '../holidays/hours-context.js';
+import { isRealDateTime } from '../../http/dates.js';
 import { DEFAULT_RULE_TEXT, RULE_SYNTAX, parseCoverageRule } from './coverage-rule.js';
+import { COVERAGE_LIMITS as L } from './coverage-limits.js';
 
 const AreaCode = z.string().regex(/^\d{6,12}$/, 'must be a 6- to 12-digit area code');
 
@@ -38,7 +40,8 @@ export const InstantSchema = z
   .transform((text, ctx) => {
     const value = text.trim();
     const date = LOCAL_TIME.test(value) ? localTimeInstant(value) : new Date(value);
-    if (!(LOCAL_TIME.test(value) || WITH_OFFSET.test(value)) || Number.isNaN(date.getTime())) {
+    const wellFormed = LOCAL_TIME.test(value) || WITH_OFFSET.test(value);
+    if (!wellFormed || !isRealDateTime(value) || Number.isNaN(date.getTime())) {
       ctx.addIssue({
         code: 'custom',
         message: `at "${value.slice(0, 40)}" is not a time; use 2026-02-17T22:00 (local time, ${hoursContext().timeZone}) or an ISO instant with offset`,
@@ -55,23 +58,24 @@ export const InstantSchema = z
 export const LocalDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a local date YYYY-MM-DD')
-  .refine(isLocalDate, 'is not a real date');
+  .refine(isLocalDate, 'is not a real date')
+  .refine((d) => d >= '2000-01-01' && d <= '2100-12-31', 'must be between the years 2000 and 2100');
 
-const MAX_WHAT_IF_SITES = 50;
+const MAX_WHAT_IF_SITES = L.maxWhatIfSites;
 
 /** `12,40,7`: station ids to leave out (what-if). */
 export const StationIdListSchema = z
   .string()
-  .describe('comma-separated station ids to remove (what-if)')
+  .describe(`up to ${L.maxWhatIfRemovals} comma-separated station ids to remove (what-if; planner or admin)`)
   .transform((text, ctx) => {
     const parts = text
       .split(',')
       .map((p) => p.trim())
       .filter(Boolean);
-    if (parts.length > 1000 || parts.some((p) => !/^\d{1,9}$/.test(p))) {
+    if (parts.length > L.maxWhatIfRemovals || parts.some((p) => !/^\d{1,9}$/.test(p))) {
       ctx.addIssue({
         code: 'custom',
-        message: 'without must be up to 1000 station ids separated by commas',
+        message: `without must be up to ${L.maxWhatIfRemovals} station ids separated by commas`,
       });
       return z.NEVER;
     }
@@ -81,7 +85,9 @@ export const StationIdListSchema = z
 /** `lng,lat;lng,lat`: hypothetical new sites (what-if), WGS-84. */
 export const SiteListSchema = z
   .string()
-  .describe(`up to ${MAX_WHAT_IF_SITES} new sites "lng,lat;lng,lat" (WGS-84) to add (what-if)`)
+  .describe(
+    `up to ${MAX_WHAT_IF_SITES} new sites "lng,lat;lng,lat" (WGS-84) to add (what-if; planner or admin)`,
+  )
   .transform((text, ctx) => {
     const sites = text
       .split(';')
@@ -108,6 +114,22 @@ export const SiteListSchema = z
     return parsed as Array<[number, number]>;
   });
 
+const DemandIdSchema = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(2_147_483_647)
+  .optional()
+  .describe(`demand layer id (planner or admin; a layer holds at most ${L.maxDemandPoints} points)`);
+
+const SimplifySchema = (fallback: number, what: string) =>
+  z.coerce
+    .number()
+    .min(0)
+    .max(L.maxSimplifyM)
+    .default(fallback)
+    .describe(`metres of simplification (${what}), 0..${L.maxSimplifyM}`);
+
 const ScopeFields = {
   level: z.enum(['district', 'subdistrict']).default('district'),
   rule: RuleSchema,
@@ -115,7 +137,7 @@ const ScopeFields = {
   /** Only areas of this district (a sub-district level filter), or this one area. */
   district: AreaCode.optional(),
   area: AreaCode.optional(),
-  demand: z.coerce.number().int().min(1).max(2_147_483_647).optional().describe('demand layer id'),
+  demand: DemandIdSchema,
   without: StationIdListSchema.optional(),
   with: SiteListSchema.optional(),
 };
@@ -124,53 +146,67 @@ export const CoverageQuerySchema = z
   .object({
     ...ScopeFields,
     format: z.enum(['json', 'csv', 'geojson']).default('json'),
-    simplify: z.coerce
-      .number()
-      .min(0)
-      .max(2000)
-      .default(30)
-      .describe('metres, geojson outlines only'),
+    simplify: SimplifySchema(30, 'geojson outlines only'),
   })
   .strict();
 
 export const GapsQuerySchema = z
   .object({
     ...ScopeFields,
-    simplify: z.coerce.number().min(0).max(2000).default(0).describe('metres of simplification'),
+    simplify: SimplifySchema(0, 'gap outlines'),
   })
   .strict();
 
 export const TimelineQuerySchema = z
   .object({
-    date: LocalDateSchema.describe('Beijing date YYYY-MM-DD'),
+    date: LocalDateSchema.describe(
+      `one Beijing date YYYY-MM-DD (2000..2100): ${L.timelineHours} hourly figures, hours with the same open stations computed once`,
+    ),
     rule: RuleSchema,
     level: z.enum(['district', 'subdistrict']).default('district'),
     area: AreaCode.optional().describe('one district or sub-district; omit for the whole city'),
-    demand: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+    demand: DemandIdSchema,
   })
   .strict();
 
 export const SuggestQuerySchema = z
   .object({
-    k: z.coerce.number().int().min(1).max(50).default(5).describe('number of new sites, 1..50'),
+    k: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(L.maxK)
+      .default(5)
+      .describe(`number of new sites, 1..${L.maxK}`),
     rule: RuleSchema,
     at: InstantSchema.optional(),
     candidates: z
       .enum(['grid', 'layer', 'network'])
       .default('grid')
-      .describe('grid cell centres, the demand layer’s points, or road nodes (network rules)'),
-    demand: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+      .describe(
+        'grid cell centres, the demand layer’s points (thinned to max_candidates), or road nodes (network rules)',
+      ),
+    demand: DemandIdSchema,
     district: AreaCode.optional(),
     area: AreaCode.optional(),
     level: z.enum(['district', 'subdistrict']).default('district'),
-    cell: z.coerce.number().min(50).max(5000).optional().describe('grid cell size in metres'),
+    cell: z.coerce
+      .number()
+      .min(L.minCellM)
+      .max(5000)
+      .optional()
+      .describe(
+        `grid cell size in metres, ${L.minCellM}..5000; at most ${L.maxGridCells} cells in scope and ${L.maxCoverPairs} candidate–demand pairs within the radius (a finer cell is refused naming the smallest that fits)`,
+      ),
     max_candidates: z.coerce
       .number()
       .int()
       .min(5)
-      .max(2000)
+      .max(L.maxCandidates)
       .optional()
-      .describe('network rules: at most this many candidate sites (thinned by a grid), 5..2000'),
+      .describe(
+        `candidates=layer|network: at most this many candidate sites (thinned by a grid), 5..${L.maxCandidates}`,
+      ),
   })
   .strict();
 

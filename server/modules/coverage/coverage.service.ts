@@ -163,8 +163,9 @@ export async function coverageReport(
   q: CoverageQuery,
   now = new Date(),
   roadNetworks?: RoadNetworkSource,
+  resolved?: CoverageContext,
 ) {
-  const ctx = await resolveContext(db, q, now, roadNetworks);
+  const ctx = resolved ?? (await resolveContext(db, q, now, roadNetworks));
   const unknownIds = (q.without ?? []).filter((id) => !ctx.stations.some((s) => s.id === id));
   if (unknownIds.length)
     throw notFound(`Stations not found (without=): ${unknownIds.slice(0, 10).join(', ')}`);
@@ -206,8 +207,9 @@ export async function gapsCollection(
   q: GapsQuery,
   now = new Date(),
   roadNetworks?: RoadNetworkSource,
+  resolved?: CoverageContext,
 ) {
-  const ctx = await resolveContext(db, q, now, roadNetworks);
+  const ctx = resolved ?? (await resolveContext(db, q, now, roadNetworks));
   const rows = await coverageGaps(db, ctx.scope, await scenarioSites(db, ctx, q), q.simplify);
   const rule = describeRule(ctx.rule);
   const instant = describeInstant(ctx.at);

@@ -23,11 +23,22 @@ export function localFrame(lat: number): LocalFrame {
   };
 }
 
-/** Indices of `points` within `radiusM` of each query point, through a grid hash of the points. */
+/** More pairs within the radius than a request may hold (`pointsWithin`'s `maxPairs`). */
+export class TooManyPairsError extends Error {
+  constructor(readonly maxPairs: number) {
+    super(`more than ${maxPairs} point pairs within the radius`);
+  }
+}
+
+/**
+ * Indices of `points` within `radiusM` of each query point, through a grid hash of the points.
+ * Stops with `TooManyPairsError` once more than `maxPairs` pairs are found (bounded memory).
+ */
 export function pointsWithin(
   points: ReadonlyArray<{ lng: number; lat: number }>,
   queries: ReadonlyArray<{ lng: number; lat: number }>,
   radiusM: number,
+  maxPairs = Infinity,
 ): Int32Array[] {
   if (points.length === 0) return queries.map(() => new Int32Array(0));
   const midLat = points.reduce((s, p) => s + p.lat, 0) / points.length;
@@ -42,6 +53,7 @@ export function pointsWithin(
     if (!bucket) buckets.set(key, (bucket = []));
     bucket.push(i);
   });
+  let pairs = 0;
   return queries.map((q) => {
     const f = localFrame(q.lat);
     const cx = Math.floor(q.lng / cellLng);
@@ -57,6 +69,8 @@ export function pointsWithin(
         }
       }
     }
+    pairs += found.length;
+    if (pairs > maxPairs) throw new TooManyPairsError(maxPairs);
     return Int32Array.from(found);
   });
 }

@@ -12,6 +12,7 @@
 import type { AppDatabase } from '../../db/client.js';
 import { badRequest } from '../../http/errors.js';
 import type { RoadGraph } from '../../routing/road-graph.js';
+import { COVERAGE_LIMITS } from './coverage-limits.js';
 import type { CoverageRule } from './coverage-rule.js';
 import type { CoverageContext } from './coverage.service.js';
 import type { SuggestQuery } from './coverage.schemas.js';
@@ -33,9 +34,11 @@ import {
   scopeAreaKm2,
 } from './suggest.repository.js';
 
-export const MAX_NETWORK_CANDIDATES = 2_000;
+export const MAX_NETWORK_CANDIDATES = COVERAGE_LIMITS.maxCandidates;
 /** Wall-clock budget for the candidates' searches (the whole answer stays under 10 s). */
 export const NETWORK_SEARCH_BUDGET_MS = 6_000;
+/** Longest stretch the candidate search holds the event loop. */
+const YIELD_EVERY_MS = 20;
 /** Memory bound: demand indices held over all candidates' cover lists (4 bytes each). */
 const MAX_COVER_ENTRIES = 30_000_000;
 
@@ -87,7 +90,9 @@ async function networkCandidates(
     return { pool: thinByGrid(demand.points, cap, (p) => p.weight), cellM: null };
   }
   const areaKm2 = await scopeAreaKm2(db, ctx.scope);
-  const cellM = Math.ceil(q.cell ?? Math.max(50, Math.sqrt((areaKm2 * 1e6) / cap)));
+  const cellM = Math.ceil(
+    q.cell ?? Math.max(COVERAGE_LIMITS.minCellM, Math.sqrt((areaKm2 * 1e6) / cap)),
+  );
   if ((areaKm2 * 1e6) / (cellM * cellM) > 4 * cap) {
     throw badRequest(
       `cell ${cellM} m is too fine for ${Math.round(areaKm2)} km² under a network rule (at most ${cap} candidates); use cell ≥ ${Math.ceil(Math.sqrt((areaKm2 * 1e6) / cap))}`,
@@ -147,7 +152,14 @@ export async function suggestNetworkSites(
   let evaluated = 0;
   let entries = 0;
   let cutBy: 'time' | 'memory' | null = null;
+  let sliceStart = performance.now();
   for (const c of spreadOrder(pool.length)) {
+    // The graph lives on this thread: hand the event loop back every slice so /healthz and the
+    // nearest search keep answering while the candidates are searched.
+    if (performance.now() - sliceStart > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
     if (evaluated > 0 && performance.now() - searchStart > limits.budgetMs) cutBy = 'time';
     else if (entries > MAX_COVER_ENTRIES) cutBy = 'memory';
     if (cutBy) break;

@@ -7,9 +7,16 @@ import type { AppDatabase } from '../../db/client.js';
 import { badRequest } from '../../http/errors.js';
 import { describeRule } from './coverage-rule.js';
 import type { SuggestQuery } from './coverage.schemas.js';
-import { radiusOf, resolveContext, type RoadNetworkSource } from './coverage.service.js';
-import { coverageProgress, greedyMaximalCovering } from './greedy-covering.js';
-import { pointsWithin } from './local-distance.js';
+import {
+  radiusOf,
+  resolveContext,
+  type CoverageContext,
+  type RoadNetworkSource,
+} from './coverage.service.js';
+import { COVERAGE_LIMITS, radiusGridCell } from './coverage-limits.js';
+import { coverageProgress } from './greedy-covering.js';
+import { thinByGrid } from './network-candidates.js';
+import { runRadiusCovering } from './radius-covering-task.js';
 import {
   MAX_NETWORK_CANDIDATES,
   NETWORK_SEARCH_BUDGET_MS,
@@ -24,9 +31,6 @@ import {
   type ScopedPoint,
 } from './suggest.repository.js';
 
-/** Enough cells to resolve a radius, few enough to stay fast city-wide (~40k cells). */
-const MAX_GRID_CELLS = 40_000;
-
 const METHOD =
   'greedy maximal covering location (existing open stations fixed); ≥ (1 − 1/e) of the optimum';
 
@@ -39,6 +43,7 @@ export async function suggestSites(
     maxCandidates: MAX_NETWORK_CANDIDATES,
     budgetMs: NETWORK_SEARCH_BUDGET_MS,
   },
+  resolved?: CoverageContext,
 ) {
   if (q.candidates === 'layer' && q.demand === undefined) {
     throw badRequest(
@@ -50,7 +55,7 @@ export async function suggestSites(
       'candidates=network (road nodes) needs a network rule such as rule=walk:10; use candidates=grid with a radius rule',
     );
   }
-  const ctx = await resolveContext(db, q, now, roadNetworks);
+  const ctx = resolved ?? (await resolveContext(db, q, now, roadNetworks));
   if (ctx.rule.kind === 'network') {
     const capped = {
       ...limits,
@@ -66,15 +71,7 @@ export async function suggestSites(
     };
   }
   const radiusM = radiusOf(ctx.rule);
-  const areaKm2 = await scopeAreaKm2(db, ctx.scope);
-  const cellM = Math.ceil(
-    q.cell ?? Math.max(radiusM / 2, Math.sqrt((areaKm2 * 1e6) / MAX_GRID_CELLS)),
-  );
-  if ((areaKm2 * 1e6) / (cellM * cellM) > 4 * MAX_GRID_CELLS) {
-    throw badRequest(
-      `cell ${cellM} m is too fine for ${Math.round(areaKm2)} km²; use cell ≥ ${Math.ceil(Math.sqrt((areaKm2 * 1e6) / (4 * MAX_GRID_CELLS)))}`,
-    );
-  }
+  const cellM = radiusGridCell(await scopeAreaKm2(db, ctx.scope), radiusM, q.cell);
   const grid =
     q.candidates === 'grid' || !ctx.demandLayer
       ? await gridPointsInScope(db, ctx.scope, cellM)
@@ -82,28 +79,21 @@ export async function suggestSites(
   const demand: ScopedPoint[] = ctx.demandLayer
     ? await demandPointsInScope(db, ctx.scope, ctx.demandLayer.id)
     : grid;
-
+  // A layer's points as candidates are thinned by a grid (heavier points win their cell).
+  const pool =
+    q.candidates === 'layer'
+      ? thinByGrid(demand, q.max_candidates ?? COVERAGE_LIMITS.maxCandidates, (p) => p.weight)
+      : grid;
   const openSet = new Set(ctx.openIds);
   const fixed = ctx.stations.filter((s) => openSet.has(s.id));
-  // Demand already within reach of an open station is fixed as covered.
-  const alreadyCovered = new Array<boolean>(demand.length).fill(false);
-  pointsWithin(demand, fixed, radiusM).forEach((within) =>
-    within.forEach((i) => (alreadyCovered[i] = true)),
-  );
-
-  // Only candidates that could cover something still uncovered are worth scoring.
-  const pool = q.candidates === 'layer' ? demand : grid;
-  const covers = pointsWithin(demand, pool, radiusM).map((within) =>
-    within.filter((i) => !alreadyCovered[i]),
-  );
-  const useful = covers.map((c, i) => (c.length > 0 ? i : -1)).filter((i) => i >= 0);
-  const picks = greedyMaximalCovering(
-    { weights: demand.map((d) => d.weight), covers: useful.map((i) => covers[i]!), alreadyCovered },
-    q.k,
-  );
-
-  const total = demand.reduce((s, d) => s + d.weight, 0);
-  const before = demand.reduce((s, d, i) => s + (alreadyCovered[i] ? d.weight : 0), 0);
+  const { picks, useful, total, before } = await runRadiusCovering({
+    demand: demand.map(({ lng, lat, weight }) => ({ lng, lat, weight })),
+    fixed: fixed.map(({ lng, lat }) => ({ lng, lat })),
+    pool: pool.map(({ lng, lat }) => ({ lng, lat })),
+    radiusM,
+    k: q.k,
+    maxPairs: COVERAGE_LIMITS.maxCoverPairs,
+  });
   const progress = coverageProgress(total, before, picks.map((pick) => pick.gain));
   const { pct } = progress;
   const sites = picks.map((pick, rank) => {

@@ -13,15 +13,18 @@ import {
 } from './demand.repository.js';
 import { DemandLayerIdSchema, DemandUploadSchema } from './demand.schemas.js';
 
-/** Planners' demand layers: public to read (coverage uses them), planners/admins to change. */
+/**
+ * Planners' demand layers (they may hold private counts, e.g. riders per block): planners and
+ * admins only, to read as to change.
+ */
 export function demandRouter(db: AppDatabase): Router {
   const router = Router();
 
-  router.get('/demand-layers', async (_req, res) => {
+  router.get('/demand-layers', requireRole('planner', 'admin'), async (_req, res) => {
     res.json({ layers: await listDemandLayers(db) });
   });
 
-  router.get('/demand-layers/:id', async (req, res) => {
+  router.get('/demand-layers/:id', requireRole('planner', 'admin'), async (req, res) => {
     const id = parseRequest(DemandLayerIdSchema, req.params.id, 'params');
     const layer = await findDemandLayer(db, id);
     if (!layer) throw notFound(`Demand layer not found: ${id}`);
@@ -64,12 +67,19 @@ export function demandRouter(db: AppDatabase): Router {
 }
 
 export const DEMAND_OPERATIONS: ApiOperation[] = [
-  { method: 'get', path: '/api/demand-layers', summary: 'List demand layers', tags: ['planning'] },
+  {
+    method: 'get',
+    path: '/api/demand-layers',
+    summary: 'List demand layers; planner or admin',
+    tags: ['planning'],
+    responses: { '200': 'Layers', '401': 'Sign in', '403': 'Not a planner' },
+  },
   {
     method: 'get',
     path: '/api/demand-layers/{id}',
-    summary: 'One demand layer',
+    summary: 'One demand layer; planner or admin',
     tags: ['planning'],
+    responses: { '200': 'Layer', '401': 'Sign in', '403': 'Not a planner', '404': 'Not found' },
   },
   {
     method: 'post',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRealDateTime } from '../../http/dates.js';
 import { AmenityListSchema } from '../collections/collections.schemas.js';
 import { STATION_KIND_KEYS } from '../stations/amenities.js';
 
@@ -25,7 +26,7 @@ const InstantSchema = z
       text,
     );
     const instant = new Date(text);
-    if (!ok || Number.isNaN(instant.getTime())) {
+    if (!ok || !isRealDateTime(text, true) || Number.isNaN(instant.getTime())) {
       ctx.addIssue({
         code: 'custom',
         message: 'at must be an ISO 8601 instant with an offset, e.g. 2026-02-17T17:50:00+08:00',

@@ -10,6 +10,7 @@ import {
   HistoryQuerySchema,
   MyStationsQuerySchema,
   NewStationBodySchema,
+  checkHoursBudget,
   parseIfMatch,
   StationIdParam,
   StationPatchSchema,
@@ -78,6 +79,7 @@ export function stationEditsRouter(db: AppDatabase): Router {
   });
 
   router.patch('/stations/:id', access, async (req, res) => {
+    checkHoursBudget(req.body);
     const { version, ...patch } = parseRequest(StationPatchSchema, req.body ?? {}, 'body');
     const result = await updateStation(db, editor(req), stationIdOf(req), patch, expectedVersion(req, version));
     sendEdit(res, result);
@@ -106,6 +108,7 @@ export function stationEditsRouter(db: AppDatabase): Router {
   });
 
   router.post('/stations', requireRole('admin'), async (req, res) => {
+    checkHoursBudget(req.body);
     const body = parseRequest(NewStationBodySchema, req.body, 'body');
     const result = await createStation(db, editor(req), body);
     res.location(`/api/stations/${result.station.id}`);

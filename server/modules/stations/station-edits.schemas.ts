@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { DATUMS } from '../../geo/coords.js';
-import { validateOpeningHours } from '../../hours/index.js';
+import {
+  MAX_HOURS_TEXT_PER_STATION,
+  MAX_OPENING_HOURS_LENGTH,
+  validateOpeningHours,
+} from '../../hours/index.js';
+import { isRealDateTime } from '../../http/dates.js';
+import { badRequest } from '../../http/errors.js';
 import { AMENITY_KEYS, AMENITY_STATUSES, STATION_KIND_KEYS } from './amenities.js';
 
 /**
@@ -19,21 +25,56 @@ const LocalDate = z
 const Instant = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, 'times are ISO 8601 with an offset, e.g. 2026-02-16T09:00+08:00')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a valid time');
+  .refine((s) => isRealDateTime(s, true) && !Number.isNaN(Date.parse(s)), 'not a real time (check the day exists)');
 
-export const OpeningHoursSchema = text('opening_hours', 1000).superRefine((value, ctx) => {
-  const result = validateOpeningHours(value);
-  if (!result.ok) ctx.addIssue({ code: 'custom', message: `opening hours not understood: ${result.error}` });
-});
+/**
+ * The opening_hours text field by its length alone (no parsing): shared by every path that takes
+ * hours (edits, the live check, bulk import), so the limit is checked before the costly parse.
+ */
+export const OpeningHoursTextSchema = text('opening_hours', MAX_OPENING_HOURS_LENGTH);
 
-export const DateOverrideSchema = z
-  .strictObject({
-    from: LocalDate,
-    to: LocalDate,
-    opening_hours: OpeningHoursSchema,
-    note: text('note', 200).optional(),
-  })
-  .refine((o) => o.from <= o.to, { message: 'an override must end on or after its first day', path: ['to'] });
+/** Length first; only a value within the limit is parsed (`pipe` stops at the first failure). */
+export const OpeningHoursSchema = OpeningHoursTextSchema.pipe(
+  z.string().superRefine((value, ctx) => {
+    const result = validateOpeningHours(value);
+    if (!result.ok) ctx.addIssue({ code: 'custom', message: `opening hours not understood: ${result.error}` });
+  }),
+);
+
+/**
+ * All hours text of one station in a request body (its value and every override's), checked
+ * before the body is parsed: 100 overrides of 1,000 characters would otherwise cost seconds.
+ */
+export function checkHoursBudget(body: unknown): void {
+  if (!body || typeof body !== 'object') return;
+  const { opening_hours: hours, hours_overrides: overrides } = body as Record<string, unknown>;
+  let total = typeof hours === 'string' ? hours.length : 0;
+  if (Array.isArray(overrides)) {
+    for (const o of overrides) {
+      const text = (o as { opening_hours?: unknown } | null)?.opening_hours;
+      if (typeof text === 'string') total += text.length;
+    }
+  }
+  if (total > MAX_HOURS_TEXT_PER_STATION) {
+    throw badRequest(
+      `opening_hours and hours_overrides together must be at most ${MAX_HOURS_TEXT_PER_STATION} characters of hours (got ${total})`,
+    );
+  }
+}
+
+const dateOverrideOf = (hours: z.ZodType<string, string>) =>
+  z
+    .strictObject({
+      from: LocalDate,
+      to: LocalDate,
+      opening_hours: hours,
+      note: text('note', 200).optional(),
+    })
+    .refine((o) => o.from <= o.to, { message: 'an override must end on or after its first day', path: ['to'] });
+
+export const DateOverrideSchema = dateOverrideOf(OpeningHoursSchema);
+/** An override checked for shape and lengths only; its hours are parsed elsewhere (a worker). */
+export const DateOverrideTextSchema = dateOverrideOf(OpeningHoursTextSchema);
 
 export const ClosureSchema = z
   .strictObject({

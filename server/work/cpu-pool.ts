@@ -1,0 +1,39 @@
+/**
+ * Worker threads (piscina) for CPU-heavy pure functions, so a long computation never holds the
+ * event loop that answers /healthz and /api/nearest. Few threads (the machine's cores minus one,
+ * at least one); callers gate their requests with a WorkLimiter before they get here.
+ */
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import type { CpuTask, CpuTaskName, CpuTaskResult } from './cpu-tasks.js';
+
+const WORKER_FILE = new URL('./cpu-worker.ts', import.meta.url);
+
+let pool: Piscina | null = null;
+
+function cpuPool(): Piscina {
+  pool ??= new Piscina({
+    filename: WORKER_FILE.href,
+    // The server runs TypeScript through tsx; the worker needs the same loader.
+    execArgv: ['--import', 'tsx'],
+    minThreads: 0,
+    maxThreads: Math.max(1, Math.min(4, os.availableParallelism() - 1)),
+    idleTimeout: 30_000,
+  });
+  return pool;
+}
+
+/** Runs a named task from cpu-tasks.ts in a worker thread. */
+export async function runCpuTask<N extends CpuTaskName>(
+  name: N,
+  input: Parameters<CpuTask<N>>[0],
+): Promise<CpuTaskResult<N>> {
+  return (await cpuPool().run({ name, input })) as CpuTaskResult<N>;
+}
+
+/** Stops the threads (tests, shutdown). */
+export async function closeCpuPool(): Promise<void> {
+  const p = pool;
+  pool = null;
+  await p?.destroy();
+}

@@ -1,0 +1,32 @@
+/**
+ * The pure functions the CPU pool runs, by name. Each takes and returns plain (structured-clone)
+ * data; an expected refusal is returned as `{ refused }` rather than thrown, because an Error's
+ * class does not survive the trip between threads.
+ */
+import { hoursPreview, type HoursPreviewInput } from '../modules/stations/hours-preview.js';
+import { TooManyPairsError } from '../modules/coverage/local-distance.js';
+import {
+  radiusCovering,
+  type RadiusCoveringInput,
+  type RadiusCoveringResult,
+} from '../modules/coverage/radius-covering.js';
+
+export const CPU_TASKS = {
+  radiusCovering(
+    input: RadiusCoveringInput,
+  ): { result: RadiusCoveringResult } | { refused: { maxPairs: number } } {
+    try {
+      return { result: radiusCovering(input) };
+    } catch (error) {
+      if (error instanceof TooManyPairsError) return { refused: { maxPairs: error.maxPairs } };
+      throw error;
+    }
+  },
+  hoursPreview(input: HoursPreviewInput) {
+    return hoursPreview(input);
+  },
+};
+
+export type CpuTaskName = keyof typeof CPU_TASKS;
+export type CpuTask<N extends CpuTaskName> = (typeof CPU_TASKS)[N];
+export type CpuTaskResult<N extends CpuTaskName> = ReturnType<CpuTask<N>>;

@@ -1,0 +1,58 @@
+/**
+ * A per-kind gate for expensive requests: at most `concurrency` run at once, at most `queue` wait;
+ * past that the request is refused at once with 503 + Retry-After instead of queueing minutes of
+ * work behind it. On PostgreSQL this also keeps the connection pool free for everything else.
+ */
+import { HttpError } from '../http/errors.js';
+
+export class BusyError extends HttpError {
+  constructor(what: string, retryAfterS: number) {
+    super(
+      503,
+      `The service is busy with other ${what} requests; retry in ${retryAfterS} s (answers already computed come from the cache at once)`,
+      undefined,
+      { 'Retry-After': String(retryAfterS) },
+    );
+  }
+}
+
+export interface LimiterOptions {
+  /** Requests of this kind that may run at once. */
+  concurrency: number;
+  /** Requests that may wait for a free slot; more are refused. */
+  queue: number;
+  /** Words for the 503 message ("coverage", "site suggestion"). */
+  what: string;
+  retryAfterS?: number;
+}
+
+export class WorkLimiter {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(readonly options: LimiterOptions) {}
+
+  get active() {
+    return { running: this.running, waiting: this.waiting.length };
+  }
+
+  /** Runs `work` when a slot is free; throws BusyError at once when the queue is full. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.options.concurrency) {
+      if (this.waiting.length >= this.options.queue) {
+        throw new BusyError(this.options.what, this.options.retryAfterS ?? 5);
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.running += 1;
+    }
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      // The slot passes straight to the next waiter; `running` stays the same.
+      if (next) next();
+      else this.running -= 1;
+    }
+  }
+}
