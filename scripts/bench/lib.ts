@@ -124,10 +124,13 @@ const keepAliveAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
  * GET over a kept-alive loopback connection, body read fully as text (what a real client pays
  * for the bytes) — lighter than fetch(), whose own overhead would otherwise be charged to the API.
  */
-export function httpGet(url: string): Promise<{ status: number; body: string }> {
+export function httpGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, { agent: keepAliveAgent }, (res) => {
+      .get(url, { agent: keepAliveAgent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () =>

@@ -1,22 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase, type ScratchDatabase } from '../../scripts/lib/scratch-database.js';
+import { REPO_ROOT } from '../../server/config.js';
 import { launchBrowser, screenshotPath, startE2eServer, type E2eServer } from './setup.js';
 
 let server: E2eServer;
 let browser: Browser;
+let scratch: ScratchDatabase | undefined;
+let dataDir: string | undefined;
+const PLANNER = { username: 'e2e-planner', password: 'e2e-planner-password' };
+
+/** The planner account is created with the real CLI before the service starts, as a deployer would. */
+function createPlanner(env: Record<string, string>) {
+  execFileSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'user-create.ts'), '--username', PLANNER.username, '--role', 'planner'],
+    { cwd: REPO_ROOT, env: { ...process.env, ...env, WARM_POSTS_PASSWORD: PLANNER.password, LOG_LEVEL: 'warn' }, stdio: 'pipe' },
+  );
+}
 
 beforeAll(async () => {
-  server = await startE2eServer();
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (adminUrl) {
+    scratch = await createScratchDatabase(adminUrl, 'wp_e2e');
+    createPlanner({ DATABASE_URL: scratch.url });
+    server = await startE2eServer({}, { databaseUrl: scratch.url });
+  } else {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'warm-posts-e2e-plan-'));
+    createPlanner({ PGLITE_DATA_DIR: dataDir, DATABASE_URL: '' });
+    server = await startE2eServer({}, { dataDir });
+  }
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  await scratch?.drop();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function openPlanner(query = ''): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+/** A planner's session cookie, signed in through the API. */
+async function plannerCookie(): Promise<string> {
+  const res = await fetch(`${server.baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(PLANNER),
+  });
+  expect(res.status).toBe(200);
+  return /wp_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]!;
+}
+
+async function openPlanner(
+  query = '',
+  options: { signedIn?: boolean } = {},
+): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  if (options.signedIn) {
+    await context.addCookies([{ name: 'wp_session', value: await plannerCookie(), url: server.baseUrl }]);
+  }
+  const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${server.baseUrl}/${query}#/plan`);
@@ -86,8 +133,18 @@ describe('planner page', () => {
     await page.close();
   });
 
-  it('colours areas by covered % (Leaflet fallback), zooms to a clicked area and suggests sites', async () => {
+  it('anonymous visitors see coverage, and a sign-in hint instead of suggestions and demand layers', async () => {
     const { page, errors } = await openPlanner('?lite=1');
+    await expect.poll(() => totals(page), { timeout: 60_000 }).toContain('2026-03-04 12:00');
+    expect(await page.locator('[data-testid="suggest-signin"]').innerText()).toContain('规划人员');
+    expect(await page.locator('[data-testid="suggest-run"]').count()).toBe(0);
+    expect(await page.locator('.upload').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('colours areas by covered % (Leaflet fallback), zooms to a clicked area and suggests sites', async () => {
+    const { page, errors } = await openPlanner('?lite=1', { signedIn: true });
     // Leaflet draws the areas on a canvas: count the pixels painted in the choropleth's low classes
     // (red/orange, where most of Beijing is at 500 m); the bare map background is grey-green.
     const painted = async () =>
@@ -119,7 +176,7 @@ describe('planner page', () => {
     expect(firstSite).toMatch(/新增覆盖 \d+\.\d+ km²/);
     await page.screenshot({ path: screenshotPath('planner-suggest-lite') });
 
-    // Uploading a demand layer needs a planner's sign-in: anonymous users get the server's reason.
+    // A planner uploads a demand layer (signed in: the page sends the session's CSRF token).
     await page.click('.upload summary');
     await page.setInputFiles('.upload input[type="file"]', {
       name: 'depots.csv',
@@ -128,8 +185,8 @@ describe('planner page', () => {
     });
     await page.click('.upload button[type="submit"]');
     await expect
-      .poll(() => page.locator('.upload [role="status"]').innerText())
-      .toContain('Sign in first');
+      .poll(() => page.locator('.upload [role="status"]').innerText(), { timeout: 30_000 })
+      .toContain('已上传');
     expect(errors).toEqual([]);
     await page.close();
   });

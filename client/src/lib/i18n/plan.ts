@@ -72,6 +72,11 @@ export const plan: Dictionary = {
   'plan.chart.hour': { zh: '时', en: 'hour' },
   'plan.chart.pct': { zh: '覆盖率 %', en: 'covered %' },
   'plan.suggest.title': { zh: '新增站点建议', en: 'Where to add stations' },
+  'plan.signIn.hint': {
+    zh: '新增站点建议、方案比选（what-if）和需求图层需要规划人员或管理员账号。',
+    en: 'Site suggestions, what-if and demand layers need a planner or admin account.',
+  },
+  'plan.signIn.link': { zh: '登录', en: 'Sign in' },
   'plan.suggest.k': { zh: '新增数量', en: 'New sites' },
   'plan.suggest.run': { zh: '计算建议', en: 'Suggest sites' },
   'plan.suggest.scope': { zh: '范围：{scope}', en: 'Scope: {scope}' },
