@@ -3,6 +3,11 @@
  * data; an expected refusal is returned as `{ refused }` rather than thrown, because an Error's
  * class does not survive the trip between threads.
  */
+import {
+  hoursContext,
+  setHoursContextData,
+  type HoursContextData,
+} from '../modules/holidays/hours-context.js';
 import { hoursPreview, type HoursPreviewInput } from '../modules/stations/hours-preview.js';
 import { TooManyPairsError } from '../modules/coverage/local-distance.js';
 import {
@@ -22,7 +27,15 @@ export const CPU_TASKS = {
       throw error;
     }
   },
-  hoursPreview(input: HoursPreviewInput) {
+  /** `context`: the caller's time zone and holiday calendar (a worker starts with the defaults). */
+  hoursPreview(input: HoursPreviewInput & { context: HoursContextData }) {
+    const current = hoursContext();
+    if (
+      current.timeZone !== input.context.timeZone ||
+      current.calendar.id !== input.context.calendar.id
+    ) {
+      setHoursContextData(input.context);
+    }
     return hoursPreview(input);
   },
 };

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import type { AppDatabase } from '../../db/client.js';
 import { WorkLimiter } from '../../work/work-limiter.js';
+import { hoursContext } from '../holidays/hours-context.js';
 import { ruleText } from './coverage-rule.js';
 import type { CoverageQuery, GapsQuery, SuggestQuery, TimelineQuery } from './coverage.schemas.js';
 import {
@@ -41,6 +42,12 @@ type Kind = keyof typeof KINDS;
 const idsHash = (ids: number[]) =>
   crypto.createHash('sha256').update(ids.join(',')).digest('base64url').slice(0, 22);
 
+/** The clock and holiday calendar that decide which stations are open (and on which days). */
+function calendarVersion() {
+  const { timeZone, calendar } = hoursContext();
+  return { timeZone, calendar: calendar.id };
+}
+
 export class CoverageAnswers {
   private readonly cache: ResultsCache;
   private readonly limiters: Record<Kind, WorkLimiter>;
@@ -62,6 +69,7 @@ export class CoverageAnswers {
     const ctx = await resolveContext(this.db, q, now, this.roadNetworks);
     const data = {
       versions,
+      ...calendarVersion(),
       network: ctx.network?.info.id ?? null,
       open: idsHash(ctx.openIds),
       rule: ruleText(ctx.rule),
@@ -109,7 +117,7 @@ export class CoverageAnswers {
     const versions = await readDataVersions(this.db);
     const network =
       q.rule.kind === 'network' ? ((await this.roadNetworks?.current())?.info.id ?? null) : null;
-    const question = { ...q, rule: ruleText(q.rule), versions, network };
+    const question = { ...q, rule: ruleText(q.rule), versions, network, ...calendarVersion() };
     const answer = await this.cache.answer('timeline', question, this.limiters.timeline, () =>
       coverageTimeline(this.db, q, this.roadNetworks),
     );

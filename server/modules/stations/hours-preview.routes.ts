@@ -5,6 +5,7 @@ import { badRequest } from '../../http/errors.js';
 import type { ApiOperation } from '../../http/openapi.js';
 import { parseRequest } from '../../http/validate.js';
 import { runCpuTask } from '../../work/cpu-pool.js';
+import { hoursContextData } from '../holidays/hours-context.js';
 import { WorkLimiter } from '../../work/work-limiter.js';
 import {
   checkHoursBudget,
@@ -44,6 +45,7 @@ export function hoursPreviewRouter(): Router {
         hours_overrides: body.hours_overrides,
         closures: body.closures,
         at,
+        context: hoursContextData(),
       }),
     );
     if (result.overrideErrors.length) {
