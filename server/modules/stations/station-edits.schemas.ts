@@ -33,13 +33,12 @@ const Instant = z
  */
 export const OpeningHoursTextSchema = text('opening_hours', MAX_OPENING_HOURS_LENGTH);
 
-/** Length first; only a value within the limit is parsed (`pipe` stops at the first failure). */
-export const OpeningHoursSchema = OpeningHoursTextSchema.pipe(
-  z.string().superRefine((value, ctx) => {
-    const result = validateOpeningHours(value);
-    if (!result.ok) ctx.addIssue({ code: 'custom', message: `opening hours not understood: ${result.error}` });
-  }),
-);
+/** Length first: a value over the limit already has its issue and is never parsed. */
+export const OpeningHoursSchema = OpeningHoursTextSchema.superRefine((value, ctx) => {
+  if (value.length > MAX_OPENING_HOURS_LENGTH) return;
+  const result = validateOpeningHours(value);
+  if (!result.ok) ctx.addIssue({ code: 'custom', message: `opening hours not understood: ${result.error}` });
+});
 
 /**
  * All hours text of one station in a request body (its value and every override's), checked
