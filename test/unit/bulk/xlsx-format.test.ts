@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { MAX_IMPORT_COLUMNS } from '../../../server/modules/bulk/source-table.js';
+import { MAX_IMPORT_COLUMNS, MAX_IMPORT_ROWS } from '../../../server/modules/bulk/source-table.js';
+import { HttpError } from '../../../server/http/errors.js';
 import { readXlsx, writeXlsx } from '../../../server/modules/bulk/xlsx-format.js';
 
 describe('writeXlsx / readXlsx', () => {
@@ -37,5 +38,28 @@ describe('writeXlsx / readXlsx', () => {
     await expect(readXlsx(await writeXlsx(['名称', '名称'], [['甲', '乙']]))).rejects.toThrow(
       '"名称" twice',
     );
+  });
+
+  it('refuses a sheet over the row cap with a 413 naming the limit', async () => {
+    // A small cap for the test; the import passes MAX_IMPORT_ROWS.
+    const rows = Array.from({ length: 11 }, (_, i) => [i]);
+    const error = await readXlsx(await writeXlsx(['n'], rows), 10).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).status).toBe(413);
+    expect((error as HttpError).message).toContain('more than 10 rows');
+    expect((await readXlsx(await writeXlsx(['n'], rows.slice(1)), 10)).rows).toHaveLength(10);
+    expect(MAX_IMPORT_ROWS).toBe(50_000);
+  });
+
+  it('refuses a zip bomb from its directory, before inflating anything', async () => {
+    const bytes = await writeXlsx(['名称'], [['甲']]);
+    // Make every central-directory entry claim 1 GB unpacked (what a bomb declares).
+    for (let i = 0; i + 46 <= bytes.length; i++) {
+      if (bytes.readUInt32LE(i) === 0x02014b50) bytes.writeUInt32LE(1 << 30, i + 24);
+    }
+    const error = await readXlsx(bytes).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).status).toBe(413);
+    expect((error as HttpError).message).toContain('unpacks to more than');
   });
 });
