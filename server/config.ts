@@ -47,6 +47,10 @@ const ConfigSchema = z.object({
   HOLIDAY_CALENDAR: z.enum(['cn', 'none']).default('cn'),
   /** Comma-separated origins allowed by CORS; empty = CORS off. */
   CORS_ORIGINS: z.string().default(''),
+  /** Open connections at most; default half the process's open-file limit, at most 10,000. */
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(8).max(1_000_000).optional(),
+  /** Milliseconds a connection has to deliver a request's headers (from connecting, or between requests). */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
 });
 
 export type AppConfig = Readonly<z.infer<typeof ConfigSchema>>;

@@ -2,7 +2,7 @@ import { buildApp, DEFAULT_CLIENT_DIST } from './app.js';
 import { loadConfig } from './config.js';
 import { migrateDatabase, openDatabase } from './db/client.js';
 import { seedIfEmpty } from './db/seed.js';
-import { createHttpServer } from './http/http-server.js';
+import { createHttpServer, httpServerLimits } from './http/http-server.js';
 import { createLogger } from './logger.js';
 
 async function main() {
@@ -34,10 +34,11 @@ async function main() {
     );
   }
   const app = buildApp({ database, config, logger, clientDistDir: DEFAULT_CLIENT_DIST });
-  const server = createHttpServer(app);
+  const limits = httpServerLimits(config);
+  const server = createHttpServer(app, limits);
   server.listen(config.PORT, config.HOST, () => {
     logger.info(
-      { port: config.PORT, startupMs: Date.now() - started },
+      { port: config.PORT, startupMs: Date.now() - started, maxConnections: limits.maxConnections },
       `warm-posts listening on http://localhost:${config.PORT}`,
     );
   });
