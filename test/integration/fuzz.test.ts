@@ -128,7 +128,7 @@ function rawBodies(random: () => number): string {
 interface Operation {
   method: string;
   path: string;
-  parameters: Array<{ name: string; in: string }>;
+  parameters: Array<{ name: string; in: string; schema?: any }>;
   bodySchema?: unknown;
 }
 
@@ -253,6 +253,123 @@ describe('fuzzing every documented route', () => {
     // Most answers must be refusals: the generator only makes malformed requests.
     const refused = [...statuses].filter(([s]) => s >= 400).reduce((a, [, n]) => a + n, 0);
     expect(refused / TOTAL_REQUESTS).toBeGreaterThan(0.5);
+    expect(await dataDigest()).toBe(before);
+  }, 600_000);
+});
+
+/**
+ * The classes outside testing found (issue 11), each sent to every documented route: text
+ * PostgreSQL cannot store, impossible dates, JSON nested 100k deep, wrong methods, and parameters
+ * set to their documented maximum (the most work a request may ask for). None may be a 5xx, and the
+ * stored data must not change.
+ */
+describe('fuzzing by class', () => {
+  // Coverage routes are being capped and validated before work in parallel (the coverage part of
+  // issue 11); their impossible-date and maximum-cost cases join this list once that lands.
+  const LEFT_TO_COVERAGE = /^\/api\/coverage/;
+
+  it('NUL, impossible dates, deep JSON, wrong methods and maximum-cost parameters: no 5xx', async () => {
+    const doc = (await server.get('/api/openapi.json')).body;
+    const ops = operationsOf(doc);
+    const stationId = (await server.get('/api/collections/stations/items?limit=1')).body.features[0]
+      .id;
+    const fill = (path: string) =>
+      path.replace(/\{(\w+)\}/g, (_, name) => (name === 'collectionId' ? 'stations' : String(stationId)));
+    const before = await dataDigest();
+    const failures: string[] = [];
+    const counts: Record<string, Map<number, number>> = {};
+    const send = async (
+      kind: string,
+      method: string,
+      url: string,
+      init: { body?: string; auth?: boolean; contentType?: string } = {},
+    ) => {
+      const res = await fetch(server.baseUrl + url, {
+        method,
+        headers: {
+          ...(init.auth ? authHeaders : {}),
+          ...(init.body !== undefined ? { 'content-type': init.contentType ?? 'application/json' } : {}),
+        },
+        body: init.body,
+      });
+      const text = await res.text();
+      (counts[kind] ??= new Map()).set(res.status, (counts[kind].get(res.status) ?? 0) + 1);
+      if (res.status >= 500) failures.push(`${kind}: ${method} ${url.slice(0, 160)} → ${res.status} ${text.slice(0, 160)}`);
+      return { status: res.status, headers: res.headers, text };
+    };
+    const queryWith = (op: Operation, value: (p: { name: string; schema?: any }) => string | null) => {
+      const query = new URLSearchParams();
+      for (const p of op.parameters.filter((x) => x.in === 'query')) {
+        const v = value(p);
+        if (v !== null) query.append(p.name, v);
+      }
+      const qs = query.toString();
+      return fill(op.path) + (qs ? `?${qs}` : '');
+    };
+
+    for (const op of ops) {
+      // NUL and a lone surrogate: in every query parameter of reads, in every body property of writes.
+      if (op.method === 'GET') {
+        await send('nul', 'GET', queryWith(op, () => 'a\u0000b'), { auth: true });
+        await send('nul', 'GET', fill(op.path) + '?q=%00&name=%ED%A0%80', { auth: true });
+      } else {
+        const properties = Object.keys((op.bodySchema as any)?.properties ?? { note: {} });
+        await send('nul', op.method, fill(op.path), {
+          auth: true,
+          body: JSON.stringify(Object.fromEntries(properties.map((name) => [name, 'x\u0000y']))),
+        });
+        await send('nul', op.method, fill(op.path), {
+          auth: true,
+          body: `{${properties.map((name) => `"${name}":"\\ud800"`).join(',')}}`,
+        });
+      }
+      // Impossible dates and times in every query parameter.
+      if (op.method === 'GET' && !LEFT_TO_COVERAGE.test(op.path)) {
+        for (const date of ['2026-02-30', '2026-13-01T25:61:00Z', '0000-00-00', '+275760-09-14']) {
+          await send('date', 'GET', queryWith(op, () => date), { auth: true });
+        }
+      }
+      // JSON nested 100,000 deep, to reads and writes alike.
+      await send('deep', op.method === 'GET' ? 'POST' : op.method, fill(op.path), {
+        auth: op.method !== 'GET',
+        body: '['.repeat(100_000) + ']'.repeat(100_000),
+      });
+      // Every parameter at its documented maximum (or its longest allowed text).
+      if (op.method === 'GET' && !LEFT_TO_COVERAGE.test(op.path)) {
+        await send(
+          'cost',
+          'GET',
+          queryWith(op, ({ schema }) =>
+            schema?.maximum !== undefined
+              ? String(schema.maximum)
+              : schema?.maxLength !== undefined
+                ? '9'.repeat(Math.min(schema.maxLength, 4000))
+                : schema?.enum?.length
+                  ? String(schema.enum[schema.enum.length - 1])
+                  : null,
+          ),
+          { auth: true },
+        );
+      }
+    }
+
+    // Wrong methods on every documented path, anonymously (so a method the doc forgot but a route
+    // serves can only be refused): 405 with Allow, never a 5xx.
+    const documented = new Map<string, Set<string>>();
+    for (const op of ops) (documented.get(op.path) ?? documented.set(op.path, new Set()).get(op.path)!).add(op.method);
+    for (const [path, methods] of documented) {
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+        if (methods.has(method)) continue;
+        const res = await send('method', method, fill(path), method === 'GET' ? {} : { body: '{}' });
+        if (res.status === 405 && !res.headers.get('allow'))
+          failures.push(`method: ${method} ${path} → 405 without Allow`);
+      }
+    }
+
+    expect(failures.slice(0, 20)).toEqual([]);
+    expect(counts.method?.get(405) ?? 0).toBeGreaterThan(10);
+    expect(counts.deep?.get(400) ?? 0).toBeGreaterThan(0);
+    expect(counts.nul?.get(400) ?? 0).toBeGreaterThan(10);
     expect(await dataDigest()).toBe(before);
   }, 600_000);
 });

@@ -16,7 +16,7 @@ export const NewReportBodySchema = z.strictObject({
 
 export const ReportListQuerySchema = z.strictObject({
   status: z.enum(['open', 'resolved', 'all']).default('open'),
-  station: z.coerce.number().int().positive().optional(),
+  station: z.coerce.number().int().positive().max(2_147_483_647).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

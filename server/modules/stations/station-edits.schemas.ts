@@ -140,7 +140,7 @@ export const StationIdParam = z.coerce
 export const HistoryQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Changes with an id below this one (the next page). */
-  before: z.coerce.number().int().positive().optional(),
+  before: z.coerce.number().int().positive().max(2_147_483_647).optional(),
 });
 
 export const MyStationsQuerySchema = z.strictObject({
