@@ -59,9 +59,13 @@ export async function openBenchDatabase(
 }
 
 /** The real app on loopback over the given database. */
-export async function startBenchServer(handle: DatabaseHandle) {
+export async function startBenchServer(
+  handle: DatabaseHandle,
+  options: { clientDistDir?: string } = {},
+) {
   const app = buildApp({
     database: handle,
+    clientDistDir: options.clientDistDir,
     config: loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' }),
     logger: pino({ level: 'silent' }),
   });
