@@ -33,6 +33,15 @@ async function main() {
       logger.child({ module: 'seed' }),
     );
   }
+  if (database.pglite) {
+    // PGlite ignores statement_timeout; past twice the timeout (30 s at least) a statement is cut
+    // by restarting the database thread, and its request answered 503 (db/pglite-proxy.ts).
+    const hardLimitMs = Math.max(2 * config.DB_STATEMENT_TIMEOUT_MS, 30_000);
+    database.pglite.setHardLimit(hardLimitMs);
+    database.pglite.onRestart(() =>
+      logger.error({ hardLimitMs }, 'embedded database restarted: a statement ran past the hard limit'),
+    );
+  }
   const app = buildApp({ database, config, logger, clientDistDir: DEFAULT_CLIENT_DIST });
   const limits = httpServerLimits(config);
   const server = createHttpServer(app, limits);

@@ -1,7 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -11,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { REPO_ROOT } from '../config.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { PGliteProxy } from './pglite-proxy.js';
 import * as schema from './schema/index.js';
 
 export const MIGRATIONS_FOLDER = path.join(REPO_ROOT, 'server', 'db', 'migrations');
@@ -24,8 +23,11 @@ export interface DatabaseHandle {
   /** Cheap round trip, for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
-  /** The PGlite instance when embedded (tests dump it as a template); undefined on a server. */
-  pglite?: PGlite;
+  /**
+   * The embedded database when on PGlite (it runs in a worker thread; this proxy has the PGlite
+   * calls the service uses: query, exec, transaction, listen, dumpDataDir); undefined on a server.
+   */
+  pglite?: PGliteProxy;
   /** The pg pool when on a server. */
   pool?: pg.Pool;
   /** The server's connection string (for connections outside the pool, such as LISTEN). */
@@ -90,21 +92,23 @@ async function openServerDatabase(
 async function openEmbeddedDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   // One process per folder: a second one (server or CLI) fails here, naming the holder.
   const lock = options.pgliteDataDir ? acquireDataDirLock(options.pgliteDataDir) : null;
-  let client: PGlite;
+  let client: PGliteProxy;
   try {
     if (options.pgliteDataDir) fs.mkdirSync(options.pgliteDataDir, { recursive: true });
-    client = await PGlite.create({
+    // PGlite runs in its own thread, so a long statement blocks that thread, not the service.
+    // statement_timeout is set for parity with a server, but PGlite does not enforce it (see
+    // pglite-proxy.ts): the service arms the proxy's watchdog instead (server/main.ts).
+    client = await PGliteProxy.create({
       dataDir: options.pgliteDataDir,
       loadDataDir: options.pgliteLoadDataDir,
-      extensions: { postgis },
+      statementTimeoutMs: options.statementTimeoutMs ?? 15_000,
     });
-    // The same per-statement bound as on a server, so one runaway query cannot stall the process.
-    await client.exec(`set statement_timeout = ${Math.trunc(options.statementTimeoutMs ?? 15_000)}`);
   } catch (error) {
     lock?.release();
     throw error;
   }
-  const db = drizzlePglite(client, { schema }) as unknown as AppDatabase;
+  // drizzle's pglite driver only calls query(sql, params, { rowMode, parsers }) and transaction().
+  const db = drizzlePglite(client as never, { schema }) as unknown as AppDatabase;
   const closers = closeHooks();
   return {
     db,

@@ -1,5 +1,5 @@
 /**
- * LISTEN on a channel, on either engine. PGlite runs in this process and delivers a transaction's
+ * LISTEN on a channel, on either engine. PGlite (in its worker thread) delivers a transaction's
  * notifications with the result of its COMMIT, so a listener there never misses one. On a server a
  * dedicated connection (outside the pool) listens; when it drops, `onLost` says so at once and it
  * reconnects with a growing delay, calling `onReady` again: notifications sent meanwhile are lost,
@@ -33,7 +33,14 @@ export async function listenToChannel(
 ): Promise<void> {
   checkedChannel(channel);
   if (handle.pglite) {
-    const unsubscribe = await handle.pglite.listen(channel, (payload) => handlers.onNotify(payload));
+    const pglite = handle.pglite;
+    const unsubscribe = await pglite.listen(channel, (payload) => handlers.onNotify(payload));
+    // A watchdog restart (a runaway statement) drops notifications sent meanwhile; the proxy
+    // listens again before anyone else queries the new worker.
+    pglite.onRestart(() => {
+      handlers.onLost();
+      handlers.onReady();
+    });
     handle.onClose(async () => {
       handlers.onLost();
       await unsubscribe().catch(() => {});
