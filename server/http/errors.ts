@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
+import { classifyDatabaseError, faultMessage, faultRetryAfterSeconds, writeFaults } from '../db/database-errors.js';
 
 /** An error whose status and message are meant for the client. */
 export class HttpError extends Error {
@@ -87,6 +88,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
               ? 'Request body is not valid JSON'
               : error.message,
       };
+    } else if (classifyDatabaseError(error)) {
+      // Disk full, read-only, a transient file error, no connection: see db/database-errors.ts.
+      const fault = classifyDatabaseError(error)!;
+      writeFaults.record(fault);
+      status = 503;
+      body = { error: faultMessage(fault) };
+      headers = { 'Retry-After': String(faultRetryAfterSeconds(fault)) };
     } else if (isDatabaseUnavailable(error)) {
       status = 503;
       body = { error: 'The database is unavailable; retry shortly' };
