@@ -15,4 +15,9 @@ export const common: Dictionary = {
   'common.sample': { zh: '示例', en: 'Sample' },
   'map.label': { zh: '驿站地图', en: 'Map of stations' },
   'map.lite': { zh: '简易地图模式（无 WebGL）', en: 'Lite map (no WebGL)' },
+  'holidays.unpublished': {
+    zh: '{year} 年节假日安排尚未导入：法定节日按暂定计，调休上班日未知',
+    en: 'The {year} public holiday arrangement has not been imported yet: festivals are provisional, make-up workdays unknown',
+  },
+  'holidays.provisional': { zh: '暂定', en: 'provisional' },
 };

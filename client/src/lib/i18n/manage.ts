@@ -91,6 +91,27 @@ export const manage: Dictionary = {
   // Admin screens: users, new station, delete station.
   'manage.tab.users': { zh: '用户', en: 'Users' },
   'manage.tab.newStation': { zh: '新建驿站', en: 'New station' },
+  'manage.tab.holidays': { zh: '节假日', en: 'Holidays' },
+  'manage.holidays.title': { zh: '节假日安排', en: 'Public holiday calendar' },
+  'manage.holidays.publishedThrough': { zh: '已导入至 {date}', en: 'Published through {date}' },
+  'manage.holidays.import': { zh: '导入当年安排', en: "Import a year's arrangement" },
+  'manage.holidays.hint': {
+    zh: 'iCalendar（.ics，如 holiday-cn 项目发布的国务院通知）或 CSV（表头 date,kind,name；kind 为 holiday 或 workday）。先检查，再导入；有任何问题则不导入。',
+    en: 'iCalendar (.ics, e.g. the State Council notice as the holiday-cn project publishes it) or CSV (header date,kind,name; kind holiday or workday). Check first, then import; a file with any problem imports nothing.',
+  },
+  'manage.holidays.check': { zh: '检查（不保存）', en: 'Check (dry run)' },
+  'manage.holidays.commit': { zh: '导入', en: 'Import' },
+  'manage.holidays.preview': {
+    zh: '可导入：休息日 {days} 天，调休上班 {workdays} 天；完整年份 {years}',
+    en: 'Ready: {days} days off, {workdays} make-up workdays; whole years {years}',
+  },
+  'manage.holidays.done': {
+    zh: '已导入：休息日 {days} 天，调休上班 {workdays} 天；节假日安排至 {through}',
+    en: 'Imported: {days} days off, {workdays} make-up workdays; published through {through}',
+  },
+  'manage.holidays.year': { zh: '年份', en: 'Year' },
+  'manage.holidays.off': { zh: '休息', en: 'Day off' },
+  'manage.holidays.workday': { zh: '调休上班', en: 'Make-up workday' },
   'manage.users.title': { zh: '用户管理', en: 'Users' },
   'manage.users.create': { zh: '新建用户', en: 'Create user' },
   'manage.users.username': { zh: '用户名', en: 'User name' },

@@ -68,7 +68,16 @@ export interface HoursCheck {
   warnings: string[];
   normalized: string | null;
   preview: {
-    now: { open: boolean; unknown: boolean; next_change: string | null; text_zh: string; text_en: string };
+    now: {
+      open: boolean;
+      unknown: boolean;
+      next_change: string | null;
+      text_zh: string;
+      text_en: string;
+      /** False past the published holiday arrangement. */
+      holidays_known?: boolean;
+    };
+    week?: Array<{ date: string; holidaysKnown?: false }>;
   } | null;
 }
 export interface EditResult {

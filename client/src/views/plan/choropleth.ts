@@ -1,6 +1,6 @@
 /** Colours, joins and small geometry helpers of the planner map. */
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import { holidayInfo } from '../../../../server/hours/holidays.js';
+import { dayInfo, localDate, localHour } from '../../lib/deployment.svelte.js';
 import type { Bbox, ColorStops } from '../../lib/map/types.js';
 import type { AreaRow } from './plan-api.js';
 
@@ -55,36 +55,31 @@ export function bboxOf(feature: Feature | { geometry: Geometry }): Bbox | null {
 
 export type DayKind = 'workday' | 'weekend' | 'holiday';
 
-/** Beijing's date today, YYYY-MM-DD. */
-export function beijingToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
+/** The deployment's date today, YYYY-MM-DD. */
+export function deploymentToday(now = new Date()): string {
+  return localDate(now);
 }
 
-export function beijingHour(now = new Date()): number {
-  return Number(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Asia/Shanghai',
-      hour: '2-digit',
-      hourCycle: 'h23',
-    }).format(now),
-  );
+/** The deployment's hour now, 0-23. */
+export function deploymentHour(now = new Date()): number {
+  return localHour(now);
+}
+
+/** Weekday of a calendar date (0 = Sunday), whatever the zone. */
+function weekdayOf(date: string): number {
+  return new Date(`${date}T12:00:00Z`).getUTCDay();
 }
 
 export function dayKindOf(date: string): DayKind {
-  const info = holidayInfo(date);
-  if (info.holiday) return 'holiday';
-  if (info.makeupWorkday) return 'workday';
-  const weekday = new Date(`${date}T12:00:00+08:00`).getUTCDay();
+  const info = dayInfo(date);
+  if (info?.holiday) return 'holiday';
+  if (info?.makeupWorkday) return 'workday';
+  const weekday = weekdayOf(date);
   return weekday === 0 || weekday === 6 ? 'weekend' : 'workday';
 }
 
 function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T12:00:00+08:00`);
+  const d = new Date(`${date}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 }

@@ -117,12 +117,14 @@ export interface WeekDay {
   date: string;
   weekday: number;
   intervals: Array<{ from: string; to: string }>;
-  holiday?: { name: string; nameEn?: string };
+  holiday?: { name: string; nameEn?: string; provisional?: boolean };
   makeupWorkday: boolean;
   override?: string;
   closure?: string;
   unknown: boolean;
   closed: boolean;
+  /** Present (false) past the published holiday arrangement. */
+  holidaysKnown?: false;
 }
 
 export interface StationDetail {
@@ -141,6 +143,8 @@ export interface StationDetail {
         unknown: boolean;
         text_zh: string;
         text_en: string;
+        /** False past the published holiday arrangement. */
+        holidays_known?: boolean;
       };
       always_open: boolean;
       week: WeekDay[];
