@@ -89,6 +89,18 @@ async function setHour(page: Page, hour: number) {
 const totals = (page: Page) => page.locator('[data-testid="totals"]').innerText();
 
 describe('planner page', () => {
+  it('says when the chosen date is past the imported holiday arrangement (2027, seeded through 2026)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.baseUrl}/#/plan`);
+    await page.fill('[data-testid="date"]', '2026-10-01');
+    await expect.poll(() => page.locator('[data-testid="holidays-unpublished"]').count()).toBe(0);
+    await page.fill('[data-testid="date"]', '2027-02-06');
+    await expect
+      .poll(() => page.locator('[data-testid="holidays-unpublished"]').innerText(), { timeout: 30_000 })
+      .toContain('2027 年节假日安排尚未导入');
+    await page.close();
+  });
+
   it('shows the table, the choropleth and legend; the hour slider changes the figures', async () => {
     const { page, errors } = await openPlanner();
     await expect.poll(() => totals(page), { timeout: 60_000 }).toContain('2026-03-04 12:00');
