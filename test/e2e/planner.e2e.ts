@@ -35,7 +35,8 @@ beforeAll(async () => {
     server = await startE2eServer({}, { dataDir });
   }
   browser = await launchBrowser();
-});
+  // Two cold starts (the account CLI, then the service) on a busy 2-core machine.
+}, 360_000);
 
 afterAll(async () => {
   await browser?.close();

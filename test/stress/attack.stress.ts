@@ -51,7 +51,8 @@ beforeAll(async () => {
   });
   expect(login.status).toBe(200);
   cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-});
+  // Two cold starts (the account CLI, then the service) on a busy 2-core machine.
+}, 360_000);
 
 afterAll(async () => {
   await server?.stop();
