@@ -1,5 +1,6 @@
 /** CSV and GeoJSON exports of a coverage table; both carry the rule and the instant with them. */
 import type { coverageReport } from './coverage.service.js';
+import { escapeFormula } from '../bulk/csv-format.js';
 
 type Report = Awaited<ReturnType<typeof coverageReport>>;
 
@@ -24,7 +25,9 @@ const CSV_COLUMNS = [
 
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = String(value);
+  // Numbers stay numbers (a negative delta must not become text); area names and other text that
+  // a spreadsheet would run as a formula get the same OWASP escape as the station export.
+  const text = typeof value === 'number' ? String(value) : escapeFormula(String(value));
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
