@@ -10,6 +10,7 @@ import { reachWithin } from '../../server/modules/coverage/network-reach.js';
 import { loadRoadEdgeRows } from '../../server/modules/routes/road-network.repository.js';
 import { RoadGraph } from '../../server/routing/road-graph.js';
 import { createUser, loginAs } from '../setup/auth.js';
+import { sliceEdge } from '../../server/routing/edge-geometry.js';
 import { newStation } from '../setup/factories.js';
 import { textbookNodeSeconds } from '../setup/textbook-dijkstra.js';
 import { importNetworkIntoDistrict } from '../../scripts/lib/road-fixtures.js';
@@ -207,5 +208,81 @@ describe('GET /api/coverage with rule=walk:10', () => {
     expect(res.status).toBe(200);
     expect(res.body.distance_kind).toBe('network');
     expect(res.body.sites.length).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * The reference the previous implementation computed: the engine's reached street pieces as one
+ * MultiLineString, buffered 50 m on the geography by PostGIS and intersected with 延庆区.
+ */
+async function postgisBufferReference(layerId?: number) {
+  const { graph, reach } = await engineNodeSeconds();
+  const lines = reach.pieces.map((p) => sliceEdge(graph, p.edgeId, p.from, p.to));
+  const [row] = await queryRows<{ km2: number; demand: number | null }>(
+    db,
+    sql`with cover as (
+          select ST_Buffer(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify({ type: 'MultiLineString', coordinates: lines })}), 4326)::geography, 50)::geometry as g
+        )
+        select (ST_Area(ST_Intersection(d.geom, c.g)::geography) / 1e6)::float8 as km2,
+          (select sum(p.weight)::float8 from demand_points p
+            where p.layer_id = ${layerId ?? -1} and ST_Intersects(p.geom, d.geom) and ST_Intersects(p.geom, c.g)) as demand
+        from districts d, cover c where d.code = '110119'`,
+  );
+  return row!;
+}
+
+describe('network coverage from one search, against PostGIS buffers of the reached streets', () => {
+  it('covered km², gaps and demand equal the PostGIS union of 50 m buffers within 0.5 %', async () => {
+    // Demand: every 3rd node inside the district (on a street) and points 30 / 80 m off it.
+    const nodes = await queryRows<{ lng: number; lat: number }>(
+      db,
+      sql`select ST_X(n.geom) as lng, ST_Y(n.geom) as lat from road_nodes n
+          join districts d on d.code = '110119' and ST_Intersects(d.geom, n.geom) order by n.id`,
+    );
+    const [layer] = await queryRows<{ id: number }>(
+      db,
+      sql`insert into demand_layers (name) values ('nodes and offsets') returning id`,
+    );
+    const points = nodes
+      .filter((_, i) => i % 3 === 0)
+      .flatMap((n, i) => [
+        [n.lng, n.lat, 1 + (i % 4)],
+        [n.lng + 30 / 85_000, n.lat, 1],
+        [n.lng, n.lat + 80 / 111_000, 2],
+      ]);
+    await db.execute(
+      sql`insert into demand_points (layer_id, weight, geom)
+          select ${layer!.id}, w, ST_SetSRID(ST_MakePoint(x, y), 4326)
+          from unnest(${`{${points.map((p) => p[0]).join(',')}}`}::float8[], ${`{${points.map((p) => p[1]).join(',')}}`}::float8[], ${`{${points.map((p) => p[2]).join(',')}}`}::float8[]) as t(x, y, w)`,
+    );
+    const res = await server.get(
+      `/api/coverage?level=district&area=110119&rule=walk:10&at=${NOON}&demand=${layer!.id}`,
+    );
+    expect(res.status).toBe(200);
+    const gaps = await server.get(
+      `/api/coverage/gaps?level=district&area=110119&rule=walk:10&at=${NOON}`,
+    );
+    const reference = await postgisBufferReference(layer!.id);
+    const [area] = res.body.areas;
+    expect(reference.km2).toBeGreaterThan(0.3);
+    expect(Math.abs(area.covered_km2 / reference.km2 - 1)).toBeLessThan(0.005);
+    // Points 30 m off a street are inside the band, 80 m off are not (unless near another street).
+    expect(reference.demand).toBeGreaterThan(0);
+    expect(Math.abs(area.demand_covered / reference.demand! - 1)).toBeLessThan(0.005);
+    expect(area.largest_gap_km2).toBeGreaterThan(0);
+    expect(area.largest_gap_km2).toBeLessThanOrEqual(area.area_km2 - area.covered_km2 + 1e-6);
+
+    // The gaps' polygons measure (on the spheroid, in PostGIS) what the table says is uncovered.
+    expect(gaps.status).toBe(200);
+    expect(gaps.body.features).toHaveLength(1);
+    const [measured] = await queryRows<{ km2: number; covered: number }>(
+      db,
+      sql`with g as (select ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(gaps.body.features[0].geometry)}), 4326) as geom)
+          select (ST_Area(g.geom::geography) / 1e6)::float8 as km2,
+            (ST_Area(ST_Difference(d.geom, g.geom)::geography) / 1e6)::float8 as covered
+          from g, districts d where d.code = '110119'`,
+    );
+    expect(gaps.body.features[0].properties.gap_km2).toBeCloseTo(area.area_km2 - area.covered_km2, 3);
+    expect(Math.abs(measured!.covered / reference.km2 - 1)).toBeLessThan(0.01);
   });
 });

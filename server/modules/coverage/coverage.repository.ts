@@ -7,7 +7,14 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type AppDatabase } from '../../db/client.js';
 import type { Closure, DateOverride } from '../../db/schema/stations.js';
+import { HttpError } from '../../http/errors.js';
 import { PROFILES, type ProfileName } from '../../routing/profiles.js';
+import {
+  networkCoverageByArea,
+  networkGaps,
+  networkScopeCoverage,
+  type NetworkCoverageInput,
+} from './network-coverage.js';
 
 export type AreaLevel = 'district' | 'subdistrict';
 
@@ -24,13 +31,14 @@ export interface CoverageSites {
   stationIds: number[];
   /** Hypothetical sites [lng, lat] (what-if). */
   extraSites: Array<[number, number]>;
-  /** Straight-line radius, or (network rule) the small buffer drawn around reached streets. */
+  /** Straight-line radius, or (network rule) the band drawn either side of reached streets. */
   radiusM: number;
   /**
-   * Network rule: the street parts within reach (GeoJSON MultiLineString); the covered area is
-   * these lines buffered by `radiusM`, and the sites above are used only for station counts.
+   * Network rule: the one multi-source search's reached streets; the covered area is a band of
+   * `radiusM` either side of them, measured in memory (network-coverage.ts), and the sites above
+   * are used only for station counts.
    */
-  reachedLines?: string;
+  network?: NetworkCoverageInput;
 }
 
 export interface StationScheduleRow {
@@ -63,11 +71,11 @@ export interface AreaCoverageRow {
 }
 
 /** Postgres array literals as one parameter (drizzle would expand a JS array into a list). */
-const intArray = (values: number[]) => `{${values.map((v) => Math.trunc(v)).join(',')}}`;
+export const intArray = (values: number[]) => `{${values.map((v) => Math.trunc(v)).join(',')}}`;
 const floatArray = (values: number[]) => `{${values.map((v) => Number(v)).join(',')}}`;
 
 // Table and column names come from this fixed map, never from the request.
-const LEVEL_SQL: Record<AreaLevel, { table: SQL; stationColumn: SQL; districtColumn: SQL }> = {
+export const LEVEL_SQL: Record<AreaLevel, { table: SQL; stationColumn: SQL; districtColumn: SQL }> = {
   district: {
     table: sql.raw('districts'),
     stationColumn: sql.raw('district_code'),
@@ -83,7 +91,7 @@ const LEVEL_SQL: Record<AreaLevel, { table: SQL; stationColumn: SQL; districtCol
 const METRES_PER_DEGREE = 111_320;
 
 /** The areas in scope, made valid once (coarse fallback outlines may self-intersect). */
-function areasCte(scope: AreaScope, simplifyMetres = 0): SQL {
+export function areasCte(scope: AreaScope, simplifyMetres = 0): SQL {
   const { table, districtColumn } = LEVEL_SQL[scope.level];
   const conditions: SQL[] = [sql`true`];
   if (scope.district) conditions.push(sql`${districtColumn} = ${scope.district}`);
@@ -109,16 +117,6 @@ const COVER_PARTS = sql`cover_parts as materialized (
 
 /** Buffers of the counted sites; materialized so each is computed once for all areas. */
 function buffersCte(sites: CoverageSites): SQL {
-  if (sites.reachedLines !== undefined) {
-    // Dumped into parts so each area only unions the parts whose boxes touch it.
-    return sql`reached as materialized (
-      select ST_SetSRID(ST_GeomFromGeoJSON(${sites.reachedLines}), 4326) as geom
-    ),
-    buffers as materialized (
-      select (ST_Dump(ST_Buffer(r.geom::geography, ${sites.radiusM})::geometry)).geom as geom
-      from reached r where not ST_IsEmpty(r.geom)
-    ), ${COVER_PARTS}`;
-  }
   const lngs = sites.extraSites.map((s) => s[0]);
   const lats = sites.extraSites.map((s) => s[1]);
   return sql`buffers as materialized (
@@ -153,6 +151,7 @@ export async function coverageByArea(
     networkProfile?: ProfileName;
   } = {},
 ): Promise<AreaCoverageRow[]> {
+  if (sites.network) return networkCoverageByArea(db, scope, sites.stationIds, sites.network, options);
   const { stationColumn } = LEVEL_SQL[scope.level];
   const demand =
     options.demandLayerId === undefined
@@ -165,12 +164,6 @@ export async function coverageByArea(
   const geometry = options.outlineSimplifyMetres
     ? sql`, ST_AsGeoJSON(g.outline, 6)::json as geometry`
     : sql``;
-  const streets =
-    sites.reachedLines !== undefined && options.networkProfile
-      ? sql`, (select coalesce(ST_Length(ST_Intersection(g.geom, r.geom)::geography), 0) / 1000 from reached r)::float8 as street_km_reached,
-          (select coalesce(sum(ST_Length(ST_Intersection(g.geom, e.geom)::geography)), 0) / 1000 from road_edges e
-            where e.geom && g.geom and (${profileColumns(options.networkProfile)}))::float8 as street_km_total`
-      : sql``;
   return queryRows<AreaCoverageRow>(
     db,
     sql`with ${areasCte(scope, options.outlineSimplifyMetres)}, ${buffersCte(sites)}, ${gapsCte}
@@ -181,7 +174,7 @@ export async function coverageByArea(
            and s.id = any(${intArray(sites.stationIds)}::int[])) as stations_open,
         coalesce(lg.km2, 0)::float8 as largest_gap_km2,
         case when lg.pt is null then null else json_build_array(round(ST_X(lg.pt)::numeric, 6), round(ST_Y(lg.pt)::numeric, 6)) end as largest_gap_point,
-        ${demand} ${geometry} ${streets}
+        ${demand} ${geometry}
       from gaps g
       left join lateral (
         -- Planar degrees² rank the parts of one area as the spheroid would (the latitude barely
@@ -210,19 +203,37 @@ export async function coverageGaps(
   sites: CoverageSites,
   simplifyMetres: number,
 ): Promise<GapRow[]> {
+  if (sites.network) return networkGaps(db, scope, sites.stationIds, sites.network, simplifyMetres);
   const shape =
     simplifyMetres > 0
       ? sql`ST_SimplifyPreserveTopology(g.gap, ${simplifyMetres / METRES_PER_DEGREE})`
       : sql`g.gap`;
-  return queryRows<GapRow>(
+  // Every area answers (fully covered ones with no geometry), so a short answer is detectable: a
+  // geometry error inside an aggregate can make embedded PGlite return no rows instead of raising,
+  // which would otherwise read as "no gaps".
+  const rows = await queryRows<GapRow & { has_gap: boolean; areas_in_scope: number }>(
     db,
     sql`with ${areasCte(scope)}, ${buffersCte(sites)}, ${gapsCte}
       select g.code, g.name, g.district_code, g.area_km2::float8 as area_km2,
-        (ST_Area(g.gap::geography) / 1e6)::float8 as gap_km2,
-        ST_AsGeoJSON(ST_CollectionExtract(${shape}, 3), 6)::json as geometry
-      from gaps g where not ST_IsEmpty(g.gap)
+        not ST_IsEmpty(g.gap) as has_gap,
+        (select count(*)::int from areas) as areas_in_scope,
+        case when ST_IsEmpty(g.gap) then 0 else ST_Area(g.gap::geography) / 1e6 end::float8 as gap_km2,
+        case when ST_IsEmpty(g.gap) then null
+          else ST_AsGeoJSON(ST_CollectionExtract(${shape}, 3), 6)::json end as geometry
+      from gaps g
       order by g.code`,
   );
+  if (rows.length === 0 || rows.length !== rows[0]!.areas_in_scope) {
+    throw new HttpError(
+      503,
+      `Coverage gaps could not be computed (the query returned ${rows.length} of ${rows[0]?.areas_in_scope ?? 'the'} areas); retry shortly or narrow the scope`,
+      undefined,
+      { 'Retry-After': '30' },
+    );
+  }
+  return rows
+    .filter((r) => r.has_gap)
+    .map(({ has_gap: _, areas_in_scope: __, ...row }) => row);
 }
 
 /** Every station's position and hours; the service decides which are open at an instant. */
@@ -262,6 +273,9 @@ export async function scopeCoverage(
   sites: CoverageSites,
   demandLayerId?: number,
 ): Promise<ScopeCoverageRow> {
+  if (sites.network) {
+    return networkScopeCoverage(db, scope, sites.stationIds, sites.network, demandLayerId);
+  }
   const { stationColumn } = LEVEL_SQL[scope.level];
   const demand =
     demandLayerId === undefined

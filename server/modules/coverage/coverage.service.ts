@@ -149,11 +149,16 @@ export async function scenarioSites(
 
 /**
  * A geometry error inside an aggregate can make embedded PGlite return no rows instead of raising;
- * a table silently missing areas would mislead planners, so a short answer is a server error.
+ * a table silently missing areas would mislead planners, so a short answer is a 503 (not now).
  */
 function checkedRows<T>(rows: T[], ctx: CoverageContext): T[] {
   if (rows.length !== ctx.areaCount) {
-    throw new Error(`coverage query returned ${rows.length} of ${ctx.areaCount} areas`);
+    throw new HttpError(
+      503,
+      `Coverage could not be computed (the query returned ${rows.length} of ${ctx.areaCount} areas); retry shortly or narrow the scope`,
+      undefined,
+      { 'Retry-After': '30' },
+    );
   }
   return rows;
 }

@@ -1,0 +1,303 @@
+/**
+ * Coverage under a network rule, from one multi-source search: the reached street pieces
+ * (network-reach.ts) give each area's covered km² (a band of `radiusM` either side, measured by the
+ * row sweep in network-area.ts), its gaps and largest gap, the street km reached and in total, and
+ * the demand points within the band. PostGIS only supplies the areas (outline, spheroid area,
+ * station counts) and the demand points in them, so the cost is linear in the network reached and
+ * the same code runs on PGlite and PostgreSQL.
+ *
+ * Any failure is a 503 with Retry-After (never a 500 or an empty answer), and so is running past
+ * the time budget.
+ */
+import type { AppDatabase } from '../../db/client.js';
+import { HttpError } from '../../http/errors.js';
+import { sliceEdge } from '../../routing/edge-geometry.js';
+import type { ProfileName } from '../../routing/profiles.js';
+import type { RoadGraph } from '../../routing/road-graph.js';
+import type {
+  AreaCoverageRow,
+  AreaScope,
+  GapRow,
+  ScopeCoverageRow,
+} from './coverage.repository.js';
+import { localFrame } from './local-distance.js';
+import { sweepCoverage, SweepTimeout, type SweepArea } from './network-area.js';
+import { demandPointsByArea, networkAreaRows } from './network-coverage.repository.js';
+import type { ReachResult } from './network-reach.js';
+
+/** What a network rule hands to the coverage queries instead of sites to buffer. */
+export interface NetworkCoverageInput {
+  graph: RoadGraph;
+  profile: ProfileName;
+  reach: ReachResult;
+  /** Half-width of the band around reached streets, metres. */
+  radiusM: number;
+}
+
+/** Row height of the sweep: covered km² within ~0.1 % of PostGIS buffers (tested on Andorra). */
+export const SWEEP_ROW_M = 5;
+/** Time budget for one network coverage computation (the statement timeout's order). */
+export const NETWORK_COVERAGE_BUDGET_MS = 15_000;
+
+export function coverageUnavailable(reason: string): HttpError {
+  return new HttpError(
+    503,
+    `Network coverage could not be computed (${reason}); retry shortly, or narrow the scope (area=, district=) or the rule's minutes`,
+    undefined,
+    { 'Retry-After': '30' },
+  );
+}
+
+/** Runs a network computation; any failure becomes a 503 with Retry-After. */
+export async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    if (error instanceof SweepTimeout) throw coverageUnavailable('it ran out of time');
+    throw coverageUnavailable(error instanceof Error ? error.message.slice(0, 200) : 'failure');
+  }
+}
+
+/** Flat `[x1, y1, x2, y2, …]` segments of the reached pieces. */
+export function reachedSegments(graph: RoadGraph, reach: ReachResult): Float64Array {
+  const out: number[] = [];
+  for (let i = 0; i < reach.pieceEdges.length; i++) {
+    const line = sliceEdge(graph, reach.pieceEdges[i]!, reach.pieceFrom[i]!, reach.pieceTo[i]!);
+    for (let k = 1; k < line.length; k++) {
+      out.push(line[k - 1]![0], line[k - 1]![1], line[k]![0], line[k]![1]);
+    }
+  }
+  return Float64Array.from(out);
+}
+
+/** Segments of every edge the profile may use whose box meets `bbox`. */
+function usableSegments(graph: RoadGraph, profile: ProfileName, bbox: number[]): Float64Array {
+  const out: number[] = [];
+  const { costs } = graph.profile(profile);
+  for (let e = 0; e < graph.edgeCount; e++) {
+    if (costs[e * 2] === Infinity && costs[e * 2 + 1] === Infinity) continue;
+    const flat = graph.edgeFlatCoordinates(e);
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (let i = 0; i < flat.length; i += 2) {
+      x0 = Math.min(x0, flat[i]!);
+      x1 = Math.max(x1, flat[i]!);
+      y0 = Math.min(y0, flat[i + 1]!);
+      y1 = Math.max(y1, flat[i + 1]!);
+    }
+    if (x1 < bbox[0]! || x0 > bbox[2]! || y1 < bbox[1]! || y0 > bbox[3]!) continue;
+    for (let i = 2; i < flat.length; i += 2) {
+      out.push(flat[i - 2]!, flat[i - 1]!, flat[i]!, flat[i + 1]!);
+    }
+  }
+  return Float64Array.from(out);
+}
+
+/** GeoJSON Polygon / MultiPolygon → flat rings. */
+function shapeRings(shape: { type: string; coordinates: unknown }): Float64Array[] {
+  const polygons =
+    shape.type === 'Polygon'
+      ? [shape.coordinates as number[][][]]
+      : shape.type === 'MultiPolygon'
+        ? (shape.coordinates as number[][][][])
+        : [];
+  return polygons.flatMap((rings) => rings.map((ring) => Float64Array.from(ring.flat())));
+}
+
+function ringsBbox(areas: SweepArea[]): number[] {
+  const bbox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const { rings } of areas) {
+    for (const ring of rings) {
+      for (let i = 0; i < ring.length; i += 2) {
+        bbox[0] = Math.min(bbox[0]!, ring[i]!);
+        bbox[1] = Math.min(bbox[1]!, ring[i + 1]!);
+        bbox[2] = Math.max(bbox[2]!, ring[i]!);
+        bbox[3] = Math.max(bbox[3]!, ring[i + 1]!);
+      }
+    }
+  }
+  return bbox;
+}
+
+/** Whether each point lies within `radiusM` of any segment (grid hash of the segments). */
+export function pointsNearSegments(
+  segments: Float64Array,
+  points: ReadonlyArray<{ lng: number; lat: number }>,
+  radiusM: number,
+): boolean[] {
+  if (points.length === 0 || segments.length === 0) return points.map(() => false);
+  const frame = localFrame(points[0]!.lat);
+  // Cells at least 2·radius wide (a degree of longitude shrinks northwards: 25 % slack).
+  const cellX = (2.5 * radiusM) / frame.metresPerDegLng;
+  const cellY = (2.5 * radiusM) / frame.metresPerDegLat;
+  const buckets = new Map<number, number[]>();
+  const key = (i: number, j: number) => i * 1_000_003 + j;
+  const marginX = (1.25 * radiusM) / frame.metresPerDegLng;
+  const marginY = (1.25 * radiusM) / frame.metresPerDegLat;
+  for (let s = 0; s < segments.length / 4; s++) {
+    const [x1, y1, x2, y2] = segments.subarray(s * 4, s * 4 + 4);
+    const i0 = Math.floor((Math.min(x1!, x2!) - marginX) / cellX);
+    const i1 = Math.floor((Math.max(x1!, x2!) + marginX) / cellX);
+    const j0 = Math.floor((Math.min(y1!, y2!) - marginY) / cellY);
+    const j1 = Math.floor((Math.max(y1!, y2!) + marginY) / cellY);
+    for (let i = i0; i <= i1; i++) {
+      for (let j = j0; j <= j1; j++) {
+        const list = buckets.get(key(i, j));
+        if (list) list.push(s);
+        else buckets.set(key(i, j), [s]);
+      }
+    }
+  }
+  return points.map(({ lng, lat }) => {
+    const list = buckets.get(key(Math.floor(lng / cellX), Math.floor(lat / cellY)));
+    if (!list) return false;
+    const f = localFrame(lat);
+    for (const s of list) {
+      const ax = (segments[s * 4]! - lng) * f.metresPerDegLng;
+      const ay = (segments[s * 4 + 1]! - lat) * f.metresPerDegLat;
+      const bx = (segments[s * 4 + 2]! - lng) * f.metresPerDegLng;
+      const by = (segments[s * 4 + 3]! - lat) * f.metresPerDegLat;
+      const dx = bx - ax;
+      const dy = by - ay;
+      const l2 = dx * dx + dy * dy;
+      const t = l2 > 0 ? Math.min(1, Math.max(0, -(ax * dx + ay * dy) / l2)) : 0;
+      if (Math.hypot(ax + t * dx, ay + t * dy) <= radiusM) return true;
+    }
+    return false;
+  });
+}
+
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+
+interface Measured {
+  rows: Array<AreaCoverageRow & { gapPolygons?: Array<Array<Array<[number, number]>>> }>;
+}
+
+async function measure(
+  db: AppDatabase,
+  scope: AreaScope,
+  stationIds: number[],
+  input: NetworkCoverageInput,
+  options: {
+    demandLayerId?: number;
+    outlineSimplifyMetres?: number;
+    streets?: boolean;
+    traceGapsM?: number;
+  },
+): Promise<Measured> {
+  const deadline = performance.now() + NETWORK_COVERAGE_BUDGET_MS;
+  const areaRows = await networkAreaRows(db, scope, stationIds, options);
+  const areas = areaRows.map((r) => ({ rings: shapeRings(r.shape) }));
+  const covered = reachedSegments(input.graph, input.reach);
+  const lengthSets = options.streets
+    ? [covered, usableSegments(input.graph, input.profile, ringsBbox(areas))]
+    : [];
+  const swept = sweepCoverage({
+    areas,
+    covered,
+    radiusM: input.radiusM,
+    rowM: SWEEP_ROW_M,
+    lengthSets,
+    traceGapsM: options.traceGapsM,
+    deadline,
+  });
+  let demandCovered: Map<string, number> | null = null;
+  if (options.demandLayerId !== undefined) {
+    const points = await demandPointsByArea(db, scope, options.demandLayerId);
+    const near = pointsNearSegments(covered, points, input.radiusM);
+    demandCovered = new Map();
+    points.forEach((p, i) => {
+      if (near[i]) demandCovered!.set(p.code, (demandCovered!.get(p.code) ?? 0) + p.weight);
+    });
+  }
+  const rows = areaRows.map((r, i) => {
+    const s = swept[i]!;
+    const coveredKm2 = Math.min(r.area_km2, s.coveredM2 / 1e6);
+    return {
+      code: r.code,
+      name: r.name,
+      district_code: r.district_code,
+      area_km2: r.area_km2,
+      covered_km2: coveredKm2,
+      stations_total: r.stations_total,
+      stations_open: r.stations_open,
+      largest_gap_km2: Math.min(s.largestGapM2 / 1e6, r.area_km2 - coveredKm2),
+      largest_gap_point: s.largestGapPoint
+        ? ([round6(s.largestGapPoint[0]), round6(s.largestGapPoint[1])] as [number, number])
+        : null,
+      demand_total: r.demand_total,
+      demand_covered: demandCovered ? (demandCovered.get(r.code) ?? 0) : null,
+      ...(r.geometry !== undefined ? { geometry: r.geometry } : {}),
+      ...(options.streets
+        ? { street_km_reached: s.lengthsM[0]! / 1000, street_km_total: s.lengthsM[1]! / 1000 }
+        : {}),
+      gapPolygons: s.gapPolygons,
+    };
+  });
+  return { rows };
+}
+
+/** The coverage table's rows for a network rule. */
+export async function networkCoverageByArea(
+  db: AppDatabase,
+  scope: AreaScope,
+  stationIds: number[],
+  input: NetworkCoverageInput,
+  options: { demandLayerId?: number; outlineSimplifyMetres?: number },
+): Promise<AreaCoverageRow[]> {
+  return guarded(async () => {
+    const { rows } = await measure(db, scope, stationIds, input, { ...options, streets: true });
+    return rows.map(({ gapPolygons: _, ...row }) => row);
+  });
+}
+
+/** The uncovered part of each area (traced from the sweep); fully covered areas are left out. */
+export async function networkGaps(
+  db: AppDatabase,
+  scope: AreaScope,
+  stationIds: number[],
+  input: NetworkCoverageInput,
+  simplifyMetres: number,
+): Promise<GapRow[]> {
+  return guarded(async () => {
+    const { rows } = await measure(db, scope, stationIds, input, {
+      traceGapsM: Math.max(simplifyMetres, 1),
+    });
+    return rows
+      .filter((r) => r.area_km2 - r.covered_km2 > 0 && r.gapPolygons?.length)
+      .map((r) => ({
+        code: r.code,
+        name: r.name,
+        district_code: r.district_code,
+        area_km2: r.area_km2,
+        gap_km2: r.area_km2 - r.covered_km2,
+        geometry: {
+          type: 'MultiPolygon',
+          coordinates: r.gapPolygons!.map((polygon) =>
+            polygon.map((ring) => ring.map(([x, y]) => [round6(x), round6(y)])),
+          ),
+        },
+      }));
+  });
+}
+
+/** Covered area of the whole scope for one set of stations (a point of the 24-hour curve). */
+export async function networkScopeCoverage(
+  db: AppDatabase,
+  scope: AreaScope,
+  stationIds: number[],
+  input: NetworkCoverageInput,
+  demandLayerId?: number,
+): Promise<ScopeCoverageRow> {
+  return guarded(async () => {
+    const { rows } = await measure(db, scope, stationIds, input, { demandLayerId });
+    const sum = (f: (r: AreaCoverageRow) => number) => rows.reduce((s, r) => s + f(r), 0);
+    return {
+      area_km2: sum((r) => r.area_km2),
+      covered_km2: sum((r) => r.covered_km2),
+      stations_open: sum((r) => r.stations_open),
+      demand_total: demandLayerId === undefined ? null : sum((r) => r.demand_total ?? 0),
+      demand_covered: demandLayerId === undefined ? null : sum((r) => r.demand_covered ?? 0),
+    };
+  });
+}
