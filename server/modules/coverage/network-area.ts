@@ -44,7 +44,10 @@ export interface SweepAreaResult {
   largestGapPoint: [number, number] | null;
   /** Metres of each `lengthSets` entry inside the area. */
   lengthsM: number[];
-  /** Gap polygons, when traced: each an array of rings of `[lng, lat]`. */
+  /**
+   * The gap, when traced, as strips (polygons of `[lng, lat]` rings) that meet along row lines:
+   * their union is the gap's outline (unioning them is bounded by the gap's own complexity).
+   */
   gapPolygons?: Array<Array<Array<[number, number]>>>;
 }
 
@@ -220,6 +223,7 @@ interface AreaState {
   /** Every gap interval id of the area, to find its components at the end. */
   components: NumList;
   strips?: Strip[];
+  traceScratch?: NumList;
   prevStrips?: Array<Strip | null>;
   closed?: Strip[];
 }
@@ -625,8 +629,19 @@ class RowPieces {
   }
 }
 
+/** Gap geometry is written with 6 decimals; slivers narrower than a few of those are not drawn. */
+const MIN_TRACE_WIDTH_DEG = 4e-6;
+
 /** Continues, starts and ends the gap strips of an area for one row. */
-function traceRow(state: AreaState, row: NumList, y: number) {
+function traceRow(state: AreaState, all: NumList, y: number) {
+  const row = state.traceScratch ?? (state.traceScratch = new NumList());
+  row.length = 0;
+  for (let g = 0; g < all.length; g += 2) {
+    if (all.data[g + 1]! - all.data[g]! >= MIN_TRACE_WIDTH_DEG) {
+      row.push(all.data[g]!);
+      row.push(all.data[g + 1]!);
+    }
+  }
   const prev = state.prevStrips!;
   const prevCount = prev.length;
   // The previous row's gaps are the open strips' last intervals.
@@ -675,9 +690,8 @@ function stripPolygon(
   rowM: number,
 ): Array<Array<[number, number]>> {
   const n = strip.ys.length;
-  // Strips that meet where a gap splits or joins stop a hair (~1 cm) short of each other, so the
-  // MultiPolygon stays valid (its parts may not share edges).
-  const half = hDeg / 2 - 1e-7;
+  // Strips meet exactly where a gap splits or joins (a union of them is the gap's outline).
+  const half = hDeg / 2;
   const left: Array<[number, number]> = [[strip.left[0]!, strip.ys[0]! - half]];
   for (let i = 0; i < n; i++) left.push([strip.left[i]!, strip.ys[i]!]);
   left.push([strip.left[n - 1]!, strip.ys[n - 1]! + half]);
@@ -690,7 +704,7 @@ function stripPolygon(
   // tolerances; such strips keep every vertex.
   let narrowest = Infinity;
   for (let i = 0; i < n; i++) narrowest = Math.min(narrowest, strip.right[i]! - strip.left[i]!);
-  const simplify = narrowest > 4 * tol * 1.5;
+  const simplify = narrowest > 6 * tol;
   const ring = simplify
     ? [...simplifyChain(left, tol), ...simplifyChain(right, tol)]
     : [...left, ...right];

@@ -63,3 +63,32 @@ export async function demandPointsByArea(
       where p.layer_id = ${layerId}`,
   );
 }
+
+/**
+ * Gap outlines from the sweep's strips: one union per area (its input is that area's strips, so
+ * bounded by the gap's own complexity), simplified like the radius rule's gaps. Every area sent
+ * answers, so a short answer is detectable.
+ */
+export async function unionGapStrips(
+  db: AppDatabase,
+  strips: Array<{ code: string; geojson: string }>,
+  simplifyMetres: number,
+): Promise<Array<{ code: string; geometry: unknown }>> {
+  if (strips.length === 0) return [];
+  const shape =
+    simplifyMetres > 0
+      ? sql`ST_SimplifyPreserveTopology(u.geom, ${simplifyMetres / 111_320})`
+      : sql`u.geom`;
+  return queryRows(
+    db,
+    // Snapped to the 6 decimals written out and made valid there, so rounding cannot leave a
+    // ring touching itself.
+    sql`select t.code,
+        ST_AsGeoJSON(ST_CollectionExtract(ST_MakeValid(ST_SnapToGrid(${shape}, 1e-6)), 3), 6)::json as geometry
+      from jsonb_to_recordset(${JSON.stringify(strips)}::jsonb) as t(code text, geojson text)
+      cross join lateral (
+        select ST_UnaryUnion(ST_SetSRID(ST_GeomFromGeoJSON(t.geojson), 4326)) as geom
+      ) u
+      order by t.code`,
+  );
+}

@@ -22,7 +22,11 @@ import type {
 } from './coverage.repository.js';
 import { localFrame } from './local-distance.js';
 import { sweepCoverage, SweepTimeout, type SweepArea } from './network-area.js';
-import { demandPointsByArea, networkAreaRows } from './network-coverage.repository.js';
+import {
+  demandPointsByArea,
+  networkAreaRows,
+  unionGapStrips,
+} from './network-coverage.repository.js';
 import type { ReachResult } from './network-reach.js';
 
 /** What a network rule hands to the coverage queries instead of sites to buffer. */
@@ -260,24 +264,33 @@ export async function networkGaps(
   simplifyMetres: number,
 ): Promise<GapRow[]> {
   return guarded(async () => {
-    const { rows } = await measure(db, scope, stationIds, input, {
-      traceGapsM: Math.max(simplifyMetres, 1),
-    });
-    return rows
-      .filter((r) => r.area_km2 - r.covered_km2 > 0 && r.gapPolygons?.length)
-      .map((r) => ({
+    // Strips at full precision and lightly simplified; the requested simplification is applied
+    // once they are joined.
+    const { rows } = await measure(db, scope, stationIds, input, { traceGapsM: 0.5 });
+    const withGaps = rows.filter((r) => r.area_km2 - r.covered_km2 > 0 && r.gapPolygons?.length);
+    const outlines = await unionGapStrips(
+      db,
+      withGaps.map((r) => ({
         code: r.code,
-        name: r.name,
-        district_code: r.district_code,
-        area_km2: r.area_km2,
-        gap_km2: r.area_km2 - r.covered_km2,
-        geometry: {
-          type: 'MultiPolygon',
-          coordinates: r.gapPolygons!.map((polygon) =>
-            polygon.map((ring) => ring.map(([x, y]) => [round6(x), round6(y)])),
-          ),
-        },
-      }));
+        geojson: JSON.stringify({
+          type: 'GeometryCollection',
+          geometries: r.gapPolygons!.map((coordinates) => ({ type: 'Polygon', coordinates })),
+        }),
+      })),
+      simplifyMetres,
+    );
+    const outlineOf = new Map(outlines.map((o) => [o.code, o.geometry]));
+    if (outlines.length !== withGaps.length || withGaps.some((r) => !outlineOf.has(r.code))) {
+      throw new Error(`gap outlines returned ${outlines.length} of ${withGaps.length} areas`);
+    }
+    return withGaps.map((r) => ({
+      code: r.code,
+      name: r.name,
+      district_code: r.district_code,
+      area_km2: r.area_km2,
+      gap_km2: r.area_km2 - r.covered_km2,
+      geometry: outlineOf.get(r.code),
+    }));
   });
 }
 

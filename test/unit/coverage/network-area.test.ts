@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { localFrame } from '../../../server/modules/coverage/local-distance.js';
 import { sweepCoverage, SweepTimeout } from '../../../server/modules/coverage/network-area.js';
-import { pointsNearSegments } from '../../../server/modules/coverage/network-coverage.js';
+import { HttpError } from '../../../server/http/errors.js';
+import {
+  guarded,
+  pointsNearSegments,
+} from '../../../server/modules/coverage/network-coverage.js';
 
 // Metres → degrees near 40° N, where the areas below sit.
 const frame = localFrame(40);
@@ -78,5 +82,23 @@ describe('pointsNearSegments', () => {
       [-30, 30],
     ].map(([e, n]) => ({ lng: at(e!, n!)[0]!, lat: at(e!, n!)[1]! }));
     expect(pointsNearSegments(covered, points, 50)).toEqual([true, false, true, false, true]);
+  });
+});
+
+describe('guarded network computations', () => {
+  it('turn a timeout or any failure into 503 with Retry-After, and keep 4xx as they are', async () => {
+    for (const failure of [new SweepTimeout(), new Error('GEOS said no'), new RangeError('x')]) {
+      const error = await guarded(async () => {
+        throw failure;
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HttpError);
+      expect((error as HttpError).status).toBe(503);
+      expect((error as HttpError).headers['Retry-After']).toBeDefined();
+      expect((error as HttpError).message).toContain('Network coverage could not be computed');
+    }
+    const notFound = await guarded(async () => {
+      throw new HttpError(404, 'Demand layer not found: 9');
+    }).catch((e: unknown) => e);
+    expect((notFound as HttpError).status).toBe(404);
   });
 });
