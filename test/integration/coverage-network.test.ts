@@ -299,6 +299,8 @@ describe('network coverage from one search, against PostGIS buffers of the reach
           from g, b`,
     );
     expect(measured!.valid).toBe(true);
-    expect(Math.abs(measured!.covered / reference.km2 - 1)).toBeLessThan(0.01);
+    // The outline is drawn from 5 m rows: band edges within ~1 m, over ~27 km of band edge here
+    // (≈ 3 % of 0.96 km²). The figures come from the sweep itself and match within 0.5 % above.
+    expect(Math.abs(measured!.covered / reference.km2 - 1)).toBeLessThan(0.05);
   });
 });
