@@ -255,8 +255,12 @@ describe('network coverage from one search, against PostGIS buffers of the reach
           select ${layer!.id}, w, ST_SetSRID(ST_MakePoint(x, y), 4326)
           from unnest(${`{${points.map((p) => p[0]).join(',')}}`}::float8[], ${`{${points.map((p) => p[1]).join(',')}}`}::float8[], ${`{${points.map((p) => p[2]).join(',')}}`}::float8[]) as t(x, y, w)`,
     );
-    const res = await server.get(
+    // Demand layers are for signed-in planners.
+    await createUser(db, { username: 'planner2', password: 'planner-password-2', role: 'planner' });
+    const planner = await loginAs(server, 'planner2', 'planner-password-2');
+    const res = await server.request(
       `/api/coverage?level=district&area=110119&rule=walk:10&at=${NOON}&demand=${layer!.id}`,
+      { headers: { cookie: planner.cookie } },
     );
     expect(res.status).toBe(200);
     const gaps = await server.get(
