@@ -103,13 +103,15 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   stationMirror
     .listen(database, (err) => mirrorLog.warn({ err }, 'change listener lost; checking per request'))
     .catch((err) => mirrorLog.warn({ err }, 'cannot listen for changes; checking per request'));
+  // The deployment's region: its loaded areas plus this margin (areas/region.ts).
+  const region = { marginM: config.REGION_MARGIN_M };
   const api = express.Router();
   // Cheap: a version check at most every few seconds (none between them).
   api.use(holidayCalendar.middleware());
   // The hot paths first: public and read-only, they need not pass a dozen routers to match.
   api.use(nearestRouter(stationMirror, networkTravelTimes(database.db, roadNetworks)));
   // Read-only too, and the map's main read (station items by bbox); boundaries come with it.
-  api.use(collectionsRouter(database.db, stationMirror));
+  api.use(collectionsRouter(database.db, stationMirror, config.DEPLOYMENT_NAME));
   // The map's stations by viewport: clusters built off the event loop, stations from the mirror.
   const stationClusters = new StationClusters(stationMirror);
   database.onClose(() => stationClusters.close());
@@ -119,12 +121,12 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   api.use(loginRouter(database.db));
   api.use(csrfProtection);
   api.use(accountRouter(database.db));
-  api.use(bulkRouter(database.db));
+  api.use(bulkRouter(database.db, region));
   // After bulk: its /stations/import and /stations/export must not be taken for /stations/:id.
-  api.use(stationEditsRouter(database.db));
+  api.use(stationEditsRouter(database.db, region));
   api.use(reportsRouter(database.db));
   api.use(hoursPreviewRouter());
-  api.use(metaRouter(config));
+  api.use(metaRouter(config, database.db));
   api.use(holidaysRouter(database.db, holidayCalendar));
   api.use(routesRouter(database.db, logger, roadNetworks));
   api.use(roadsRouter(database.db));

@@ -45,6 +45,10 @@ const ConfigSchema = z.object({
     .refine(isValidTimeZone, 'must be an IANA time zone name such as Asia/Shanghai or Europe/Andorra'),
   /** Public holidays: `cn` (mainland China, kept in the holidays table) or `none`. */
   HOLIDAY_CALENDAR: z.enum(['cn', 'none']).default('cn'),
+  /** How far outside every loaded area a station may lie (metres): the region's margin. */
+  REGION_MARGIN_M: z.coerce.number().min(0).max(100_000).default(5000),
+  /** The deployment's name for titles; default: the name of the single top-level area (e.g. 北京市). */
+  DEPLOYMENT_NAME: z.string().min(1).max(100).optional(),
   /** Comma-separated origins allowed by CORS; empty = CORS off. */
   CORS_ORIGINS: z.string().default(''),
   /** Open connections at most; default half the process's open-file limit, at most 10,000. */

@@ -80,6 +80,7 @@ export async function run(): Promise<BenchRow[]> {
         bytes: csv,
         format: 'csv' as const,
         crs: 'WGS84' as const,
+        region: { marginM: 5000 },
         user,
       };
       const [dryMs, dry] = await timed(() => importStations(db.db, { ...request, dryRun: true }));

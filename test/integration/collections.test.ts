@@ -29,15 +29,31 @@ afterAll(async () => {
 });
 
 describe('GET /api/collections', () => {
-  it('lists the three collections with item links', async () => {
+  it('lists stations, every area and one collection per loaded level, titled from the data', async () => {
     const res = await server.get('/api/collections');
     expect(res.status).toBe(200);
-    expect(res.body.collections.map((c: { id: string }) => c.id)).toEqual([
-      'stations',
-      'districts',
-      'subdistricts',
-    ]);
+    const ids = res.body.collections.map((c: { id: string }) => c.id);
+    expect(ids.slice(0, 3)).toEqual(['stations', 'areas', 'city']);
+    expect(ids).toContain('districts');
     expect(res.body.collections[0].links.some((l: { rel: string }) => l.rel === 'items')).toBe(true);
+    const districts = res.body.collections.find((c: { id: string }) => c.id === 'districts');
+    // Title and extent come from the loaded areas: 北京市 is the one top-level area.
+    expect(districts.title).toContain('北京市');
+    expect(districts.description).toContain('16 areas');
+    const [minLng, minLat, maxLng, maxLat] = districts.extent.spatial.bbox[0];
+    // Beijing's districts reach 117.5 E and 41.06 N.
+    expect(maxLng).toBeGreaterThan(117.4);
+    expect(minLng).toBeLessThan(115.5);
+    expect(maxLat).toBeGreaterThan(40.9);
+    expect(minLat).toBeLessThan(39.5);
+  });
+
+  it('serves every level through areas?level= and Beijing as the city above its districts', async () => {
+    const city = await server.get('/api/collections/areas/items?level=city');
+    expect(city.body.features.map((f: any) => f.id)).toEqual(['110000']);
+    const children = await server.get('/api/collections/areas/items?level=district&parent=110000&limit=100');
+    expect(children.body.features).toHaveLength(16);
+    expect((await server.get('/api/collections/areas/items?level=county')).status).toBe(400);
   });
 
   it('404s an unknown collection with a message naming it', async () => {
@@ -69,6 +85,13 @@ describe('GET /api/collections/stations/items', () => {
     const station = res.body.features[0].properties;
     expect(station.district_code).toBe('110101'); // 东城区
     expect(station.subdistrict_code === null || station.subdistrict_code.startsWith('110101')).toBe(true);
+    // The whole path, top level first: the city, the district, then the sub-district if any.
+    expect(station.area_codes.slice(0, 2)).toEqual(['110000', '110101']);
+    const inArea = await server.get('/api/collections/stations/items?area=110101');
+    expect(inArea.body.features.map((f: any) => f.id)).toContain(res.body.features[0].id);
+    const inCity = await server.get('/api/collections/stations/items?area=110000&limit=1000');
+    const all = await server.get('/api/collections/stations/items?limit=1000');
+    expect(inCity.body.features.length).toBe(all.body.features.length);
   });
 
   it('filters by amenities: all required and available', async () => {

@@ -120,6 +120,8 @@ describe('PATCH /api/stations/:id', () => {
     [{ amenities: { jacuzzi: 'available' } }, 'amenities'],
     [{ amenities: { microwave: 'broken' } }, 'amenities'],
     [{ lng: 39.9, lat: 116.4 }, 'did you swap lng and lat'],
+    // Shanghai: outside the loaded areas (Beijing) and their 5 km margin; the message says where they are.
+    [{ lng: 121.47, lat: 31.23 }, 'is outside the region: not in or within 5 km of a loaded area (longitude 115.4'],
     [{ lng: 116.4 }, 'send lng and lat together'],
     [{ seats: -1 }, 'seats'],
     [{ name: '   ' }, 'name must not be blank'],

@@ -32,6 +32,8 @@ export const stations = pgTable(
     /** Derived spatially on every write of geom; never set by clients. */
     districtCode: text('district_code'),
     subdistrictCode: text('subdistrict_code'),
+    /** Every area containing the station, from the top level down (derived like the two above). */
+    areaCodes: text('area_codes').array().notNull().default(sql`'{}'::text[]`),
     amenities: jsonb('amenities').$type<AmenityMap>().notNull().default({}),
     openingHours: text('opening_hours'),
     hoursOverrides: jsonb('hours_overrides').$type<DateOverride[]>().notNull().default([]),
@@ -53,6 +55,7 @@ export const stations = pgTable(
     index('stations_amenities_gin').using('gin', t.amenities),
     index('stations_district_idx').on(t.districtCode),
     index('stations_subdistrict_idx').on(t.subdistrictCode),
+    index('stations_area_codes_gin').using('gin', t.areaCodes),
     index('stations_data_xid_idx').on(t.dataXid),
     check(
       'stations_kind_check',

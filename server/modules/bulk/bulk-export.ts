@@ -17,6 +17,8 @@ export interface ExportRequest {
   format: BulkFormat;
   crs: Datum;
   districtCode?: string;
+  /** Any level's area code. */
+  areaCode?: string;
   includeSamples: boolean;
 }
 

@@ -234,13 +234,13 @@ export interface ExportedStation extends StationRecord {
 /** Every station (optionally of one district), samples only when asked, by id. */
 export async function listStationsForExport(
   db: AppDatabase,
-  filter: { districtCode?: string; includeSamples: boolean },
+  filter: { districtCode?: string; areaCode?: string; includeSamples: boolean },
 ): Promise<ExportedStation[]> {
   return queryRows<ExportedStation>(
     db,
     sql`select ${STATION_COLUMNS}, d.name as district_name
         from stations s left join districts d on d.code = s.district_code
-        where ${stationConditions({ districtCode: filter.districtCode })}
+        where ${stationConditions({ districtCode: filter.districtCode, areaCode: filter.areaCode })}
           ${filter.includeSamples ? sql`` : sql`and not s.is_sample`}
         order by s.id`,
   );

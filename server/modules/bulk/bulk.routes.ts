@@ -11,6 +11,7 @@ import {
   MAX_UPLOAD_BYTES,
   formatFromContentType,
 } from './bulk.schemas.js';
+import type { RegionOptions } from '../areas/region.js';
 import { importStations } from './bulk.service.js';
 
 const MB = MAX_UPLOAD_BYTES / 1024 / 1024;
@@ -40,7 +41,7 @@ function bodyBytes(body: unknown): Buffer {
   return Buffer.alloc(0);
 }
 
-export function bulkRouter(db: AppDatabase): Router {
+export function bulkRouter(db: AppDatabase, region: RegionOptions): Router {
   const router = Router();
 
   router.post('/stations/import', requireRole('admin'), rawUpload, async (req, res) => {
@@ -57,6 +58,7 @@ export function bulkRouter(db: AppDatabase): Router {
       mapping: q.mapping,
       onConflict: q.on_conflict,
       user: { id: req.user!.id, username: req.user!.username },
+      region,
     });
     if (!report.dry_run && !report.committed) {
       const { errors, conflicts, rows } = report.summary;
@@ -75,6 +77,7 @@ export function bulkRouter(db: AppDatabase): Router {
       format: q.format,
       crs: q.crs,
       districtCode: q.district,
+      areaCode: q.area,
       includeSamples: q.samples === 'include',
     });
     res

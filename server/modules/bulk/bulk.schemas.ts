@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AreaCodeSchema } from '../areas/area-code.js';
 import { DATUMS } from '../../geo/coords.js';
 import { BULK_FORMATS } from './source-table.js';
 
@@ -68,10 +69,8 @@ export const ExportQuerySchema = z
   .object({
     format: Format.default('csv'),
     crs: Crs,
-    district: z
-      .string()
-      .regex(/^\d{6}$/, 'district must be a 6-digit district code')
-      .optional(),
+    district: AreaCodeSchema.optional(),
+    area: AreaCodeSchema.optional().describe('only stations in this area (any level)'),
     samples: z
       .enum(['include', 'exclude'])
       .default('exclude')

@@ -6,6 +6,7 @@
 import type { AppDatabase } from '../../db/client.js';
 import type { Datum } from '../../geo/coords.js';
 import { badRequest } from '../../http/errors.js';
+import { regionProblems, type RegionOptions } from '../areas/region.js';
 import { resolveColumnMapping, type ColumnMapping } from './bulk-fields.js';
 import {
   findChangesSince,
@@ -36,6 +37,8 @@ export interface ImportRequest {
   /** Rows older than the stored station that would undo a later change: refuse (default) or apply. */
   onConflict?: OnConflict;
   user: { id: number; username: string };
+  /** The deployment's region: rows placed outside it are refused. */
+  region: RegionOptions;
 }
 
 export interface ImportRowResult {
@@ -107,11 +110,24 @@ const placedRows = (planned: PlannedRow[]) =>
     p.write && (p.action === 'insert' || p.changes?.location) ? [index] : [],
   );
 
+/** A row placed outside the deployment's region is an error (areas/region.ts). */
+async function addRegionProblems(
+  db: AppDatabase,
+  reads: ReturnType<typeof readStationRow>[],
+  region: RegionOptions,
+): Promise<void> {
+  const placed = reads.filter((r) => r.draft.position);
+  const problems = await regionProblems(db, placed.map((r) => r.draft.position!), region);
+  placed.forEach((r, i) => {
+    if (problems[i]) r.problems.push({ field: 'lng', problem: problems[i]! });
+  });
+}
+
 function warnOutside(row: PlannedRow, distanceM: number | null): void {
   const km = distanceM === null ? '?' : (distanceM / 1000).toFixed(1);
   row.warnings.push({
     field: 'lng',
-    problem: `the position is outside every Beijing district (${km} km from the nearest); check the coordinates and the declared crs`,
+    problem: `the position is outside every district (${km} km from the nearest); check the coordinates and the declared crs`,
   });
 }
 
@@ -205,6 +221,7 @@ export async function importStations(
     row: row.row,
     read: readStationRow(row, mapping, request.crs),
   }));
+  await addRegionProblems(db, rows.map((r) => r.read), request.region);
   const mayWrite = !request.dryRun && !rows.some((r) => r.read.problems.length);
 
   // Matching, checks and writes share one transaction with the matched rows locked, so what was

@@ -45,10 +45,10 @@ export interface ReadRow {
 }
 
 /**
- * The same generous box the station editor enforces (station-edits.schemas.ts): a point outside is
- * almost always swapped or in the wrong units. Inside it but outside every district only warns.
+ * Only the globe here; whether a point lies in the deployment's region (near a loaded area) is
+ * checked against the database by the service (areas/region.ts `regionProblems`).
  */
-const BEIJING_BOX = { minLng: 115, maxLng: 118, minLat: 39, maxLat: 41.5 };
+const GLOBE = { minLng: -180, maxLng: 180, minLat: -90, maxLat: 90 };
 
 /** `.max(n)` of a string or number schema, under any optional/nullable wrappers. */
 function limitOf(schema: unknown, what: 'maxLength' | 'maxValue'): number {
@@ -268,17 +268,14 @@ function readPosition(
     return;
   }
   const inBox = (x: number, y: number) =>
-    x >= BEIJING_BOX.minLng &&
-    x <= BEIJING_BOX.maxLng &&
-    y >= BEIJING_BOX.minLat &&
-    y <= BEIJING_BOX.maxLat;
+    x >= GLOBE.minLng && x <= GLOBE.maxLng && y >= GLOBE.minLat && y <= GLOBE.maxLat;
   if (!inBox(lng, lat)) {
-    const { minLng, maxLng, minLat, maxLat } = BEIJING_BOX;
+    const { minLng, maxLng, minLat, maxLat } = GLOBE;
     problems.push({
       field: lng < minLng || lng > maxLng ? 'lng' : 'lat',
       problem: inBox(lat, lng)
         ? `(${lng}, ${lat}): longitude and latitude look swapped`
-        : `(${lng}, ${lat}) is not in or near Beijing: longitude must be ${minLng}–${maxLng}, latitude ${minLat}–${maxLat}`,
+        : `(${lng}, ${lat}) is not a position: longitude must be ${minLng}–${maxLng}, latitude ${minLat}–${maxLat}`,
     });
     return;
   }

@@ -4,18 +4,24 @@ import { queryRows, type AppDatabase } from '../../db/client.js';
 export interface BoundaryRow {
   code: string;
   name: string;
+  name_en: string | null;
   pinyin: string | null;
-  district_code?: string;
+  level: string;
+  parent_code: string | null;
+  /** The parent's code under its old name, for sub-districts (their district). */
+  district_code?: string | null;
   source: string;
   area_km2: number;
   geometry: unknown;
 }
 
 export interface BoundaryQuery {
+  /** One level's areas; every level when absent. */
+  level?: string;
   bbox?: [number, number, number, number];
-  districtCode?: string;
+  parentCode?: string;
   code?: string;
-  /** Tolerance in metres (converted to degrees at Beijing's latitude); 0 = none. */
+  /** Tolerance in metres (converted to degrees at ~111 km per degree); 0 = none. */
   simplifyMetres: number;
   limit: number;
   offset: number;
@@ -24,11 +30,7 @@ export interface BoundaryQuery {
 // ~111 km per degree; good enough for a display-only simplification tolerance.
 const METRES_PER_DEGREE = 111_320;
 
-export async function listBoundaries(
-  db: AppDatabase,
-  level: 'districts' | 'subdistricts',
-  q: BoundaryQuery,
-): Promise<BoundaryRow[]> {
+export async function listBoundaries(db: AppDatabase, q: BoundaryQuery): Promise<BoundaryRow[]> {
   const tolerance = q.simplifyMetres / METRES_PER_DEGREE;
   const geometry =
     tolerance > 0
@@ -44,23 +46,17 @@ export async function listBoundaries(
             or b.geom && ST_MakeEnvelope(-180, ${minLat}, ${maxLng}, ${maxLat}, 4326))`,
     );
   }
+  if (q.level) conditions.push(sql`b.level = ${q.level}`);
   if (q.code) conditions.push(sql`b.code = ${q.code}`);
-  const where = sql.join(conditions, sql` and `);
-  if (level === 'districts') {
-    return queryRows<BoundaryRow>(
-      db,
-      sql`select b.code, b.name, b.pinyin, b.source,
-            round((ST_Area(b.geom::geography) / 1e6)::numeric, 3)::float8 as area_km2, ${geometry} as geometry
-          from districts b where ${where}
-          order by b.code limit ${q.limit} offset ${q.offset}`,
-    );
-  }
-  const byDistrict = q.districtCode ? sql` and b.district_code = ${q.districtCode}` : sql``;
-  return queryRows<BoundaryRow>(
+  if (q.parentCode) conditions.push(sql`b.parent_code = ${q.parentCode}`);
+  const rows = await queryRows<BoundaryRow>(
     db,
-    sql`select b.code, b.name, b.pinyin, b.district_code, b.source,
+    sql`select b.code, b.name, b.name_en, b.pinyin, b.level, b.parent_code, b.source,
           round((ST_Area(b.geom::geography) / 1e6)::numeric, 3)::float8 as area_km2, ${geometry} as geometry
-        from subdistricts b where ${where}${byDistrict}
-        order by b.code limit ${q.limit} offset ${q.offset}`,
+        from areas b join area_levels l on l.name = b.level
+        where ${sql.join(conditions, sql` and `)}
+        order by l.depth, b.code limit ${q.limit} offset ${q.offset}`,
   );
+  for (const row of rows) if (row.level === 'subdistrict') row.district_code = row.parent_code;
+  return rows;
 }

@@ -1,6 +1,10 @@
 import { Router, type Request } from 'express';
 import type { AppDatabase } from '../../db/client.js';
-import { notFound } from '../../http/errors.js';
+import { badRequest, notFound } from '../../http/errors.js';
+
+const notFoundOf = (id: string): never => {
+  throw notFound(`Collection not found: ${id}`);
+};
 import type { ApiOperation } from '../../http/openapi.js';
 import { sendFreshJson } from '../../http/send.js';
 import { parseRequest } from '../../http/validate.js';
@@ -8,15 +12,14 @@ import type { StationMirror } from '../stations/station-mirror.js';
 import {
   AreaCodeSchema,
   BoundaryItemsQuerySchema,
-  COLLECTION_IDS,
   StationIdSchema,
   StationItemsQuerySchema,
-  type CollectionId,
 } from './collections.schemas.js';
 import {
   boundaryItem,
   boundaryItems,
-  collectionDescription,
+  describeCollections,
+  levelOfCollection,
   stationItem,
   stationItemsJson,
 } from './collections.service.js';
@@ -31,32 +34,41 @@ function selfUrlOf(req: Request): URL {
   return new URL(req.originalUrl, baseUrlOf(req));
 }
 
-function collectionIdOf(req: Request): CollectionId {
-  const id = String(req.params.collectionId);
-  if (!(COLLECTION_IDS as readonly string[]).includes(id)) {
-    throw notFound(`Collection not found: ${id.slice(0, 60)} (known: ${COLLECTION_IDS.join(', ')})`);
-  }
-  return id as CollectionId;
-}
-
 /** OGC API Features, after pg_featureserv: /collections, /collections/{id}/items[/{fid}]. */
-export function collectionsRouter(db: AppDatabase, stations: StationMirror): Router {
+export function collectionsRouter(
+  db: AppDatabase,
+  stations: StationMirror,
+  deploymentName?: string,
+): Router {
   const router = Router();
 
-  router.get('/collections', (req, res) => {
+  /** The collection's id and the level it serves (null: stations or every level). */
+  async function collectionOf(req: Request): Promise<{ id: string; level: string | null }> {
+    const id = String(req.params.collectionId);
+    const level = await levelOfCollection(db, id);
+    if (level === undefined) {
+      const known = (await describeCollections(db, deploymentName, '')).map((c) => c.id);
+      throw notFound(`Collection not found: ${id.slice(0, 60)} (known: ${known.join(', ')})`);
+    }
+    return { id, level };
+  }
+
+  router.get('/collections', async (req, res) => {
     const base = baseUrlOf(req);
     res.json({
-      collections: COLLECTION_IDS.map((id) => collectionDescription(id, base)),
+      collections: await describeCollections(db, deploymentName, base),
       links: [{ href: `${base}/api/collections`, rel: 'self', type: 'application/json' }],
     });
   });
 
-  router.get('/collections/:collectionId', (req, res) => {
-    res.json(collectionDescription(collectionIdOf(req), baseUrlOf(req)));
+  router.get('/collections/:collectionId', async (req, res) => {
+    const { id } = await collectionOf(req);
+    const all = await describeCollections(db, deploymentName, baseUrlOf(req));
+    res.json(all.find((c) => c.id === id) ?? notFoundOf(id));
   });
 
   router.get('/collections/:collectionId/items', async (req, res) => {
-    const id = collectionIdOf(req);
+    const { id, level } = await collectionOf(req);
     if (id === 'stations') {
       const q = parseRequest(StationItemsQuerySchema, req.query);
       const body = await stationItemsJson(
@@ -67,6 +79,7 @@ export function collectionsRouter(db: AppDatabase, stations: StationMirror): Rou
           kind: q.kind,
           districtCode: q.district,
           subdistrictCode: q.subdistrict,
+          areaCode: q.area,
         },
         { limit: q.limit, offset: q.offset, selfUrl: selfUrlOf(req) },
       );
@@ -74,7 +87,13 @@ export function collectionsRouter(db: AppDatabase, stations: StationMirror): Rou
       return;
     }
     const q = parseRequest(BoundaryItemsQuerySchema, req.query);
-    const body = await boundaryItems(db, id, q, {
+    if (q.level && id !== 'areas') {
+      throw badRequest(`level= is for the areas collection; ${id} holds one level already`);
+    }
+    if (q.level && (await levelOfCollection(db, q.level)) === undefined) {
+      throw badRequest(`level "${q.level}" is not loaded`);
+    }
+    const body = await boundaryItems(db, level ?? q.level, q, {
       limit: q.limit,
       offset: q.offset,
       selfUrl: selfUrlOf(req),
@@ -83,14 +102,14 @@ export function collectionsRouter(db: AppDatabase, stations: StationMirror): Rou
   });
 
   router.get('/collections/:collectionId/items/:featureId', async (req, res) => {
-    const id = collectionIdOf(req);
+    const { id, level } = await collectionOf(req);
     if (id === 'stations') {
       const fid = parseRequest(StationIdSchema, req.params.featureId, 'params');
       res.type(GEOJSON).json(await stationItem(db, fid));
       return;
     }
     const code = parseRequest(AreaCodeSchema, req.params.featureId, 'params');
-    res.type(GEOJSON).json(await boundaryItem(db, id, code));
+    res.type(GEOJSON).json(await boundaryItem(db, level ?? undefined, code));
   });
 
   return router;
@@ -101,14 +120,14 @@ export const COLLECTIONS_OPERATIONS: ApiOperation[] = [
   {
     method: 'get',
     path: '/api/collections/{collectionId}',
-    summary: 'Describe a collection (stations, districts, subdistricts)',
+    summary: 'Describe a collection (stations, areas, or one level of areas such as districts)',
     tags: ['features'],
     responses: { '200': 'Collection', '404': 'Collection not found' },
   },
   {
     method: 'get',
     path: '/api/collections/stations/items',
-    summary: 'Stations as GeoJSON, filtered by bbox, amenities (all required), kind, district',
+    summary: 'Stations as GeoJSON, filtered by bbox, amenities (all required), kind, area of any level',
     tags: ['features'],
     query: StationItemsQuerySchema,
     responses: { '200': 'FeatureCollection', '400': 'Invalid query' },
@@ -116,7 +135,7 @@ export const COLLECTIONS_OPERATIONS: ApiOperation[] = [
   {
     method: 'get',
     path: '/api/collections/{collectionId}/items',
-    summary: 'District or sub-district boundaries as GeoJSON',
+    summary: 'Areas as GeoJSON: every level (areas, level= for one) or one level (districts, subdistricts…)',
     tags: ['features'],
     query: BoundaryItemsQuerySchema,
     responses: { '200': 'FeatureCollection', '400': 'Invalid query', '404': 'Collection not found' },

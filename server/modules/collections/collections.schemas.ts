@@ -1,11 +1,21 @@
 import { z } from 'zod';
+import { AreaCodeSchema, LevelNameSchema } from '../areas/area-code.js';
 import { AMENITY_KEYS, STATION_KIND_KEYS, isAmenityKey } from '../stations/amenities.js';
 
 export const MAX_LIMIT = 1000;
 export const DEFAULT_LIMIT = 100;
 
-export const COLLECTION_IDS = ['stations', 'districts', 'subdistricts'] as const;
-export type CollectionId = (typeof COLLECTION_IDS)[number];
+/**
+ * `stations`, `areas` (every level, `level=` to choose) and one collection per loaded level: its
+ * name, except that the levels `district` and `subdistrict` keep the ids `districts` and
+ * `subdistricts` they always had.
+ */
+export const LEGACY_LEVEL_COLLECTIONS: Record<string, string> = {
+  districts: 'district',
+  subdistricts: 'subdistrict',
+};
+export const collectionIdOfLevel = (level: string) =>
+  Object.entries(LEGACY_LEVEL_COLLECTIONS).find(([, l]) => l === level)?.[0] ?? level;
 
 /** `minLng,minLat,maxLng,maxLat` in WGS-84; a min longitude above the max crosses the antimeridian. */
 export const BboxSchema = z
@@ -63,26 +73,30 @@ const PageSchema = {
   bbox: BboxSchema.optional(),
 };
 
-const AreaCode = z.string().regex(/^\d{6,12}$/, 'must be a 6- to 12-digit area code');
 
 export const StationItemsQuerySchema = z
   .object({
     ...PageSchema,
     amenities: AmenityListSchema.optional(),
     kind: z.enum(STATION_KIND_KEYS).optional(),
-    district: AreaCode.optional(),
-    subdistrict: AreaCode.optional(),
+    district: AreaCodeSchema.optional(),
+    subdistrict: AreaCodeSchema.optional(),
+    area: AreaCodeSchema.optional().describe('only stations in this area, of any level'),
   })
   .strict();
 
 export const BoundaryItemsQuerySchema = z
   .object({
     ...PageSchema,
-    district: AreaCode.optional(),
+    /** Only the children of this area (`district=` is the old name, kept). */
+    parent: AreaCodeSchema.optional(),
+    district: AreaCodeSchema.optional(),
+    /** Only for the `areas` collection: one level's areas. */
+    level: LevelNameSchema.optional(),
     /** Metres of simplification tolerance for lighter map layers; 0 = full detail. */
     simplify: z.coerce.number().min(0).max(2000).default(0),
   })
   .strict();
 
 export const StationIdSchema = z.coerce.number().int().min(1).max(2_147_483_647);
-export const AreaCodeSchema = AreaCode;
+export { AreaCodeSchema };

@@ -6,7 +6,9 @@ import type { StationMirror } from '../stations/station-mirror.js';
 import { findStationById, type StationFilter } from '../stations/stations.repository.js';
 import { describeStationHours } from '../stations/station-hours.js';
 import { listBoundaries } from './collections.repository.js';
-import type { CollectionId } from './collections.schemas.js';
+import { levelExists } from '../areas/areas.repository.js';
+import { describeRegion } from '../areas/areas.service.js';
+import { collectionIdOfLevel, LEGACY_LEVEL_COLLECTIONS } from './collections.schemas.js';
 
 export interface Link {
   href: string;
@@ -15,31 +17,76 @@ export interface Link {
   title?: string;
 }
 
-export const COLLECTION_METADATA: Record<CollectionId, { title: string; description: string }> = {
-  stations: {
-    title: 'Rest stations for outdoor workers (暖心驿站)',
-    description:
-      'Stations with amenities, opening hours and closures. Items flagged is_sample are generated samples, not real stations.',
-  },
-  districts: { title: 'Beijing districts (区)', description: '16 districts, WGS-84' },
-  subdistricts: {
-    title: 'Beijing sub-districts (街道/乡/镇)',
-    description: 'Sub-districts, WGS-84; empty when only the coarse fallback boundaries are loaded',
-  },
-};
+const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 
-export function collectionDescription(id: CollectionId, baseUrl: string) {
-  return {
+export interface CollectionDescription {
+  id: string;
+  title: string;
+  description: string;
+  extent: { spatial: { bbox: number[][]; crs: string } } | null;
+  itemType: 'feature';
+  links: Link[];
+}
+
+/**
+ * Every collection with titles and extents from the loaded areas and the deployment's name:
+ * `stations`, `areas`, then one per level from the top.
+ */
+export async function describeCollections(
+  db: AppDatabase,
+  deploymentName: string | undefined,
+  baseUrl: string,
+): Promise<CollectionDescription[]> {
+  const region = await describeRegion(db, deploymentName);
+  const place = region.name ? `${region.name}: ` : '';
+  const spatial = (bbox: number[] | null) => (bbox ? { spatial: { bbox: [bbox], crs: CRS84 } } : null);
+  const entry = (id: string, title: string, description: string, bbox: number[] | null) => ({
     id,
-    ...COLLECTION_METADATA[id],
-    extent: { spatial: { bbox: [[115.4, 39.4, 117.5, 41.1]], crs: 'http://www.opengis.net/def/crs/OGC/1.3/CRS84' } },
-    itemType: 'feature',
+    title,
+    description,
+    extent: spatial(bbox),
+    itemType: 'feature' as const,
     links: [
       { href: `${baseUrl}/api/collections/${id}`, rel: 'self', type: 'application/json' },
-      { href: `${baseUrl}/api/collections/${id}/items`, rel: 'items', type: 'application/geo+json' },
+      { href: `${baseUrl}/api/collections/${id}/items`, rel: 'items', type: GEOJSON },
     ],
-  };
+  });
+  const total = region.levels.reduce((n, l) => n + l.count, 0);
+  return [
+    entry(
+      'stations',
+      `${place}rest stations for outdoor workers (暖心驿站)`,
+      'Stations with amenities, opening hours and closures. Items flagged is_sample are generated samples, not real stations.',
+      region.extent,
+    ),
+    entry(
+      'areas',
+      `${place}areas of every level`,
+      `${total} areas in ${region.levels.length} levels (${region.levels.map((l) => l.name).join(', ') || 'none loaded'}), WGS-84; level= selects one`,
+      region.extent,
+    ),
+    ...region.levels.map((level) =>
+      entry(
+        collectionIdOfLevel(level.name),
+        `${place}${level.label_en ?? level.name} (${level.label})`,
+        `${level.count} areas of the level "${level.name}", WGS-84`,
+        level.extent,
+      ),
+    ),
+  ];
 }
+
+/** The level a collection id stands for; null for stations, undefined when unknown. */
+export async function levelOfCollection(
+  db: AppDatabase,
+  id: string,
+): Promise<string | null | undefined> {
+  if (id === 'stations' || id === 'areas') return null;
+  const level = LEGACY_LEVEL_COLLECTIONS[id] ?? id;
+  return (await levelExists(db, level)) ? level : undefined;
+}
+
+const GEOJSON = 'application/geo+json';
 
 export interface PageRequest {
   limit: number;
@@ -95,13 +142,19 @@ export async function stationItem(db: AppDatabase, id: number, now = new Date())
 
 export async function boundaryItems(
   db: AppDatabase,
-  level: 'districts' | 'subdistricts',
-  query: { bbox?: [number, number, number, number]; district?: string; simplify: number },
+  level: string | undefined,
+  query: {
+    bbox?: [number, number, number, number];
+    parent?: string;
+    district?: string;
+    simplify: number;
+  },
   page: PageRequest,
 ) {
-  const rows = await listBoundaries(db, level, {
+  const rows = await listBoundaries(db, {
+    level,
     bbox: query.bbox,
-    districtCode: query.district,
+    parentCode: query.parent ?? query.district,
     simplifyMetres: query.simplify,
     limit: page.limit + 1,
     offset: page.offset,
@@ -120,13 +173,9 @@ export async function boundaryItems(
   };
 }
 
-export async function boundaryItem(
-  db: AppDatabase,
-  level: 'districts' | 'subdistricts',
-  code: string,
-) {
-  const [row] = await listBoundaries(db, level, { code, simplifyMetres: 0, limit: 1, offset: 0 });
-  if (!row) throw notFound(`${level === 'districts' ? 'District' : 'Sub-district'} not found: ${code}`);
+export async function boundaryItem(db: AppDatabase, level: string | undefined, code: string) {
+  const [row] = await listBoundaries(db, { level, code, simplifyMetres: 0, limit: 1, offset: 0 });
+  if (!row) throw notFound(`Area not found${level ? ` at the level "${level}"` : ''}: ${code}`);
   const { geometry, ...properties } = row;
   return { type: 'Feature' as const, id: row.code, geometry, properties };
 }

@@ -3,6 +3,7 @@
  * ones. Hours with the same set of open stations share one computation.
  */
 import type { AppDatabase } from '../../db/client.js';
+import { findArea } from '../areas/areas.repository.js';
 import { scopeCoverage } from './coverage.repository.js';
 import type { TimelineQuery } from './coverage.schemas.js';
 import { describeRule } from './coverage-rule.js';
@@ -15,7 +16,8 @@ export async function coverageTimeline(
   q: TimelineQuery,
   roadNetworks?: RoadNetworkSource,
 ) {
-  const level = q.area ? (q.area.length > 6 ? 'subdistrict' : 'district') : q.level;
+  // One area's own level (codes say nothing about their level in general).
+  const level = q.area ? ((await findArea(db, q.area))?.level ?? q.level) : q.level;
   const hours = Array.from(
     { length: 24 },
     (_, h) => deploymentInstant(q.date, h * 60),

@@ -16,13 +16,14 @@ import {
   type NetworkCoverageInput,
 } from './network-coverage.js';
 
-export type AreaLevel = 'district' | 'subdistrict';
+/** A level's name as loaded (district, subdistrict, parish…); checked against area_levels. */
+export type AreaLevel = string;
 
 export interface AreaScope {
   level: AreaLevel;
-  /** Sub-district level: only the sub-districts of this district. */
+  /** Only the areas of the level whose parent (or any ancestor) is this area. */
   district?: string;
-  /** Only this area (a district code at district level, a sub-district code otherwise). */
+  /** Only this area (of the scope's level). */
   area?: string;
 }
 
@@ -74,36 +75,40 @@ export interface AreaCoverageRow {
 export const intArray = (values: number[]) => `{${values.map((v) => Math.trunc(v)).join(',')}}`;
 const floatArray = (values: number[]) => `{${values.map((v) => Number(v)).join(',')}}`;
 
-// Table and column names come from this fixed map, never from the request.
-export const LEVEL_SQL: Record<AreaLevel, { table: SQL; stationColumn: SQL; districtColumn: SQL }> = {
-  district: {
-    table: sql.raw('districts'),
-    stationColumn: sql.raw('district_code'),
-    districtColumn: sql.raw('code'),
-  },
-  subdistrict: {
-    table: sql.raw('subdistricts'),
-    stationColumn: sql.raw('subdistrict_code'),
-    districtColumn: sql.raw('district_code'),
-  },
-};
+/** Stations in area `code` (any level): their derived area path holds it (GIN index). */
+export const stationInArea = (code: SQL) => sql`s.area_codes @> array[${code}]::text[]`;
 
 const METRES_PER_DEGREE = 111_320;
 
+/** WHERE conditions on `public.areas t` for the areas in scope. */
+export function areaScopeConditions(scope: AreaScope): SQL {
+  const conditions: SQL[] = [sql`t.level = ${scope.level}`];
+  // Any ancestor: the areas whose outline lies in it, found through their own path of parents.
+  if (scope.district) {
+    conditions.push(sql`(t.code = ${scope.district} or ${scope.district} in (
+      with recursive up(code, parent_code, n) as (
+        select t.code, t.parent_code, 0
+        union all
+        select p.code, p.parent_code, up.n + 1 from up join public.areas p on p.code = up.parent_code
+        where up.n < 16
+      ) select code from up))`);
+  }
+  if (scope.area) conditions.push(sql`t.code = ${scope.area}`);
+  return sql.join(conditions, sql` and `);
+}
+
 /** The areas in scope, made valid once (coarse fallback outlines may self-intersect). */
 export function areasCte(scope: AreaScope, simplifyMetres = 0): SQL {
-  const { table, districtColumn } = LEVEL_SQL[scope.level];
-  const conditions: SQL[] = [sql`true`];
-  if (scope.district) conditions.push(sql`${districtColumn} = ${scope.district}`);
-  if (scope.area) conditions.push(sql`code = ${scope.area}`);
   const outline =
     simplifyMetres > 0
       ? sql`, ST_SimplifyPreserveTopology(geom, ${simplifyMetres / METRES_PER_DEGREE}) as outline`
       : sql`, null::geometry as outline`;
   return sql`areas as materialized (
-    select code, name, ${districtColumn} as district_code,
-      case when ST_IsValid(geom) then geom else ST_MakeValid(geom) end as geom ${outline}
-    from ${table} where ${sql.join(conditions, sql` and `)}
+    select t.code, t.name,
+      -- The API's district_code: the district itself at its level, else the parent area.
+      case when t.level = 'district' then t.code else t.parent_code end as district_code,
+      case when ST_IsValid(t.geom) then t.geom else ST_MakeValid(t.geom) end as geom ${outline}
+    from public.areas t where ${areaScopeConditions(scope)}
   )`;
 }
 
@@ -152,7 +157,6 @@ export async function coverageByArea(
   } = {},
 ): Promise<AreaCoverageRow[]> {
   if (sites.network) return networkCoverageByArea(db, scope, sites.stationIds, sites.network, options);
-  const { stationColumn } = LEVEL_SQL[scope.level];
   const demand =
     options.demandLayerId === undefined
       ? sql`null::float8 as demand_total, null::float8 as demand_covered`
@@ -169,8 +173,8 @@ export async function coverageByArea(
     sql`with ${areasCte(scope, options.outlineSimplifyMetres)}, ${buffersCte(sites)}, ${gapsCte}
       select g.code, g.name, g.district_code, g.area_km2::float8 as area_km2,
         greatest(g.area_km2 - coalesce(ST_Area(g.gap::geography) / 1e6, 0), 0)::float8 as covered_km2,
-        (select count(*)::int from stations s where s.${stationColumn} = g.code) as stations_total,
-        (select count(*)::int from stations s where s.${stationColumn} = g.code
+        (select count(*)::int from stations s where ${stationInArea(sql`g.code`)}) as stations_total,
+        (select count(*)::int from stations s where ${stationInArea(sql`g.code`)}
            and s.id = any(${intArray(sites.stationIds)}::int[])) as stations_open,
         coalesce(lg.km2, 0)::float8 as largest_gap_km2,
         case when lg.pt is null then null else json_build_array(round(ST_X(lg.pt)::numeric, 6), round(ST_Y(lg.pt)::numeric, 6)) end as largest_gap_point,
@@ -276,7 +280,6 @@ export async function scopeCoverage(
   if (sites.network) {
     return networkScopeCoverage(db, scope, sites.stationIds, sites.network, demandLayerId);
   }
-  const { stationColumn } = LEVEL_SQL[scope.level];
   const demand =
     demandLayerId === undefined
       ? sql`null::float8 as demand_total, null::float8 as demand_covered`
@@ -290,7 +293,7 @@ export async function scopeCoverage(
     sql`with ${areasCte(scope)}, ${buffersCte(sites)}
       select coalesce(sum(ST_Area(a.geom::geography) / 1e6), 0)::float8 as area_km2,
         coalesce(sum(coalesce(ST_Area(ST_Intersection(a.geom, u.cover)::geography) / 1e6, 0)), 0)::float8 as covered_km2,
-        coalesce(sum((select count(*) from stations s where s.${stationColumn} = a.code
+        coalesce(sum((select count(*) from stations s where ${stationInArea(sql`a.code`)}
            and s.id = any(${intArray(sites.stationIds)}::int[]))), 0)::int as stations_open,
         ${demand}
       from areas a

@@ -2,10 +2,13 @@ import { z } from 'zod';
 import { isLocalDate } from '../../hours/zone.js';
 import { deploymentInstant, hoursContext } from '../holidays/hours-context.js';
 import { isRealDateTime } from '../../http/dates.js';
+import { AreaCodeSchema, LevelNameSchema } from '../areas/area-code.js';
 import { DEFAULT_RULE_TEXT, RULE_SYNTAX, parseCoverageRule } from './coverage-rule.js';
 import { COVERAGE_LIMITS as L } from './coverage-limits.js';
 
-const AreaCode = z.string().regex(/^\d{6,12}$/, 'must be a 6- to 12-digit area code');
+const AreaCode = AreaCodeSchema;
+// Any loaded level (district, subdistrict, parish…); the service says which levels are loaded.
+const Level = LevelNameSchema.default('district');
 
 export const RuleSchema = z
   .string()
@@ -131,7 +134,7 @@ const SimplifySchema = (fallback: number, what: string) =>
     .describe(`metres of simplification (${what}), 0..${L.maxSimplifyM}`);
 
 const ScopeFields = {
-  level: z.enum(['district', 'subdistrict']).default('district'),
+  level: Level,
   rule: RuleSchema,
   at: InstantSchema.optional(),
   /** Only areas of this district (a sub-district level filter), or this one area. */
@@ -163,8 +166,8 @@ export const TimelineQuerySchema = z
       `one Beijing date YYYY-MM-DD (2000..2100): ${L.timelineHours} hourly figures, hours with the same open stations computed once`,
     ),
     rule: RuleSchema,
-    level: z.enum(['district', 'subdistrict']).default('district'),
-    area: AreaCode.optional().describe('one district or sub-district; omit for the whole city'),
+    level: Level,
+    area: AreaCode.optional().describe('one area of any level; omit for the whole region'),
     demand: DemandIdSchema,
   })
   .strict();
@@ -189,7 +192,7 @@ export const SuggestQuerySchema = z
     demand: DemandIdSchema,
     district: AreaCode.optional(),
     area: AreaCode.optional(),
-    level: z.enum(['district', 'subdistrict']).default('district'),
+    level: Level,
     cell: z.coerce
       .number()
       .min(L.minCellM)

@@ -5,6 +5,7 @@
  */
 import type { AppDatabase } from '../../db/client.js';
 import { HttpError, notFound } from '../../http/errors.js';
+import { listLevels } from '../areas/areas.repository.js';
 import { findDemandLayer, type DemandLayerRecord } from '../demand/demand.repository.js';
 import { describeRule, type CoverageRule } from './coverage-rule.js';
 import {
@@ -63,8 +64,15 @@ export async function resolveContext(
   const scope: AreaScope = { level: q.level, district: q.district, area: q.area };
   const areaCount = await countAreas(db, scope);
   if (areaCount === 0) {
+    const levels = await listLevels(db);
+    if (!levels.some((l) => l.name === q.level)) {
+      throw new HttpError(
+        400,
+        `level "${q.level}" is not loaded; the loaded levels are: ${levels.map((l) => l.name).join(', ') || 'none (import boundaries first)'}`,
+      );
+    }
     throw notFound(
-      `No ${q.level === 'district' ? 'district' : 'sub-district'} matches ${q.area ? `area ${q.area}` : ''}${q.district ? ` district ${q.district}` : ''}`.trim(),
+      `No ${q.level} matches ${q.area ? `area ${q.area}` : ''}${q.district ? ` district ${q.district}` : ''}`.trim(),
     );
   }
   let demandLayer: DemandLayerRecord | null = null;

@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type AppDatabase } from '../../db/client.js';
-import { areasCte, intArray, LEVEL_SQL, type AreaScope } from './coverage.repository.js';
+import { areasCte, intArray, stationInArea, type AreaScope } from './coverage.repository.js';
 
 export interface NetworkAreaRow {
   code: string;
@@ -27,7 +27,6 @@ export async function networkAreaRows(
   stationIds: number[],
   options: { demandLayerId?: number; outlineSimplifyMetres?: number },
 ): Promise<NetworkAreaRow[]> {
-  const { stationColumn } = LEVEL_SQL[scope.level];
   const demand =
     options.demandLayerId === undefined
       ? sql`null::float8 as demand_total`
@@ -40,8 +39,8 @@ export async function networkAreaRows(
     db,
     sql`with ${areasCte(scope, options.outlineSimplifyMetres)}
       select a.code, a.name, a.district_code, (ST_Area(a.geom::geography) / 1e6)::float8 as area_km2,
-        (select count(*)::int from stations s where s.${stationColumn} = a.code) as stations_total,
-        (select count(*)::int from stations s where s.${stationColumn} = a.code
+        (select count(*)::int from stations s where ${stationInArea(sql`a.code`)}) as stations_total,
+        (select count(*)::int from stations s where ${stationInArea(sql`a.code`)}
            and s.id = any(${intArray(stationIds)}::int[])) as stations_open,
         ${demand},
         ST_AsGeoJSON(ST_CollectionExtract(a.geom, 3))::json as shape ${outline}

@@ -1,7 +1,7 @@
 /** Demand and candidate points for site suggestions, limited to the areas in scope. */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type AppDatabase } from '../../db/client.js';
-import type { AreaScope } from './coverage.repository.js';
+import { areaScopeConditions, type AreaScope } from './coverage.repository.js';
 
 export interface ScopedPoint {
   lng: number;
@@ -11,13 +11,7 @@ export interface ScopedPoint {
 }
 
 function scopedAreas(scope: AreaScope): SQL {
-  // Table names come from this fixed choice, never from the request.
-  const table = sql.raw(scope.level === 'district' ? 'districts' : 'subdistricts');
-  const districtColumn = sql.raw(scope.level === 'district' ? 'code' : 'district_code');
-  const conditions: SQL[] = [sql`true`];
-  if (scope.district) conditions.push(sql`${districtColumn} = ${scope.district}`);
-  if (scope.area) conditions.push(sql`code = ${scope.area}`);
-  return sql`select code, geom from ${table} where ${sql.join(conditions, sql` and `)}`;
+  return sql`select t.code, t.geom from public.areas t where ${areaScopeConditions(scope)}`;
 }
 
 /**

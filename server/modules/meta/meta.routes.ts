@@ -1,13 +1,18 @@
 import { Router } from 'express';
 import type { AppConfig } from '../../config.js';
 import { holidayCalendarSummary } from '../holidays/holiday-calendar.store.js';
+import type { AppDatabase } from '../../db/client.js';
+import { describeRegion } from '../areas/areas.service.js';
 import { AMENITIES, AMENITY_STATUSES, STATION_KINDS } from '../stations/amenities.js';
 
 /** Vocabulary and client settings: what the client needs before it draws anything. */
-export function metaRouter(config: AppConfig): Router {
+export function metaRouter(config: AppConfig, db: AppDatabase): Router {
   const router = Router();
-  router.get('/meta', (_req, res) => {
+  router.get('/meta', async (_req, res) => {
+    // The region (name, extent, default view, levels) comes from the loaded areas.
+    const region = await describeRegion(db, config.DEPLOYMENT_NAME);
     res.set('Cache-Control', 'public, max-age=300').json({
+      region,
       amenities: AMENITIES,
       amenity_statuses: AMENITY_STATUSES,
       kinds: STATION_KINDS,

@@ -88,31 +88,23 @@ export interface AreaReportCount {
   total: number;
 }
 
-/** Report counts per district or sub-district, every area listed (zeros included). */
+/** Report counts per area of one level (any loaded level), every area listed (zeros included). */
 export async function countReportsByArea(
   db: AppDatabase,
-  level: 'district' | 'subdistrict',
+  level: string,
   status: 'open' | 'resolved' | 'all',
 ): Promise<AreaReportCount[]> {
-  // Two fixed queries rather than an interpolated table name.
   const statusFilter = status === 'all' ? sql`true` : sql`r.status = ${status}`;
-  const query =
-    level === 'district'
-      ? sql`select a.code, a.name,
-              count(r.id) filter (where r.status = 'open')::int as open,
-              count(r.id) filter (where r.status = 'resolved')::int as resolved,
-              count(r.id)::int as total
-            from districts a
-            left join stations s on s.district_code = a.code
-            left join station_reports r on r.station_id = s.id and ${statusFilter}
-            group by a.code, a.name order by total desc, a.code`
-      : sql`select a.code, a.name,
-              count(r.id) filter (where r.status = 'open')::int as open,
-              count(r.id) filter (where r.status = 'resolved')::int as resolved,
-              count(r.id)::int as total
-            from subdistricts a
-            left join stations s on s.subdistrict_code = a.code
-            left join station_reports r on r.station_id = s.id and ${statusFilter}
-            group by a.code, a.name order by total desc, a.code`;
-  return queryRows<AreaReportCount>(db, query);
+  return queryRows<AreaReportCount>(
+    db,
+    sql`select a.code, a.name,
+          count(r.id) filter (where r.status = 'open')::int as open,
+          count(r.id) filter (where r.status = 'resolved')::int as resolved,
+          count(r.id)::int as total
+        from areas a
+        left join stations s on s.area_codes @> array[a.code]::text[]
+        left join station_reports r on r.station_id = s.id and ${statusFilter}
+        where a.level = ${level}
+        group by a.code, a.name order by total desc, a.code`,
+  );
 }

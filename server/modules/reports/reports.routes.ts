@@ -1,4 +1,6 @@
+import { badRequest } from '../../http/errors.js';
 import { Router } from 'express';
+import { levelExists } from '../areas/areas.repository.js';
 import type { AppDatabase } from '../../db/client.js';
 import type { ApiOperation } from '../../http/openapi.js';
 import { parseRequest } from '../../http/validate.js';
@@ -27,6 +29,9 @@ export function reportsRouter(db: AppDatabase): Router {
 
   router.get('/reports/summary', requireRole('planner'), async (req, res) => {
     const q = parseRequest(ReportSummaryQuerySchema, req.query);
+    if (!(await levelExists(db, q.level))) {
+      throw badRequest(`level "${q.level}" is not loaded (see /api/meta region.levels)`);
+    }
     res.set('Cache-Control', 'no-store').json({
       level: q.level,
       status: q.status,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LevelNameSchema } from '../areas/area-code.js';
 
 export const REPORT_CATEGORIES = [
   'closed_when_listed_open',
@@ -25,7 +26,7 @@ export const ResolveBodySchema = z
   .optional();
 
 export const ReportSummaryQuerySchema = z.strictObject({
-  level: z.enum(['district', 'subdistrict']).default('district'),
+  level: LevelNameSchema.default('district'),
   status: z.enum(['open', 'resolved', 'all']).default('all'),
 });
 

@@ -12,6 +12,7 @@ export function matchesFilter(station: StationRecord, filter: StationFilter): bo
   if (filter.kind && station.kind !== filter.kind) return false;
   if (filter.districtCode && station.district_code !== filter.districtCode) return false;
   if (filter.subdistrictCode && station.subdistrict_code !== filter.subdistrictCode) return false;
+  if (filter.areaCode && !station.area_codes.includes(filter.areaCode)) return false;
   if (filter.amenities) {
     for (const key of filter.amenities) if (station.amenities[key] !== 'available') return false;
   }

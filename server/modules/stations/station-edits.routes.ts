@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDatabase } from '../../db/client.js';
+import type { RegionOptions } from '../areas/region.js';
 import { HttpError, notFound } from '../../http/errors.js';
 import type { ApiOperation } from '../../http/openapi.js';
 import { parseRequest } from '../../http/validate.js';
@@ -51,7 +52,7 @@ const editor = (req: Request) => {
 };
 
 /** Station editing for managers and admins, with versions, history and revert. */
-export function stationEditsRouter(db: AppDatabase): Router {
+export function stationEditsRouter(db: AppDatabase, region: RegionOptions): Router {
   const router = Router();
   const access = requireStationAccess(stationIdOf);
 
@@ -81,7 +82,7 @@ export function stationEditsRouter(db: AppDatabase): Router {
   router.patch('/stations/:id', access, async (req, res) => {
     checkHoursBudget(req.body);
     const { version, ...patch } = parseRequest(StationPatchSchema, req.body ?? {}, 'body');
-    const result = await updateStation(db, editor(req), stationIdOf(req), patch, expectedVersion(req, version));
+    const result = await updateStation(db, editor(req), stationIdOf(req), patch, expectedVersion(req, version), region);
     sendEdit(res, result);
   });
 
@@ -110,7 +111,7 @@ export function stationEditsRouter(db: AppDatabase): Router {
   router.post('/stations', requireRole('admin'), async (req, res) => {
     checkHoursBudget(req.body);
     const body = parseRequest(NewStationBodySchema, req.body, 'body');
-    const result = await createStation(db, editor(req), body);
+    const result = await createStation(db, editor(req), body, region);
     res.location(`/api/stations/${result.station.id}`);
     sendEdit(res, result, 201);
   });

@@ -83,17 +83,17 @@ export const ClosureSchema = z
   })
   .refine((c) => Date.parse(c.from) < Date.parse(c.to), { message: 'a closure must end after it starts', path: ['to'] });
 
-// Beijing and its surroundings, generously: a point outside is almost always swapped lng/lat.
-const LNG = { min: 115, max: 118 };
-const LAT = { min: 39, max: 41.5 };
+// Only the globe here: whether the point lies in the deployment's region needs the loaded areas,
+// so the service checks that (areas/region.ts).
+const SWAP_HINT = 'did you swap lng and lat?';
 
 const editableShape = {
   name: text('name', 200).refine((s) => s.trim().length > 0, 'name must not be blank'),
   name_en: optionalText('name_en', 200),
   kind: z.enum(STATION_KIND_KEYS),
   address: optionalText('address', 500),
-  lng: z.number().min(LNG.min, `lng must be within ${LNG.min}–${LNG.max} (Beijing; did you swap lng and lat?)`).max(LNG.max, `lng must be within ${LNG.min}–${LNG.max} (Beijing; did you swap lng and lat?)`),
-  lat: z.number().min(LAT.min, `lat must be within ${LAT.min}–${LAT.max} (Beijing)`).max(LAT.max, `lat must be within ${LAT.min}–${LAT.max} (Beijing)`),
+  lng: z.number().min(-180, `lng must be within -180–180 (${SWAP_HINT})`).max(180, `lng must be within -180–180 (${SWAP_HINT})`),
+  lat: z.number().min(-90, `lat must be within -90–90 (${SWAP_HINT})`).max(90, `lat must be within -90–90 (${SWAP_HINT})`),
   /** Which datum lng/lat are in; converted to WGS-84 before storing. Default WGS84. */
   datum: z.enum(DATUMS).optional(),
   amenities: z.partialRecord(z.enum(AMENITY_KEYS), z.enum(AMENITY_STATUSES)),

@@ -1,4 +1,5 @@
 import type { AppDatabase } from '../../db/client.js';
+import { regionProblems, type RegionOptions } from '../areas/region.js';
 import type { FieldChange } from '../../db/schema/station-changes.js';
 import { toWgs84 } from '../../geo/coords.js';
 import { badRequest, HttpError, notFound } from '../../http/errors.js';
@@ -64,6 +65,14 @@ export function patchValues(patch: Omit<StationPatch, 'version'>): StationValues
   return values;
 }
 
+/** A new position must lie in the deployment's region (inside or near a loaded area). */
+async function checkPosition(db: AppDatabase, values: StationValues, region: RegionOptions): Promise<void> {
+  const location = values.location as [number, number] | undefined;
+  if (!location) return;
+  const [problem] = await regionProblems(db, [location], region);
+  if (problem) throw badRequest(problem);
+}
+
 function hoursWarnings(values: StationValues): string[] {
   const texts = [values.opening_hours, ...((values.hours_overrides as Array<{ opening_hours: string }> | undefined) ?? []).map((o) => o.opening_hours)];
   return texts.flatMap((text) => {
@@ -114,9 +123,11 @@ export async function updateStation(
   stationId: number,
   patch: Omit<StationPatch, 'version'>,
   expectedVersion: number | undefined,
+  region: RegionOptions,
 ): Promise<EditResult> {
   const expected = requireVersion(expectedVersion);
   const values = patchValues(patch);
+  await checkPosition(db, values, region);
   const result = await db.transaction(async (tx) => {
     const before = await lockAtVersion(asTx(tx), stationId, expected);
     return applyChange(asTx(tx), editor, before, values, 'update');
@@ -164,9 +175,11 @@ export async function createStation(
   db: AppDatabase,
   editor: Editor,
   body: Omit<StationPatch, 'version'> & { name: string; lng: number; lat: number; external_id?: string | null },
+  region: RegionOptions,
 ): Promise<EditResult> {
   const { external_id, ...patch } = body;
   const values = patchValues(patch);
+  await checkPosition(db, values, region);
   const station = await db.transaction(async (tx) => {
     const created = await insertStationValues(asTx(tx), { ...values, external_id });
     const changes = diffValues({}, { ...valuesOf(created), district_code: created.district_code });

@@ -15,6 +15,8 @@ export interface StationRecord {
   lat: number;
   district_code: string | null;
   subdistrict_code: string | null;
+  /** Every area holding the station, top level first (derived from the position). */
+  area_codes: string[];
   amenities: AmenityMap;
   opening_hours: string | null;
   hours_overrides: DateOverride[];
@@ -51,7 +53,7 @@ export interface NewStation {
 export const STATION_COLUMNS = sql`
   s.id, s.external_id, s.name, s.name_en, s.kind, s.address,
   ST_X(s.geom) as lng, ST_Y(s.geom) as lat,
-  s.district_code, s.subdistrict_code, s.amenities, s.opening_hours, s.hours_overrides, s.closures,
+  s.district_code, s.subdistrict_code, s.area_codes, s.amenities, s.opening_hours, s.hours_overrides, s.closures,
   s.phone, s.seats, to_json(s.verified_at) #>> '{}' as verified_at, s.version, s.is_sample,
   s.location_note, to_json(s.updated_at) #>> '{}' as updated_at`;
 // Timestamps go out as ISO text from SQL: pg returns Date objects, PGlite strings; clients get one form.
@@ -64,6 +66,8 @@ export interface StationFilter {
   kind?: StationKind;
   districtCode?: string;
   subdistrictCode?: string;
+  /** An area of any level. */
+  areaCode?: string;
 }
 
 /** WHERE conditions for a filter; shared by the bbox listing and nearest searches. */
@@ -86,6 +90,7 @@ export function stationConditions(filter: StationFilter): SQL {
   if (filter.kind) parts.push(sql`s.kind = ${filter.kind}`);
   if (filter.districtCode) parts.push(sql`s.district_code = ${filter.districtCode}`);
   if (filter.subdistrictCode) parts.push(sql`s.subdistrict_code = ${filter.subdistrictCode}`);
+  if (filter.areaCode) parts.push(sql`s.area_codes @> array[${filter.areaCode}]::text[]`);
   return sql.join(parts, sql` and `);
 }
 

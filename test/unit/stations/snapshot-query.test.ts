@@ -10,6 +10,7 @@ import type {
 const KINDS = ['warm_post', 'smart_24h', 'rider_home'] as const;
 
 function station(id: number, lng: number, lat: number, random: () => number): StationRecord {
+  const district = random() < 0.5 ? '110101' : '110105';
   return {
     id,
     external_id: null,
@@ -19,8 +20,9 @@ function station(id: number, lng: number, lat: number, random: () => number): St
     address: null,
     lng,
     lat,
-    district_code: random() < 0.5 ? '110101' : '110105',
+    district_code: district,
     subdistrict_code: null,
+    area_codes: ['110000', district],
     amenities: { hot_water: random() < 0.7 ? 'available' : 'unavailable' },
     opening_hours: null,
     hours_overrides: [],
