@@ -89,7 +89,7 @@ describe('worker reports', () => {
     expect(sub.status).toBe(200);
     expect(sub.body.areas.reduce((n: number, a: { total: number }) => n + a.total, 0)).toBeLessThanOrEqual(1);
     expect((await server.get('/api/reports/summary', { headers: manager.headers })).status).toBe(403);
-    expect((await server.get('/api/reports/summary?level=city', { headers: planner.headers })).status).toBe(400);
+    expect((await server.get('/api/reports/summary?level=county', { headers: planner.headers })).status).toBe(400);
   });
 
   it('limits reports per client address (10 an hour), counted in the database', async () => {

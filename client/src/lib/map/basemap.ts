@@ -4,14 +4,24 @@ import type { BasemapDatum } from './datum-shift.js';
 export interface BasemapSettings {
   styleUrl: string | null;
   datum: BasemapDatum;
+  /** The loaded areas' extent [minLng, minLat, maxLng, maxLat] (`/api/meta` region); null before any. */
+  regionExtent: [number, number, number, number] | null;
 }
 
 let settings: Promise<BasemapSettings> | null = null;
 
 /** The deployer's basemap (BASEMAP_STYLE_URL, BASEMAP_DATUM), asked once per page; none if unreachable. */
 export function basemapSettings(): Promise<BasemapSettings> {
-  settings ??= apiGet<{ basemap_style_url: string | null; basemap_datum?: BasemapDatum }>('/api/meta')
-    .then((meta) => ({ styleUrl: meta.basemap_style_url, datum: meta.basemap_datum ?? 'WGS84' }))
-    .catch(() => ({ styleUrl: null, datum: 'WGS84' as const }));
+  settings ??= apiGet<{
+    basemap_style_url: string | null;
+    basemap_datum?: BasemapDatum;
+    region?: { extent: [number, number, number, number] | null };
+  }>('/api/meta')
+    .then((meta) => ({
+      styleUrl: meta.basemap_style_url,
+      datum: meta.basemap_datum ?? 'WGS84',
+      regionExtent: meta.region?.extent ?? null,
+    }))
+    .catch(() => ({ styleUrl: null, datum: 'WGS84' as const, regionExtent: null }));
   return settings;
 }
