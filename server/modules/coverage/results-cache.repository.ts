@@ -22,8 +22,8 @@ export async function readDataVersions(db: AppDatabase): Promise<DataVersions> {
   const [row] = await queryRows<DataVersions>(
     db,
     sql`select (select version from station_change_counter)::text as stations,
-      (select count(*) || ':' || coalesce(max(xmin::text::bigint), 0) from districts) || '/' ||
-      (select count(*) || ':' || coalesce(max(xmin::text::bigint), 0) from subdistricts) as areas`,
+      -- Every level lives in areas (districts/subdistricts are views over it, without xmin).
+      (select count(*) || ':' || coalesce(max(xmin::text::bigint), 0) from areas) as areas`,
   );
   return row!;
 }
