@@ -75,6 +75,7 @@ const MATRIX: WriteRoute[] = [
   { method: 'POST', path: '/api/reports/{id}/resolve', url: (f) => `/api/reports/${f.reportId}/resolve`, body: () => JSON.stringify({ resolution: '已修好' }), expect: { ...STATION_RULE, admin: 200 } },
   { method: 'POST', path: '/api/users', url: () => '/api/users', body: () => JSON.stringify({ username: `u${Math.random().toString(36).slice(2, 8)}`, password: 'new-user-password', role: 'planner' }), expect: { ...STATION_RULE, admin: 201 } },
   { method: 'PATCH', path: '/api/users/{id}', url: (f) => `/api/users/${f.userId}`, body: () => JSON.stringify({ role: 'planner' }), expect: { ...STATION_RULE, admin: 200 } },
+  { method: 'POST', path: '/api/holidays/import', url: () => '/api/holidays/import?format=csv&dry_run=true', contentType: 'text/csv', body: () => 'date,kind,name\n2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦\n', expect: { ...STATION_RULE, admin: 200 } },
   { method: 'POST', path: '/api/stations/import', url: () => '/api/stations/import?format=csv&dry_run=true', contentType: 'text/csv', body: () => 'name,lng,lat\n测试,116.4,39.9\n', expect: { ...STATION_RULE, admin: 200 } },
   // Planning data: planners are meant to write it.
   { method: 'POST', path: '/api/demand-layers', url: () => '/api/demand-layers', body: () => JSON.stringify({ name: '骑手', csv: 'lng,lat,weight\n116.4,39.9,3\n' }), expect: { anonymous: 401, managerA: 403, planner: 201, admin: 201 } },
