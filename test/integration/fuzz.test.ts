@@ -148,11 +148,15 @@ function operationsOf(doc: any): Operation[] {
 }
 
 function buildRequest(random: () => number, op: Operation, stationId: number) {
+  // A write needs no body to be valid (DELETE /api/stations/{id}, POST …/verify): with an admin
+  // session and a real id it would be a real write, not a malformed one, so writes get an id that
+  // names no station.
+  const realId = op.method === 'GET' ? String(stationId) : String(stationId + 1_000_000);
   const pathValue = (name: string) =>
     random() < 0.3
       ? name === 'collectionId'
         ? pick(random, ['stations', 'districts', 'subdistricts'])
-        : String(stationId)
+        : realId
       : encodeURIComponent(pick(random, NASTY_VALUES)).slice(0, 2000);
   const urlPath = op.path.replace(/\{(\w+)\}/g, (_, name) => pathValue(name) || 'x');
   const query = new URLSearchParams();

@@ -1,3 +1,4 @@
+import { LEVEL_NAME_PATTERN } from '../areas/area-code.js';
 import { Router, type Request } from 'express';
 import type { AppDatabase } from '../../db/client.js';
 import { badRequest, notFound } from '../../http/errors.js';
@@ -45,7 +46,9 @@ export function collectionsRouter(
   /** The collection's id and the level it serves (null: stations or every level). */
   async function collectionOf(req: Request): Promise<{ id: string; level: string | null }> {
     const id = String(req.params.collectionId);
-    const level = await levelOfCollection(db, id);
+    // Collection ids are level names (or stations/areas): anything else names no collection, and
+    // need not reach the database (a NUL in it would be an error there, not a 404).
+    const level = LEVEL_NAME_PATTERN.test(id) ? await levelOfCollection(db, id) : undefined;
     if (level === undefined) {
       const known = (await describeCollections(db, deploymentName, '')).map((c) => c.id);
       throw notFound(`Collection not found: ${id.slice(0, 60)} (known: ${known.join(', ')})`);
@@ -116,7 +119,12 @@ export function collectionsRouter(
 }
 
 export const COLLECTIONS_OPERATIONS: ApiOperation[] = [
-  { method: 'get', path: '/api/collections', summary: 'List feature collections', tags: ['features'] },
+  {
+    method: 'get',
+    path: '/api/collections',
+    summary: 'List feature collections',
+    tags: ['features'],
+  },
   {
     method: 'get',
     path: '/api/collections/{collectionId}',
@@ -127,7 +135,8 @@ export const COLLECTIONS_OPERATIONS: ApiOperation[] = [
   {
     method: 'get',
     path: '/api/collections/stations/items',
-    summary: 'Stations as GeoJSON, filtered by bbox, amenities (all required), kind, area of any level',
+    summary:
+      'Stations as GeoJSON, filtered by bbox, amenities (all required), kind, area of any level',
     tags: ['features'],
     query: StationItemsQuerySchema,
     responses: { '200': 'FeatureCollection', '400': 'Invalid query' },
@@ -135,10 +144,15 @@ export const COLLECTIONS_OPERATIONS: ApiOperation[] = [
   {
     method: 'get',
     path: '/api/collections/{collectionId}/items',
-    summary: 'Areas as GeoJSON: every level (areas, level= for one) or one level (districts, subdistricts…)',
+    summary:
+      'Areas as GeoJSON: every level (areas, level= for one) or one level (districts, subdistricts…)',
     tags: ['features'],
     query: BoundaryItemsQuerySchema,
-    responses: { '200': 'FeatureCollection', '400': 'Invalid query', '404': 'Collection not found' },
+    responses: {
+      '200': 'FeatureCollection',
+      '400': 'Invalid query',
+      '404': 'Collection not found',
+    },
   },
   {
     method: 'get',
