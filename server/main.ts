@@ -1,4 +1,6 @@
 import { buildApp, DEFAULT_CLIENT_DIST } from './app.js';
+import { hoursContextData } from './modules/holidays/hours-context.js';
+import { warmCpuPool } from './work/cpu-pool.js';
 import { loadConfig } from './config.js';
 import { migrateDatabase, openDatabase } from './db/client.js';
 import { seedIfEmpty } from './db/seed.js';
@@ -22,7 +24,10 @@ async function main() {
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
   });
   logger.info(
-    { database: database.kind, dir: database.kind === 'pglite' ? config.PGLITE_DATA_DIR : undefined },
+    {
+      database: database.kind,
+      dir: database.kind === 'pglite' ? config.PGLITE_DATA_DIR : undefined,
+    },
     'database opened',
   );
   await migrateDatabase(database);
@@ -39,10 +44,23 @@ async function main() {
     const hardLimitMs = Math.max(2 * config.DB_STATEMENT_TIMEOUT_MS, 30_000);
     database.pglite.setHardLimit(hardLimitMs);
     database.pglite.onRestart(() =>
-      logger.error({ hardLimitMs }, 'embedded database restarted: a statement ran past the hard limit'),
+      logger.error(
+        { hardLimitMs },
+        'embedded database restarted: a statement ran past the hard limit',
+      ),
     );
   }
   const app = buildApp({ database, config, logger, clientDistDir: DEFAULT_CLIENT_DIST });
+  // The CPU pool's first thread takes 1–2 s to start: pay it now, not in a user's request.
+  await warmCpuPool({
+    opening_hours: '24/7',
+    hours_overrides: [],
+    closures: [],
+    at: Date.now(),
+    context: hoursContextData(),
+  }).catch((err) =>
+    logger.warn({ err }, 'CPU pool did not warm up; the first heavy request will start it'),
+  );
   const limits = httpServerLimits(config);
   const server = createHttpServer(app, limits);
   server.listen(config.PORT, config.HOST, () => {

@@ -16,7 +16,9 @@ function cpuPool(): Piscina {
     filename: WORKER_FILE.href,
     // The server runs TypeScript through tsx; the worker needs the same loader.
     execArgv: ['--import', 'tsx'],
-    minThreads: 0,
+    // One thread stays up: starting one (tsx and the modules it loads) takes 1–2 s, which a
+    // manager typing opening hours would otherwise wait for after every idle spell.
+    minThreads: 1,
     maxThreads: Math.max(1, Math.min(4, os.availableParallelism() - 1)),
     idleTimeout: 30_000,
   });
@@ -29,6 +31,14 @@ export async function runCpuTask<N extends CpuTaskName>(
   input: Parameters<CpuTask<N>>[0],
 ): Promise<CpuTaskResult<N>> {
   return (await cpuPool().run({ name, input })) as CpuTaskResult<N>;
+}
+
+/**
+ * Starts the pool and runs one small task, so the first real request does not pay for starting a
+ * thread. The server calls it before it listens; a failure is the caller's to log.
+ */
+export async function warmCpuPool(input: Parameters<CpuTask<'hoursPreview'>>[0]): Promise<void> {
+  await runCpuTask('hoursPreview', input);
 }
 
 /** Stops the threads (tests, shutdown). */
