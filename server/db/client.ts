@@ -89,6 +89,19 @@ async function openServerDatabase(
   };
 }
 
+/**
+ * A prepared data directory (a PGlite dump, tar.gz: PostGIS created, migrated, boundaries loaded)
+ * named by PGLITE_PREPARED_DATA, to start an empty folder from instead of creating PostGIS and
+ * running every migration again (~20 s). Only for a folder with nothing in it; the migrations
+ * that follow bring an older dump up to date. The browser and stress tests set it.
+ */
+function preparedDataFor(dataDir: string | undefined): Blob | undefined {
+  const file = process.env.PGLITE_PREPARED_DATA;
+  if (!dataDir || !file || !fs.existsSync(file)) return undefined;
+  if (fs.readdirSync(dataDir).length > 0) return undefined;
+  return new Blob([fs.readFileSync(file)]);
+}
+
 async function openEmbeddedDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   // One process per folder: a second one (server or CLI) fails here, naming the holder.
   const lock = options.pgliteDataDir ? acquireDataDirLock(options.pgliteDataDir) : null;
@@ -100,7 +113,7 @@ async function openEmbeddedDatabase(options: OpenDatabaseOptions): Promise<Datab
     // pglite-proxy.ts): the service arms the proxy's watchdog instead (server/main.ts).
     client = await PGliteProxy.create({
       dataDir: options.pgliteDataDir,
-      loadDataDir: options.pgliteLoadDataDir,
+      loadDataDir: options.pgliteLoadDataDir ?? preparedDataFor(options.pgliteDataDir),
       statementTimeoutMs: options.statementTimeoutMs ?? 15_000,
     });
   } catch (error) {
