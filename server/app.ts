@@ -29,6 +29,7 @@ import {
   stationEditsRouter,
 } from './modules/stations/station-edits.routes.js';
 import { StationMirror } from './modules/stations/station-mirror.js';
+import { staleMirrorAfterWrites } from './modules/stations/read-your-writes.js';
 import { StationClusters } from './modules/stations/station-clusters.js';
 import {
   STATION_MAP_OPERATIONS,
@@ -106,6 +107,7 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   // The deployment's region: its loaded areas plus this margin (areas/region.ts).
   const region = { marginM: config.REGION_MARGIN_M };
   const api = express.Router();
+  api.use(staleMirrorAfterWrites(stationMirror));
   // Cheap: a version check at most every few seconds (none between them).
   api.use(holidayCalendar.middleware());
   // The hot paths first: public and read-only, they need not pass a dozen routers to match.

@@ -82,10 +82,10 @@ describe('worker page with MapLibre', () => {
         url.pathname.startsWith('/api/map/stations') ||
         url.pathname.startsWith('/api/collections/stations')
       ) {
-        stationReads.push({
-          path: url.pathname,
-          bytes: (await r.body().catch(() => Buffer.alloc(0))).length,
-        });
+        // Recorded at once: the body may still be read when the map reports it is drawn.
+        const read = { path: url.pathname, bytes: 0 };
+        stationReads.push(read);
+        read.bytes = (await r.body().catch(() => Buffer.alloc(0))).length;
       }
     });
     await mapReady(page);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { mulberry32 } from '../../scripts/lib/sample-stations.js';
 import { insertStations } from '../../server/modules/stations/stations.repository.js';
+import { createUser, loginAs } from '../setup/auth.js';
 import { startTestServer, type TestServer } from '../setup/server.js';
 
 let server: TestServer;
@@ -77,11 +78,21 @@ describe('GET /api/map/stations', () => {
     expect(res.body.features.length).toBeLessThan(50);
   });
 
-  it('sees a deletion at once up close, and in the clusters once they are rebuilt', async () => {
-    const db = server.database.handle.db;
+  it('sees a deletion through the API on the very next read up close, and in the clusters once they are rebuilt', async () => {
+    const admin = await createUser(server.database.handle.db, {
+      username: 'map-admin',
+      password: 'map-admin-password',
+      role: 'admin',
+    });
+    const session = await loginAs(server, admin.username, admin.password);
     const before = await view([115, 39, 118, 41], 9);
     const victim = (await view([116.35, 39.88, 116.4, 39.92], 15)).body.features[0].id as number;
-    await db.execute(sql`delete from stations where id = ${victim}`);
+    const deleted = await server.request(`/api/stations/${victim}`, {
+      method: 'DELETE',
+      headers: session.headers,
+    });
+    expect(deleted.status).toBeLessThan(300);
+    // Read-your-writes: no wait for the change notification (PostgreSQL delivers it a moment later).
     const near = await view([116.35, 39.88, 116.4, 39.92], 15);
     expect(near.body.features.map((f: any) => f.id)).not.toContain(victim);
     await expect
@@ -91,6 +102,16 @@ describe('GET /api/map/stations', () => {
       })
       .toBe(STATIONS - 1);
     expect(before.body.stations_version).toBeLessThan(near.body.stations_version);
+  });
+
+  it('sees a write made outside the service (a script) once its change notification arrives', async () => {
+    const victim = (await view([116.35, 39.88, 116.4, 39.92], 15)).body.features[0].id as number;
+    await server.database.handle.db.execute(sql`delete from stations where id = ${victim}`);
+    await expect
+      .poll(async () => (await view([116.35, 39.88, 116.4, 39.92], 15)).body.features.map((f: any) => f.id), {
+        timeout: 2_000,
+      })
+      .not.toContain(victim);
   });
 
   it.each([

@@ -114,21 +114,22 @@ export class StationMirror {
    */
   async listen(handle: DatabaseHandle, onError: (error: Error) => void = () => {}): Promise<void> {
     await listenToChannel(handle, this.channel, {
-      onNotify: () => this.invalidate(),
+      onNotify: () => this.markStale(),
       onReady: () => {
         // Whatever was sent while nobody listened is lost: check before trusting the copy again.
         this.listening = true;
-        this.invalidate();
+        this.markStale();
       },
       onLost: (error) => {
         this.listening = false;
-        this.invalidate();
+        this.markStale();
         if (error) onError(error);
       },
     });
   }
 
-  private invalidate() {
+  /** The next use checks the database (a notification came, or this instance just wrote). */
+  markStale(): void {
     this.signals++;
   }
 
