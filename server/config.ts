@@ -1,10 +1,20 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from './hours/zone.js';
 
-/** Repository root, so relative defaults work whatever the working directory. */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * Repository root, so relative defaults work whatever the working directory: the project folder: the nearest one above this module holding package.json, whether the server
+ * runs from its sources (server/config.ts) or compiled (dist/node/server/config.js).
+ */
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '..');
+  }
+}
+export const REPO_ROOT = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -29,6 +39,13 @@ const ConfigSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Milliseconds a single SQL statement may run on the server database. */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  /** Which PostGIS the embedded database loads: its core (what the project uses) or the package's whole bundle. */
+  PGLITE_POSTGIS: z.enum(['core', 'full']).default('core'),
+  /** shared_buffers of the embedded database (PostgreSQL memory units). */
+  PGLITE_SHARED_BUFFERS: z
+    .string()
+    .regex(/^\d+(kB|MB|GB)$/, 'a size such as 16MB')
+    .default('16MB'),
   /** Heavy planner computations (coverage, gaps, timeline, suggestions) running at once, per kind. */
   COVERAGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Heavy planner computations waiting per kind; more are refused with 503 + Retry-After. */

@@ -22,6 +22,8 @@ async function main() {
     pgliteDataDir: config.PGLITE_DATA_DIR,
     poolMax: config.DB_POOL_MAX,
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    pglitePostgis: config.PGLITE_POSTGIS,
+    pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS,
   });
   logger.info(
     {

@@ -44,6 +44,10 @@ export interface OpenDatabaseOptions {
   pgliteLoadDataDir?: Blob;
   poolMax?: number;
   statementTimeoutMs?: number;
+  /** Embedded only: PostGIS core (default) or the package's whole bundle. */
+  pglitePostgis?: 'core' | 'full';
+  /** Embedded only: shared_buffers, e.g. '16MB' (the default). */
+  pgliteSharedBuffers?: string;
 }
 
 /** Runs a query and returns its rows, whichever driver is underneath. */
@@ -115,6 +119,8 @@ async function openEmbeddedDatabase(options: OpenDatabaseOptions): Promise<Datab
       dataDir: options.pgliteDataDir,
       loadDataDir: options.pgliteLoadDataDir ?? preparedDataFor(options.pgliteDataDir),
       statementTimeoutMs: options.statementTimeoutMs ?? 15_000,
+      postgis: options.pglitePostgis,
+      sharedBuffers: options.pgliteSharedBuffers,
     });
   } catch (error) {
     lock?.release();

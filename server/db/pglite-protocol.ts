@@ -4,6 +4,10 @@ export interface WorkerInit {
   dataDir?: string;
   loadDataDir?: ArrayBuffer;
   statementTimeoutMs?: number;
+  /** PostGIS core (postgis-core.ts) or the package's whole bundle. */
+  postgis: 'core' | 'full';
+  /** shared_buffers, e.g. '16MB'. */
+  sharedBuffers: string;
   /** Shared: [busy flag (Int32), pad, since (Float64 ms)], written by the worker. */
   busy: SharedArrayBuffer;
 }

@@ -49,6 +49,8 @@ export interface PGliteProxyOptions {
   dataDir?: string;
   loadDataDir?: Blob;
   statementTimeoutMs?: number;
+  postgis?: 'core' | 'full';
+  sharedBuffers?: string;
   /** A statement running longer than this restarts the worker; 0 turns the watchdog off. */
   hardLimitMs?: number;
   /** Told when a read is retried after a transient file error. */
@@ -150,6 +152,8 @@ export class PGliteProxy {
       dataDir: this.options.dataDir,
       loadDataDir,
       statementTimeoutMs: this.options.statementTimeoutMs,
+      postgis: this.options.postgis ?? 'core',
+      sharedBuffers: this.options.sharedBuffers ?? '16MB',
       busy: this.busy,
     };
     const entry = workerEntry();

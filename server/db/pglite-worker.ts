@@ -12,6 +12,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
+import { corePostgis } from './postgis-core.js';
 import type { WireError, WorkerInit, WorkerReply, WorkerRequest } from './pglite-protocol.js';
 
 const init = workerData as WorkerInit;
@@ -49,7 +50,10 @@ async function main() {
   const pg = await PGlite.create({
     dataDir: init.dataDir,
     loadDataDir: init.loadDataDir ? new Blob([init.loadDataDir]) : undefined,
-    extensions: { postgis },
+    extensions: { postgis: init.postgis === 'full' ? postgis : await corePostgis() },
+    // PGlite's default 128 MB of shared buffers caches pages its own file system already holds in
+    // memory: 16 MB measured ~145 MB less resident memory with coverage and nearest times unchanged.
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${init.sharedBuffers}`],
   });
   // Mark the synchronous part of every protocol round, where a long statement blocks this thread.
   const run = pg.execProtocolRawSync.bind(pg);

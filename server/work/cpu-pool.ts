@@ -5,17 +5,18 @@
  */
 import os from 'node:os';
 import { Piscina } from 'piscina';
+import { siblingModule } from '../threads/start-worker.js';
 import type { CpuTask, CpuTaskName, CpuTaskResult } from './cpu-tasks.js';
 
-const WORKER_FILE = new URL('./cpu-worker.ts', import.meta.url);
+const WORKER_FILE = siblingModule(import.meta.url, 'cpu-worker');
 
 let pool: Piscina | null = null;
 
 function cpuPool(): Piscina {
   pool ??= new Piscina({
     filename: WORKER_FILE.href,
-    // The server runs TypeScript through tsx; the worker needs the same loader.
-    execArgv: ['--import', 'tsx'],
+    // From the TypeScript sources (tsx, vitest) the worker needs tsx's loader; compiled, nothing.
+    execArgv: WORKER_FILE.href.endsWith('.ts') ? ['--import', 'tsx'] : [],
     // One thread stays up: starting one (tsx and the modules it loads) takes 1–2 s, which a
     // manager typing opening hours would otherwise wait for after every idle spell.
     minThreads: 1,
