@@ -36,6 +36,7 @@ import {
   stationMapRouter,
 } from './modules/stations/station-map.routes.js';
 import { metaRouter } from './modules/meta/meta.routes.js';
+import { SEARCH_OPERATIONS, searchRouter } from './modules/search/search.routes.js';
 import { HolidayCalendarStore } from './modules/holidays/holiday-calendar.store.js';
 import { HOLIDAYS_OPERATIONS, holidaysRouter } from './modules/holidays/holidays.routes.js';
 import { setHoursContext } from './modules/holidays/hours-context.js';
@@ -118,6 +119,8 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   const stationClusters = new StationClusters(stationMirror);
   database.onClose(() => stationClusters.close());
   api.use(stationMapRouter(stationClusters));
+  // The worker page's search box: stations from the mirror, areas, coordinates.
+  api.use(searchRouter(database.db, stationMirror));
   // Every other api route sees req.user; every cookie-authenticated write must carry the CSRF token.
   api.use(authenticate(database.db));
   api.use(loginRouter(database.db));
@@ -139,7 +142,7 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
     }),
   );
   api.use(demandRouter(database.db));
-  api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...STATION_MAP_OPERATIONS, ...AUTH_OPERATIONS, ...STATION_EDITS_OPERATIONS, ...REPORTS_OPERATIONS, ...HOURS_PREVIEW_OPERATIONS, ...ROUTES_OPERATIONS, ...ROADS_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS, ...COVERAGE_OPERATIONS, ...DEMAND_OPERATIONS, ...HOLIDAYS_OPERATIONS]));
+  api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...STATION_MAP_OPERATIONS, ...AUTH_OPERATIONS, ...STATION_EDITS_OPERATIONS, ...REPORTS_OPERATIONS, ...HOURS_PREVIEW_OPERATIONS, ...ROUTES_OPERATIONS, ...ROADS_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS, ...COVERAGE_OPERATIONS, ...DEMAND_OPERATIONS, ...HOLIDAYS_OPERATIONS, ...SEARCH_OPERATIONS]));
   api.use(methodNotAllowed(api));
   api.use(unknownRoute);
   app.use('/api', api);

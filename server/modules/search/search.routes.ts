@@ -1,0 +1,83 @@
+/**
+ * GET /api/search?q=&near=&limit=: the worker page's search box (stations, areas, coordinates).
+ * Public and read-only, like /api/nearest; its 400s are in the asking page's language.
+ */
+import { Router, type Request } from 'express';
+import type { AppDatabase } from '../../db/client.js';
+import { HttpError } from '../../http/errors.js';
+import type { ApiOperation } from '../../http/openapi.js';
+import type { StationMirror } from '../stations/station-mirror.js';
+import { AreaSearch } from './area-search.js';
+import { searchMessage, type SearchProblem } from './search-messages.js';
+import {
+  SEARCH_LANGUAGES,
+  SearchQuerySchema,
+  type SearchLanguage,
+} from './search.schemas.js';
+import { search, SearchInputError } from './search.service.js';
+
+/** `lang=` when valid, else the first of zh/en the browser prefers, else zh. */
+function languageOf(req: Request): SearchLanguage {
+  const asked = req.query.lang;
+  if (typeof asked === 'string' && (SEARCH_LANGUAGES as readonly string[]).includes(asked)) {
+    return asked as SearchLanguage;
+  }
+  const accepted = req.acceptsLanguages('zh', 'en');
+  return accepted === 'en' ? 'en' : 'zh';
+}
+
+/** The first thing wrong with the query, as one of the messages people can act on. */
+function problemOf(issues: ReadonlyArray<{ code: string; path: PropertyKey[] }>): SearchProblem {
+  const issue = issues[0]!;
+  if (issue.code === 'unrecognized_keys') return 'unknown_parameter';
+  switch (issue.path[0]) {
+    case 'q':
+      return issue.code === 'too_big' ? 'q_too_long' : 'q_missing';
+    case 'near':
+      return 'near_invalid';
+    case 'limit':
+      return 'limit_invalid';
+    default:
+      return 'lang_invalid';
+  }
+}
+
+const refuse = (problem: SearchProblem, lang: SearchLanguage, details?: unknown) =>
+  new HttpError(400, searchMessage(problem, lang), { problem, ...(details ? { issues: details } : {}) });
+
+export function searchRouter(db: AppDatabase, stations: StationMirror): Router {
+  const router = Router();
+  const areas = new AreaSearch(db);
+  router.get('/search', async (req, res) => {
+    const lang = languageOf(req);
+    const parsed = SearchQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw refuse(problemOf(parsed.error.issues), lang, parsed.error.issues);
+    const { q, near, limit } = parsed.data;
+    try {
+      const body = await search(stations, areas, { q, near, limit });
+      // Follows edits within seconds (the mirror); a short private cache at most. Not clock-bound,
+      // so res.json's ETag can answer a repeated keystroke with a 304.
+      res.set('Cache-Control', 'private, max-age=15');
+      res.json(body);
+    } catch (error) {
+      if (error instanceof SearchInputError) throw refuse(error.problem, lang);
+      throw error;
+    }
+  });
+  return router;
+}
+
+export const SEARCH_OPERATIONS: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/api/search',
+    summary:
+      'Stations (name, address, pinyin, initials), areas of any level and coordinates (WGS-84, GCJ-02, BD-09, converted to WGS-84) for a search box, ranked by relevance then distance from near',
+    tags: ['search'],
+    query: SearchQuerySchema,
+    responses: {
+      '200': '{ query, results: [{ type: coordinate|station|area, … }], stations_version }',
+      '400': 'Invalid query; the message is in the language of lang= or Accept-Language',
+    },
+  },
+];

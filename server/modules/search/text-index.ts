@@ -1,0 +1,172 @@
+/**
+ * Substring search over many short texts, kept as one joined string per field: V8's indexOf over a
+ * few MB is far quicker than calling includes() on 200,000 small strings, and the offsets of the
+ * items find the owner of a hit by binary search. One hit per item and field is enough: the first
+ * occurrence is the only one that can be a prefix.
+ */
+import { foldText, hasHan, pinyinForms } from './search-text.js';
+
+/** Folded texts never hold a newline (foldText strips whitespace), so it separates items. */
+const SEPARATOR = '\n';
+
+export class TextColumn {
+  private readonly text: string;
+  /** starts[i] = offset of item i; starts[n] = one past the end (with the separator). */
+  private readonly starts: Int32Array;
+
+  constructor(values: readonly string[]) {
+    this.text = values.join(SEPARATOR);
+    this.starts = new Int32Array(values.length + 1);
+    let offset = 0;
+    for (let i = 0; i < values.length; i++) {
+      this.starts[i] = offset;
+      offset += values[i]!.length + 1;
+    }
+    this.starts[values.length] = offset;
+  }
+
+  /** Calls visit(item, atStart, whole) once for each item containing `needle` (non-empty). */
+  forEachMatch(needle: string, visit: (item: number, atStart: boolean, whole: boolean) => void) {
+    const { text, starts } = this;
+    let from = 0;
+    for (;;) {
+      const at = text.indexOf(needle, from);
+      if (at < 0) return;
+      const item = this.itemAt(at);
+      const start = starts[item]!;
+      const end = starts[item + 1]! - 1;
+      // A needle never contains the separator, so a hit never spans two items.
+      visit(item, at === start, at === start && at + needle.length === end);
+      from = end + 1;
+    }
+  }
+
+  private itemAt(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
+
+/** Where a hit was found; what the answer says to explain a result. */
+export type MatchField = 'name' | 'pinyin' | 'initials' | 'address';
+
+/**
+ * Relevance, best first: the whole name (or its whole pinyin/initials), the name's start, the
+ * pinyin's start, anywhere in the name, anywhere in the pinyin, anywhere in the address.
+ */
+export const TIER = {
+  exact: 0,
+  namePrefix: 1,
+  pinyinPrefix: 2,
+  nameInside: 3,
+  pinyinInside: 4,
+  address: 5,
+} as const;
+const NO_MATCH = 255;
+const FIELDS: MatchField[] = ['name', 'pinyin', 'initials', 'address'];
+
+export interface SearchableText {
+  name: string;
+  nameEn?: string | null;
+  address?: string | null;
+}
+
+/** The folded forms of one item; made once per record and reused by every snapshot's index. */
+export interface FoldedForms {
+  name: string;
+  nameEn: string;
+  full: string;
+  initials: string;
+  address: string;
+}
+
+export function foldedForms(item: SearchableText): FoldedForms {
+  const name = foldText(item.name);
+  const pinyin = pinyinForms(name);
+  return {
+    name,
+    nameEn: item.nameEn ? foldText(item.nameEn) : '',
+    full: pinyin?.full ?? '',
+    initials: pinyin?.initials ?? '',
+    address: item.address ? foldText(item.address) : '',
+  };
+}
+
+/** A query folded once: its text, and whether pinyin fields apply (no Han characters in it). */
+export interface PreparedQuery {
+  folded: string;
+  latin: boolean;
+}
+
+export function prepareQuery(q: string): PreparedQuery {
+  // People type ü as v (lv for 绿); the index spells it so too.
+  const folded = foldText(q).replace(/ü/g, 'v');
+  return { folded, latin: !hasHan(folded) };
+}
+
+export interface TextMatches {
+  /** Matching items, each once, in no particular order. */
+  items: number[];
+  /** Best tier per item (index = item); NO_MATCH for the rest. */
+  tiers: Uint8Array;
+  /** The field of the best tier per item, as an index into FIELDS. */
+  fields: Uint8Array;
+}
+
+export class TextIndex {
+  readonly size: number;
+  private readonly name: TextColumn;
+  private readonly nameEn: TextColumn;
+  private readonly full: TextColumn;
+  private readonly initials: TextColumn;
+  private readonly address: TextColumn;
+
+  constructor(forms: readonly FoldedForms[]) {
+    this.size = forms.length;
+    this.name = new TextColumn(forms.map((f) => f.name));
+    this.nameEn = new TextColumn(forms.map((f) => f.nameEn));
+    this.full = new TextColumn(forms.map((f) => f.full));
+    this.initials = new TextColumn(forms.map((f) => f.initials));
+    this.address = new TextColumn(forms.map((f) => f.address));
+  }
+
+  /** Every item matching the query with its best tier. Linear in the text size, not the hits. */
+  match(query: PreparedQuery): TextMatches {
+    const tiers = new Uint8Array(this.size).fill(NO_MATCH);
+    const fields = new Uint8Array(this.size);
+    const items: number[] = [];
+    const offer = (item: number, tier: number, field: number) => {
+      const held = tiers[item]!;
+      if (held === NO_MATCH) items.push(item);
+      if (tier < held) {
+        tiers[item] = tier;
+        fields[item] = field;
+      }
+    };
+    const needle = query.folded;
+    const byName = (item: number, atStart: boolean, whole: boolean) =>
+      offer(item, whole ? TIER.exact : atStart ? TIER.namePrefix : TIER.nameInside, 0);
+    this.name.forEachMatch(needle, byName);
+    this.nameEn.forEachMatch(needle, byName);
+    if (query.latin) {
+      for (const [column, field] of [
+        [this.full, 1],
+        [this.initials, 2],
+      ] as const) {
+        column.forEachMatch(needle, (item, atStart, whole) =>
+          offer(item, whole ? TIER.exact : atStart ? TIER.pinyinPrefix : TIER.pinyinInside, field),
+        );
+      }
+    }
+    this.address.forEachMatch(needle, (item) => offer(item, TIER.address, 3));
+    return { items, tiers, fields };
+  }
+}
+
+export const fieldName = (index: number): MatchField => FIELDS[index]!;
