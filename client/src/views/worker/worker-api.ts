@@ -52,6 +52,8 @@ export interface NearestRequest {
   open24h: boolean;
   mode: TravelMode;
   k?: number;
+  /** Departure instant (ISO 8601); absent = now. Open-at-arrival is counted from it. */
+  at?: string;
 }
 
 export interface Answer<T> {
@@ -72,6 +74,7 @@ export function nearestPath(request: NearestRequest): string {
   });
   if (request.amenities.length) params.set('amenities', request.amenities.join(','));
   if (request.open24h) params.set('open24h', 'true');
+  if (request.at) params.set('at', request.at);
   return `/api/nearest?${params}`;
 }
 
