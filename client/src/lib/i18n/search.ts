@@ -25,6 +25,8 @@ export const search: Dictionary = {
   'depart.today': { zh: '今天', en: 'Today' },
   'depart.tomorrow': { zh: '明天', en: 'Tomorrow' },
   'depart.time': { zh: '出发时刻', en: 'Time of leaving' },
+  'depart.hour': { zh: '时', en: 'Hour' },
+  'depart.minute': { zh: '分', en: 'Minute' },
   'depart.header.now': { zh: '现在出发', en: 'Leaving now' },
   'depart.header.at': { zh: '{day} {time} 出发', en: 'Leaving {day} {time}' },
   'depart.filter.arrival': { zh: '到达时营业', en: 'open when I arrive' },
