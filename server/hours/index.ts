@@ -28,7 +28,13 @@ export type {
   StationSchedule,
   WeekTableDay,
 } from './types.js';
-export { validateOpeningHours, type OpeningHoursValidation } from './validate.js';
+export {
+  readOpeningHoursInput,
+  validateOpeningHours,
+  type OpeningHoursInput,
+  type OpeningHoursValidation,
+} from './validate.js';
+export { phraseToOpeningHours } from './phrases.js';
 export { MAX_HOURS_TEXT_PER_STATION, MAX_OPENING_HOURS_LENGTH } from './limits.js';
 export { weekTable } from './week-table.js';
 export { DEFAULT_TIME_ZONE, instantAt, isValidTimeZone, localTimeAt, weekdayOf } from './zone.js';

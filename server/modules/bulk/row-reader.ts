@@ -6,11 +6,11 @@
  */
 import { toWgs84, type Datum } from '../../geo/coords.js';
 import { findUnstorableText } from '../../http/validate.js';
-import { validateOpeningHours } from '../../hours/index.js';
+import { readOpeningHoursInput } from '../../hours/index.js';
 import { STATION_KINDS, type AmenityKey, type StationKind } from '../stations/amenities.js';
 import {
   NewStationBodySchema,
-  OpeningHoursSchema,
+  OpeningHoursTextSchema,
   StationPatchSchema,
 } from '../stations/station-edits.schemas.js';
 import { amenityStatusOf, cellText, readAmenityMap, type AmenityChanges } from './amenity-cells.js';
@@ -71,7 +71,7 @@ const MAX_TEXT = {
   phone: limitOf(edit.phone, 'maxLength'),
   location_note: limitOf(edit.location_note, 'maxLength'),
   external_id: limitOf(NewStationBodySchema.shape.external_id, 'maxLength'),
-  opening_hours: limitOf(OpeningHoursSchema, 'maxLength'),
+  opening_hours: limitOf(OpeningHoursTextSchema, 'maxLength'),
 };
 
 // The same characters the edge refuses in requests (validate.ts); a file's cells are checked here.
@@ -224,14 +224,17 @@ export function readStationRow(source: SourceRow, mapping: ColumnMapping, datum:
         problem: `longer than ${MAX_TEXT.opening_hours} characters`,
       });
     } else {
-      const checked = validateOpeningHours(t);
+      // OSM syntax, or the words a union's list uses ("周一至周五 8:00-18:00"), stored as OSM.
+      const checked = readOpeningHoursInput(t);
       if (!checked.ok)
         problems.push({
           field: 'opening_hours',
           problem: checked.error.slice(0, 300),
         });
       else {
-        draft.opening_hours = t;
+        draft.opening_hours = checked.value;
+        if (checked.fromPhrase)
+          warnings.push({ field: 'opening_hours', problem: `read as "${checked.value}"`.slice(0, 300) });
         for (const w of checked.warnings)
           warnings.push({ field: 'opening_hours', problem: w.slice(0, 300) });
       }

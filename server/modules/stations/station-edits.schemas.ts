@@ -3,7 +3,7 @@ import { DATUMS } from '../../geo/coords.js';
 import {
   MAX_HOURS_TEXT_PER_STATION,
   MAX_OPENING_HOURS_LENGTH,
-  validateOpeningHours,
+  readOpeningHoursInput,
 } from '../../hours/index.js';
 import { isRealDateTime } from '../../http/dates.js';
 import { badRequest } from '../../http/errors.js';
@@ -33,11 +33,17 @@ const Instant = z
  */
 export const OpeningHoursTextSchema = text('opening_hours', MAX_OPENING_HOURS_LENGTH);
 
-/** Length first: a value over the limit already has its issue and is never parsed. */
-export const OpeningHoursSchema = OpeningHoursTextSchema.superRefine((value, ctx) => {
-  if (value.length > MAX_OPENING_HOURS_LENGTH) return;
-  const result = validateOpeningHours(value);
-  if (!result.ok) ctx.addIssue({ code: 'custom', message: `opening hours not understood: ${result.error}` });
+/**
+ * OSM syntax, or hours in the words people use ("周一至周五 8:00-18:00，节假日休息"), stored as the
+ * OSM value they become. Length first: a value over the limit already has its issue and is never
+ * parsed.
+ */
+export const OpeningHoursSchema = OpeningHoursTextSchema.transform((value, ctx) => {
+  if (value.length > MAX_OPENING_HOURS_LENGTH) return value;
+  const result = readOpeningHoursInput(value);
+  if (result.ok) return result.value;
+  ctx.addIssue({ code: 'custom', message: `opening hours not understood: ${result.error}` });
+  return z.NEVER;
 });
 
 /**
