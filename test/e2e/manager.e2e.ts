@@ -152,4 +152,25 @@ describe('manager console', () => {
     await expect.poll(() => page.locator('[data-testid="report-item"]').count()).toBe(0);
     await context.close();
   });
+
+  it('reads hours written in words (周一至周五 8:00-18:00，午休…，节假日休息), shows the OSM form, and saves it', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    await signIn(page, 'wang', 'wang-password-1');
+    await page.fill('[data-testid="hours-raw"]', '夏季 6:00-20:00');
+    await expect.poll(() => page.locator('[data-testid="hours-unparsed"]').innerText()).toContain('夏季');
+    await page.fill('[data-testid="hours-raw"]', '周一至周五 8:00-18:00，午休 12:00-13:00，节假日休息');
+    await expect
+      .poll(() => page.locator('[data-testid="hours-read-as"]').innerText())
+      .toContain('Mo-Fr 08:00-12:00,13:00-18:00; PH off');
+    await page.screenshot({ path: screenshotPath('manager-hours-phrase'), fullPage: true });
+    await page.click('[data-testid="hours-use-form"]');
+    expect(await page.locator('[data-testid="hours-raw"]').inputValue()).toBe('Mo-Fr 08:00-12:00,13:00-18:00; PH off');
+    expect(await page.locator('[data-testid="holiday-rule"]').inputValue()).toBe('off');
+    await page.click('[data-testid="save"]');
+    await expect.poll(() => page.locator('[data-testid="save-status"]').innerText()).toContain('已保存');
+    const saved = await api(`/api/stations/${stationId}`);
+    expect(saved.body.station.opening_hours).toBe('Mo-Fr 08:00-12:00,13:00-18:00; PH off');
+    await context.close();
+  });
 });

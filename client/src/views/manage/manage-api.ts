@@ -67,6 +67,10 @@ export interface HoursCheck {
   error: string | null;
   warnings: string[];
   normalized: string | null;
+  /** The text was a phrase (周一至周五 8:00-18:00); `normalized` is the OSM form stored. */
+  from_phrase?: boolean;
+  /** The part of a phrase that was not understood. */
+  unparsed?: string | null;
   preview: {
     now: {
       open: boolean;
