@@ -44,7 +44,7 @@ export class AreaSearch {
     const version = await readAreasVersion(this.db);
     if (this.held?.version !== version) {
       const areas = await readSearchableAreas(this.db);
-      const text = new TextIndex(
+      const text = TextIndex.of(
         areas.map((a) => foldedForms({ name: a.name, nameEn: a.name_en })),
       );
       this.held = { version, areas, text };

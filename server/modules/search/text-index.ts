@@ -43,6 +43,17 @@ export class TextColumn {
       from = end + 1;
     }
   }
+
+  /** Like forEachMatch, for items that start with `needle` only. */
+  forEachPrefix(needle: string, visit: (item: number, atStart: true, whole: boolean) => void) {
+    const { text, starts } = this;
+    for (let item = 0; item < starts.length - 1; item++) {
+      const start = starts[item]!;
+      if (text.startsWith(needle, start)) {
+        visit(item, true, start + needle.length === starts[item + 1]! - 1);
+      }
+    }
+  }
 }
 
 /** Where a hit was found; what the answer says to explain a result. */
@@ -111,21 +122,37 @@ export interface TextMatches {
   fields: Uint8Array;
 }
 
+type ColumnName = 'name' | 'nameEn' | 'full' | 'initials' | 'address';
+const COLUMNS: ColumnName[] = ['name', 'nameEn', 'full', 'initials', 'address'];
+
 export class TextIndex {
   readonly size: number;
-  private readonly name: TextColumn;
-  private readonly nameEn: TextColumn;
-  private readonly full: TextColumn;
-  private readonly initials: TextColumn;
-  private readonly address: TextColumn;
 
-  constructor(forms: readonly FoldedForms[]) {
-    this.size = forms.length;
-    this.name = new TextColumn(forms.map((f) => f.name));
-    this.nameEn = new TextColumn(forms.map((f) => f.nameEn));
-    this.full = new TextColumn(forms.map((f) => f.full));
-    this.initials = new TextColumn(forms.map((f) => f.initials));
-    this.address = new TextColumn(forms.map((f) => f.address));
+  private constructor(
+    size: number,
+    private readonly columns: Record<ColumnName, TextColumn>,
+  ) {
+    this.size = size;
+  }
+
+  /** Built at once: for a few thousand items (areas). */
+  static of(forms: readonly FoldedForms[]): TextIndex {
+    const columns = {} as Record<ColumnName, TextColumn>;
+    for (const name of COLUMNS) columns[name] = new TextColumn(forms.map((f) => f[name]));
+    return new TextIndex(forms.length, columns);
+  }
+
+  /**
+   * Built one column per turn of the event loop: each join of 200,000 texts is tens of ms, five
+   * of them in one go would hold every other request for their sum.
+   */
+  static async inTurns(forms: readonly FoldedForms[], nextTurn: () => Promise<void>): Promise<TextIndex> {
+    const columns = {} as Record<ColumnName, TextColumn>;
+    for (const name of COLUMNS) {
+      await nextTurn();
+      columns[name] = new TextColumn(forms.map((f) => f[name]));
+    }
+    return new TextIndex(forms.length, columns);
   }
 
   /** Every item matching the query with its best tier. Linear in the text size, not the hits. */
@@ -142,21 +169,25 @@ export class TextIndex {
       }
     };
     const needle = query.folded;
+    const { name, nameEn, full, initials, address } = this.columns;
     const byName = (item: number, atStart: boolean, whole: boolean) =>
       offer(item, whole ? TIER.exact : atStart ? TIER.namePrefix : TIER.nameInside, 0);
-    this.name.forEachMatch(needle, byName);
-    this.nameEn.forEachMatch(needle, byName);
+    name.forEachMatch(needle, byName);
+    nameEn.forEachMatch(needle, byName);
     if (query.latin) {
+      // One letter inside a pinyin spelling says nothing ('d' in zhongdian): starts only.
+      const startsOnly = needle.length === 1;
       for (const [column, field] of [
-        [this.full, 1],
-        [this.initials, 2],
+        [full, 1],
+        [initials, 2],
       ] as const) {
-        column.forEachMatch(needle, (item, atStart, whole) =>
-          offer(item, whole ? TIER.exact : atStart ? TIER.pinyinPrefix : TIER.pinyinInside, field),
-        );
+        const visit = (item: number, atStart: boolean, whole: boolean) =>
+          offer(item, whole ? TIER.exact : atStart ? TIER.pinyinPrefix : TIER.pinyinInside, field);
+        if (startsOnly) column.forEachPrefix(needle, visit);
+        else column.forEachMatch(needle, visit);
       }
     }
-    this.address.forEachMatch(needle, (item) => offer(item, TIER.address, 3));
+    address.forEachMatch(needle, (item) => offer(item, TIER.address, 3));
     return { items, tiers, fields };
   }
 }

@@ -22,7 +22,7 @@ describe('foldText and pinyinForms', () => {
 });
 
 describe('TextIndex', () => {
-  const index = new TextIndex(
+  const index = TextIndex.of(
     ['东华门暖心驿站', '东华门', '王府井港湾', '景山'].map((name, i) =>
       foldedForms({ name, address: i === 3 ? '东华门大街' : null, nameEn: i === 2 ? 'Wangfujing Haven' : null }),
     ),
@@ -41,8 +41,13 @@ describe('TextIndex', () => {
     expect(tiersOf('海')).toEqual({});
   });
 
+  it('one Latin letter matches pinyin by its start only (no "n" inside nuanxin)', () => {
+    expect(tiersOf('n')).toEqual({ 2: TIER.nameInside });
+    expect(tiersOf('j')).toEqual({ 2: TIER.nameInside, 3: TIER.pinyinPrefix });
+  });
+
   it('an empty index matches nothing', () => {
-    expect(new TextIndex([]).match(prepareQuery('a')).items).toEqual([]);
+    expect(TextIndex.of([]).match(prepareQuery('a')).items).toEqual([]);
   });
 });
 
