@@ -37,6 +37,8 @@ import {
 } from './modules/stations/station-map.routes.js';
 import { metaRouter } from './modules/meta/meta.routes.js';
 import { SEARCH_OPERATIONS, searchRouter } from './modules/search/search.routes.js';
+import { regionCentre } from './modules/areas/areas.service.js';
+import { BOUNDARIES_OPERATIONS, boundariesRouter } from './modules/boundaries/boundaries.routes.js';
 import { HolidayCalendarStore } from './modules/holidays/holiday-calendar.store.js';
 import { HOLIDAYS_OPERATIONS, holidaysRouter } from './modules/holidays/holidays.routes.js';
 import { setHoursContext } from './modules/holidays/hours-context.js';
@@ -91,8 +93,16 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   app.use(rejectUnstorableText);
 
   app.use(healthRouter(database));
-  // Hours are evaluated in the deployment's zone, with the holiday calendar from the database.
-  setHoursContext({ timeZone: config.TIME_ZONE });
+  // Hours are evaluated in the deployment's zone, with the holiday calendar from the database;
+  // sun events of hours not tied to a station's position at the deployment's centre.
+  setHoursContext({ timeZone: config.TIME_ZONE, location: config.MAP_DEFAULT_CENTER ?? null });
+  const followRegionCentre = () => {
+    if (config.MAP_DEFAULT_CENTER) return;
+    regionCentre(database.db)
+      .then((location) => setHoursContext({ location }))
+      .catch((err) => logger.warn({ err }, 'region centre not known yet'));
+  };
+  followRegionCentre();
   const holidayLog = logger.child({ module: 'holidays' });
   const holidayCalendar = new HolidayCalendarStore(database.db, config.HOLIDAY_CALENDAR, holidayLog);
   holidayCalendar.fresh().catch((err) => holidayLog.warn({ err }, 'holiday calendar not loaded yet'));
@@ -133,6 +143,7 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   api.use(hoursPreviewRouter());
   api.use(metaRouter(config, database.db));
   api.use(holidaysRouter(database.db, holidayCalendar));
+  api.use(boundariesRouter(database.db, followRegionCentre));
   api.use(routesRouter(database.db, logger, roadNetworks));
   api.use(roadsRouter(database.db));
   api.use(
@@ -142,7 +153,7 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
     }),
   );
   api.use(demandRouter(database.db));
-  api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...STATION_MAP_OPERATIONS, ...AUTH_OPERATIONS, ...STATION_EDITS_OPERATIONS, ...REPORTS_OPERATIONS, ...HOURS_PREVIEW_OPERATIONS, ...ROUTES_OPERATIONS, ...ROADS_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS, ...COVERAGE_OPERATIONS, ...DEMAND_OPERATIONS, ...HOLIDAYS_OPERATIONS, ...SEARCH_OPERATIONS]));
+  api.use(openApiRouter([...COLLECTIONS_OPERATIONS, ...STATION_MAP_OPERATIONS, ...AUTH_OPERATIONS, ...STATION_EDITS_OPERATIONS, ...REPORTS_OPERATIONS, ...HOURS_PREVIEW_OPERATIONS, ...ROUTES_OPERATIONS, ...ROADS_OPERATIONS, ...NEAREST_OPERATIONS, ...BULK_OPERATIONS, ...COVERAGE_OPERATIONS, ...DEMAND_OPERATIONS, ...HOLIDAYS_OPERATIONS, ...SEARCH_OPERATIONS, ...BOUNDARIES_OPERATIONS]));
   api.use(methodNotAllowed(api));
   api.use(unknownRoute);
   app.use('/api', api);

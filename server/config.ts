@@ -66,6 +66,24 @@ const ConfigSchema = z.object({
   REGION_MARGIN_M: z.coerce.number().min(0).max(100_000).default(5000),
   /** The deployment's name for titles; default: the name of the single top-level area (e.g. 北京市). */
   DEPLOYMENT_NAME: z.string().min(1).max(100).optional(),
+  /**
+   * The maps' default centre, `lng,lat` (WGS-84, GeoJSON order); default: the centre of the loaded
+   * areas' extent. E.g. 116.3975,39.9087 (天安门) for a Beijing deployment that wants the old view.
+   */
+  MAP_DEFAULT_CENTER: z
+    .string()
+    .transform((text, ctx) => {
+      const parts = text.split(',').map((p) => Number(p.trim()));
+      const [lng, lat] = parts;
+      if (parts.length !== 2 || !Number.isFinite(lng) || !Number.isFinite(lat) || Math.abs(lng!) > 180 || Math.abs(lat!) > 90) {
+        ctx.addIssue({ code: 'custom', message: 'must be "lng,lat" in degrees, e.g. 1.5215,42.5075' });
+        return z.NEVER;
+      }
+      return [lng, lat] as [number, number];
+    })
+    .optional(),
+  /** The maps' default zoom (0–22); default: the zoom that fits the loaded areas' extent. */
+  MAP_DEFAULT_ZOOM: z.coerce.number().min(0).max(22).optional(),
   /** Comma-separated origins allowed by CORS; empty = CORS off. */
   CORS_ORIGINS: z.string().default(''),
   /** Open connections at most; default half the process's open-file limit, at most 10,000. */

@@ -1,7 +1,7 @@
 /**
  * An `opening_hours` value parsed once and evaluated one station-local day at a time, with public
- * holidays taken from China's calendar (holiday-rewrite.ts) and times read in the station's zone
- * (wall-clock.ts).
+ * holidays taken from the deployment's calendar (holiday-rewrite.ts), times read in the station's
+ * zone (wall-clock.ts) and sun events at the station's position.
  */
 import OpeningHours, { type nominatim_object } from 'opening_hours';
 import {
@@ -18,8 +18,20 @@ import {
 } from './wall-clock.js';
 import { addDays, MINUTES_PER_DAY, zoneOffsetMinutes, instantAt, type LocalDate } from './zone.js';
 
-/** Where sunrise/sunset are computed: central Beijing, `[lng, lat]`. */
-const BEIJING_LNG_LAT: readonly [number, number] = [116.4074, 39.9042];
+/** `[lng, lat]`, WGS-84: where sunrise, sunset, dawn and dusk are computed. */
+export type SunLocation = readonly [number, number];
+
+/** Values that name a sun event: only these depend on where the station is. */
+const SUN_EVENT = /\b(sunrise|sunset|dawn|dusk)\b/i;
+
+/**
+ * Sun times change by under 3 s per km east-west; positions are rounded to 0.01° (≈1 km) so
+ * stations of one town share parsed forms.
+ */
+const roundLocation = (location: SunLocation): SunLocation => [
+  Math.round(location[0] * 100) / 100,
+  Math.round(location[1] * 100) / 100,
+];
 
 /** A stretch of one local day in minutes since midnight (`to` ≤ 1440), open or unknown. */
 export interface DaySpan {
@@ -45,7 +57,10 @@ export interface CompiledHours {
     timeZone: string,
     isHoliday: (date: LocalDate) => boolean,
     ruleDate?: LocalDate,
+    location?: SunLocation,
   ): DaySpan[];
+  /** Whether the value names sunrise, sunset, dawn or dusk (its spans depend on the place). */
+  readonly usesSun: boolean;
   /** Open around the clock on every day, holiday or not (checked over a year from `from`). */
   alwaysOpen(from: LocalDate): boolean;
 }
@@ -54,16 +69,23 @@ export interface CompiledHours {
  * The library only reads lat/lon when they are strings (its types say number). A shifted
  * longitude corrects sun times for the process zone; see `processOffsetMinutes`.
  */
-function locationFor(clockDifferenceMinutes: number): nominatim_object {
-  let lng = BEIJING_LNG_LAT[0] - clockDifferenceMinutes / 4;
+function locationFor(clockDifferenceMinutes: number, at: SunLocation): nominatim_object {
+  let lng = at[0] - clockDifferenceMinutes / 4;
   lng = ((((lng + 180) % 360) + 360) % 360) - 180;
   const location = {
-    lat: String(BEIJING_LNG_LAT[1]),
+    lat: String(at[1]),
     lon: String(lng),
     address: { country_code: 'cn', state: '' },
   };
   return location as unknown as nominatim_object;
 }
+
+/**
+ * Where the sun is taken when no position is given: on the equator, on the meridian of the zone's
+ * offset, so sun events fall near 06:00/18:00 local time. Only for checking a value's syntax; the
+ * server always passes the station's position (or the deployment's centre).
+ */
+const placeless = (zoneOffsetMinutesAtNoon: number): SunLocation => [zoneOffsetMinutesAtNoon / 4, 0];
 
 /**
  * `SH` (school holidays) makes the library log to console.error and then fail, as it has no
@@ -76,9 +98,9 @@ const SCHOOL_HOLIDAY_ERROR =
 const withoutComments = (value: string) => value.replace(/"[^"]*"/g, '');
 
 /** Parses with the library; a failure is its message (thrown as a string) wrapped in an Error. */
-function parse(value: string, clockDifferenceMinutes = 0): OpeningHours {
+function parse(value: string, clockDifferenceMinutes = 0, at: SunLocation = [0, 0]): OpeningHours {
   try {
-    return new OpeningHours(value, locationFor(clockDifferenceMinutes));
+    return new OpeningHours(value, locationFor(clockDifferenceMinutes, at));
   } catch (error) {
     const message = typeof error === 'string' ? error : (error as Error).message;
     throw new Error(String(message).trim());
@@ -98,8 +120,12 @@ class LibraryBackedHours implements CompiledHours {
   readonly normalized: string;
   readonly warnings: string[];
   readonly holidayDayOffsets: readonly number[];
+  readonly usesSun: boolean;
   private readonly references: HolidayReferences | undefined;
-  /** Parsed variants keyed by settled value + sun correction; a handful per value at most. */
+  /**
+   * Parsed variants keyed by settled value + sun correction (+ place, for sun values): a handful
+   * per value, bounded for sun values used by stations all over a region.
+   */
   private readonly variants = new Map<string, OpeningHours>();
 
   constructor(value: string) {
@@ -112,6 +138,7 @@ class LibraryBackedHours implements CompiledHours {
       throw new Error(`Cannot resolve public holidays (PH) in "${this.normalized}"`);
     }
     this.holidayDayOffsets = this.references?.dayOffsets ?? [];
+    this.usesSun = SUN_EVENT.test(withoutComments(this.normalized));
     // Every variant must parse, so that evaluation can never fail after compiling succeeded.
     for (const world of this.allHolidayWorlds()) this.variant(world, 0);
   }
@@ -132,12 +159,16 @@ class LibraryBackedHours implements CompiledHours {
   private variant(
     isHoliday: (dayOffset: number) => boolean,
     clockDifference: number,
+    location: SunLocation = [0, 0],
   ): OpeningHours {
     const value = this.references ? settleHolidays(this.references, isHoliday) : this.normalized;
-    const key = `${clockDifference}|${value}`;
+    // Without a sun event the place changes nothing: one variant serves every station.
+    const at = this.usesSun ? roundLocation(location) : ([0, 0] as const);
+    const key = `${clockDifference}|${at[0]},${at[1]}|${value}`;
     let parsed = this.variants.get(key);
     if (!parsed) {
-      parsed = parse(value, clockDifference);
+      parsed = parse(value, clockDifference, at);
+      if (this.variants.size >= MAX_VARIANTS) this.variants.delete(this.variants.keys().next().value as string);
       this.variants.set(key, parsed);
     }
     return parsed;
@@ -148,6 +179,7 @@ class LibraryBackedHours implements CompiledHours {
     timeZone: string,
     isHoliday: (date: LocalDate) => boolean,
     ruleDate: LocalDate = date,
+    location?: SunLocation,
   ): DaySpan[] {
     const evaluated = regularProcessDay(ruleDate);
     const stationOffset = zoneOffsetMinutes(instantAt(date, 720, timeZone), timeZone);
@@ -155,6 +187,7 @@ class LibraryBackedHours implements CompiledHours {
     const parsed = this.variant(
       (dayOffset) => isHoliday(addDays(date, dayOffset)),
       clockDifference,
+      location ?? placeless(stationOffset),
     );
     const intervals = parsed.getOpenIntervals(
       wallClockDate(evaluated),
@@ -202,6 +235,8 @@ class LibraryBackedHours implements CompiledHours {
 
 // Stations share a few dozen distinct values; keep the parsed forms, bounded.
 const MAX_CACHED_VALUES = 2000;
+/** Parsed variants kept per value (holiday worlds × sun corrections × places). */
+const MAX_VARIANTS = 64;
 const compiled = new Map<string, CompiledHours | Error>();
 
 /** Parses `value` (cached). Throws an Error carrying the library's message if it is invalid. */

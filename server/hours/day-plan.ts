@@ -96,7 +96,7 @@ export function planDay(schedule: StationSchedule, date: LocalDate, timeZone: st
 
   const ruleDate = info.makeupWorkday ? makeupRuleDate(date) : date;
   const isHoliday = (day: LocalDate) => holidayInfo(day, calendar).holiday;
-  const spans = hours.spansOn(date, timeZone, isHoliday, ruleDate);
+  const spans = hours.spansOn(date, timeZone, isHoliday, ruleDate, schedule.location);
   if (override) return { ...base, reason: 'override', spans, override };
 
   const dependsOnHoliday = hours.holidayDayOffsets.some(

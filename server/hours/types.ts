@@ -30,6 +30,11 @@ export interface StationSchedule {
   timeZone?: string;
   /** Public holidays and make-up workdays; `builtInCalendar()` if absent. */
   calendar?: HolidayCalendar;
+  /**
+   * `[lng, lat]` (WGS-84) where sunrise/sunset/dawn/dusk are computed: the station's position, or
+   * the deployment's centre. Absent: a placeless sun (about 06:00/18:00), good for syntax only.
+   */
+  location?: readonly [number, number];
 }
 
 /** What decided the state: closure > date override > weekly rule (with holidays) > nothing. */

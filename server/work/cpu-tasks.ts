@@ -9,6 +9,10 @@ import {
   type HoursContextData,
 } from '../modules/holidays/hours-context.js';
 import { hoursPreview, type HoursPreviewInput } from '../modules/stations/hours-preview.js';
+import {
+  readBoundaryUpload,
+  type BoundaryUploadInput,
+} from '../modules/boundaries/boundary-upload.js';
 import { TooManyPairsError } from '../modules/coverage/local-distance.js';
 import {
   radiusCovering,
@@ -32,11 +36,16 @@ export const CPU_TASKS = {
     const current = hoursContext();
     if (
       current.timeZone !== input.context.timeZone ||
-      current.calendar.id !== input.context.calendar.id
+      current.calendar.id !== input.context.calendar.id ||
+      String(current.location) !== String(input.context.location)
     ) {
       setHoursContextData(input.context);
     }
     return hoursPreview(input);
+  },
+  /** An uploaded boundary GeoJSON: parsed and checked here, written by the caller. */
+  readBoundaryUpload(input: BoundaryUploadInput) {
+    return readBoundaryUpload(input);
   },
 };
 

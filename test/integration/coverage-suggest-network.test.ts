@@ -223,13 +223,10 @@ describe('GET /api/coverage/suggest with a network rule', () => {
     const bad = await plannerGet('/api/coverage/suggest?rule=radius:500&candidates=network');
     expect(bad.status).toBe(400);
     expect(bad.body.error).toContain('network rule');
-    const q = SuggestQuerySchema.parse({
-      rule: 'drive:30',
-      k: '2',
-      candidates: 'network',
-      area: '110119',
-      at: NOON,
-    });
+    const q = {
+      ...SuggestQuerySchema.parse({ rule: 'drive:30', k: '2', candidates: 'network', area: '110119', at: NOON }),
+      level: 'district',
+    };
     const cut = await suggestSites(db, q, new Date(), new RoadNetworkCache(db), {
       maxCandidates: 2000,
       budgetMs: 0,

@@ -20,7 +20,7 @@ export interface AreaRecord {
   pinyin?: string | null;
   /** The area of the level above that holds it; found spatially when absent. */
   parent_code?: string | null;
-  /** A GeoJSON Polygon or MultiPolygon, WGS-84. */
+  /** A GeoJSON Polygon or MultiPolygon, WGS-84 (or its JSON text, as an upload hands it over). */
   geometry: unknown;
 }
 
@@ -33,6 +33,13 @@ export interface LevelDefinition {
 }
 
 const BATCH = 50;
+
+/** The loaded data refuses the import (a code taken by another level, a missing parent…). */
+export class AreaDataError extends Error {}
+
+/** A geometry object is never a string in GeoJSON, so a string is already the JSON text. */
+const geoJsonText = (geometry: unknown) =>
+  typeof geometry === 'string' ? geometry : JSON.stringify(geometry);
 
 export async function listLevels(db: AppDatabase): Promise<AreaLevel[]> {
   return queryRows<AreaLevel>(
@@ -49,7 +56,7 @@ async function ensureLevel(tx: AppDatabase, level: LevelDefinition): Promise<voi
   );
   if (existing) {
     if (level.depth !== undefined && level.depth !== existing.depth) {
-      throw new Error(
+      throw new AreaDataError(
         `level "${level.name}" is already loaded at depth ${existing.depth}, not ${level.depth}`,
       );
     }
@@ -71,7 +78,7 @@ async function ensureLevel(tx: AppDatabase, level: LevelDefinition): Promise<voi
     tx,
     sql`select name from area_levels where depth = ${depth}`,
   );
-  if (taken) throw new Error(`depth ${depth} is already the level "${taken.name}"`);
+  if (taken) throw new AreaDataError(`depth ${depth} is already the level "${taken.name}"`);
   await tx.execute(
     sql`insert into area_levels (name, depth, label, label_en)
         values (${level.name}, ${depth}, ${level.label ?? level.name}, ${level.label_en ?? null})`,
@@ -98,7 +105,7 @@ export async function replaceAreas(
       const values = sql.join(
         records.slice(i, i + BATCH).map((r) => {
           // ST_MakeValid: boundary files derived from quantised sources can self-intersect.
-          const geom = sql`ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(r.geometry)}), 4326)), 3))`;
+          const geom = sql`ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(${geoJsonText(r.geometry)}), 4326)), 3))`;
           return sql`(${r.code}, ${level.name}, ${r.parent_code ?? null}, ${r.name}, ${r.name_en ?? null}, ${r.pinyin ?? null}, ${source}, ${geom})`;
         }),
         sql`, `,
@@ -109,7 +116,7 @@ export async function replaceAreas(
             where code in (select jsonb_array_elements_text(${JSON.stringify(records.slice(i, i + BATCH).map((r) => r.code))}::jsonb))`,
       );
       if (clash.length) {
-        throw new Error(
+        throw new AreaDataError(
           `area code ${clash[0]!.code} is already used by the level "${clash[0]!.level}": codes are unique across levels`,
         );
       }
@@ -142,7 +149,7 @@ async function assignParents(tx: AppDatabase, level: string): Promise<void> {
         limit 1`,
   );
   if (missing) {
-    throw new Error(
+    throw new AreaDataError(
       `area ${missing.code}: its parent ${missing.parent_code} is not loaded; import the level above first`,
     );
   }
@@ -223,6 +230,18 @@ export async function topArea(
         order by a.code limit 2`,
   );
   return rows.length === 1 ? rows[0]! : null;
+}
+
+/** Each level's name, depth and number of areas, top level first (a cheap count, no geometry). */
+export async function countAreasPerLevel(
+  db: AppDatabase,
+): Promise<{ name: string; depth: number; count: number }[]> {
+  return queryRows<{ name: string; depth: number; count: number }>(
+    db,
+    sql`select l.name, l.depth, count(a.code)::int as count
+        from area_levels l left join areas a on a.level = l.name
+        group by l.name, l.depth order by l.depth`,
+  );
 }
 
 export async function findArea(

@@ -37,7 +37,7 @@ export async function describeCollections(
   deploymentName: string | undefined,
   baseUrl: string,
 ): Promise<CollectionDescription[]> {
-  const region = await describeRegion(db, deploymentName);
+  const region = await describeRegion(db, { deploymentName });
   const place = region.name ? `${region.name}: ` : '';
   const spatial = (bbox: number[] | null) => (bbox ? { spatial: { bbox: [bbox], crs: CRS84 } } : null);
   const entry = (id: string, title: string, description: string, bbox: number[] | null) => ({

@@ -4,6 +4,7 @@ import { HttpError } from '../../http/errors.js';
 import type { ApiOperation } from '../../http/openapi.js';
 import { parseRequest } from '../../http/validate.js';
 import type { Role } from '../auth/roles.js';
+import { withDefaultLevel } from '../areas/default-level.js';
 import { CoverageAnswers, type CoverageWorkOptions } from './coverage-answers.js';
 import { coverageCsv, coverageGeoJson } from './coverage-export.js';
 import type { RoadNetworkSource } from './coverage.service.js';
@@ -16,7 +17,7 @@ import {
 
 const GEOJSON = 'application/geo+json';
 
-/** File name stamp: the rule and the Beijing time, so downloaded files say what they hold. */
+/** File name stamp: the rule and the local time, so downloaded files say what they hold. */
 function exportName(report: { rule: { rule: string }; instant: { local: string } }, ext: string) {
   const stamp = report.instant.local.replace(/[^0-9]/g, '').slice(0, 12);
   return `coverage_${report.rule.rule.replace(/[^a-z0-9]/gi, '')}_${stamp}.${ext}`;
@@ -62,8 +63,9 @@ export function coverageRouter(
   const answers = new CoverageAnswers(db, roadNetworks, work);
 
   router.get('/coverage', async (req, res) => {
-    const q = parseRequest(CoverageQuerySchema, req.query);
-    requirePlannerFor(req, plannerOnlyPart(q));
+    const asked = parseRequest(CoverageQuerySchema, req.query);
+    requirePlannerFor(req, plannerOnlyPart(asked));
+    const q = await withDefaultLevel(db, asked);
     const { body: report, cache } = await answers.coverage(q, new Date());
     res.set('X-Cache', cache);
     if (q.format === 'csv') {
@@ -81,22 +83,25 @@ export function coverageRouter(
   });
 
   router.get('/coverage/gaps', async (req, res) => {
-    const q = parseRequest(GapsQuerySchema, req.query);
-    requirePlannerFor(req, plannerOnlyPart(q));
+    const asked = parseRequest(GapsQuerySchema, req.query);
+    requirePlannerFor(req, plannerOnlyPart(asked));
+    const q = await withDefaultLevel(db, asked);
     const { body, cache } = await answers.gaps(q, new Date());
     res.set('X-Cache', cache).type(GEOJSON).json(body);
   });
 
   router.get('/coverage/timeline', async (req, res) => {
-    const q = parseRequest(TimelineQuerySchema, req.query);
-    requirePlannerFor(req, plannerOnlyPart(q));
+    const asked = parseRequest(TimelineQuerySchema, req.query);
+    requirePlannerFor(req, plannerOnlyPart(asked));
+    const q = await withDefaultLevel(db, asked);
     const { body, cache } = await answers.timeline(q);
     res.set('X-Cache', cache).json(body);
   });
 
   router.get('/coverage/suggest', async (req, res) => {
-    const q = parseRequest(SuggestQuerySchema, req.query);
+    const asked = parseRequest(SuggestQuerySchema, req.query);
     requirePlannerFor(req, 'site suggestions');
+    const q = await withDefaultLevel(db, asked);
     const { body, cache } = await answers.suggest(q, new Date());
     res.set('X-Cache', cache).json(body);
   });
@@ -109,7 +114,7 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
     method: 'get',
     path: '/api/coverage',
     summary:
-      'Coverage per district / sub-district at an instant (only open stations count): area, covered km² and %, stations, largest gap, weighted demand share; what-if with without=/with=; format=csv|geojson exports',
+      'Coverage per area of one level (level=; default region.default_level of /api/meta) at an instant (only open stations count): area, covered km² and %, stations, largest gap, weighted demand share; what-if with without=/with=; format=csv|geojson exports',
     tags: ['planning'],
     query: CoverageQuerySchema,
     responses: {
@@ -139,7 +144,7 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
   {
     method: 'get',
     path: '/api/coverage/timeline',
-    summary: 'Covered % for each of the 24 hours of a Beijing date, for the city or one area',
+    summary: 'Covered % for each of the 24 hours of a local date, for the city or one area',
     tags: ['planning'],
     query: TimelineQuerySchema,
     responses: {

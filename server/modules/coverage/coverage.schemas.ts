@@ -8,7 +8,10 @@ import { COVERAGE_LIMITS as L } from './coverage-limits.js';
 
 const AreaCode = AreaCodeSchema;
 // Any loaded level (district, subdistrict, parish…); the service says which levels are loaded.
-const Level = LevelNameSchema.default('district');
+// Left out, the routes fill in the deployment's own default from the data (areas/default-level.ts).
+const Level = LevelNameSchema.optional().describe(
+  'an area level as loaded (see /api/meta region.levels); default region.default_level, e.g. district',
+);
 
 export const RuleSchema = z
   .string()
@@ -163,7 +166,7 @@ export const GapsQuerySchema = z
 export const TimelineQuerySchema = z
   .object({
     date: LocalDateSchema.describe(
-      `one Beijing date YYYY-MM-DD (2000..2100): ${L.timelineHours} hourly figures, hours with the same open stations computed once`,
+      `one local date YYYY-MM-DD (2000..2100): ${L.timelineHours} hourly figures, hours with the same open stations computed once`,
     ),
     rule: RuleSchema,
     level: Level,
@@ -213,7 +216,9 @@ export const SuggestQuerySchema = z
   })
   .strict();
 
-export type CoverageQuery = z.infer<typeof CoverageQuerySchema>;
-export type GapsQuery = z.infer<typeof GapsQuerySchema>;
-export type TimelineQuery = z.infer<typeof TimelineQuerySchema>;
-export type SuggestQuery = z.infer<typeof SuggestQuerySchema>;
+/** After the route filled in the default level (withDefaultLevel), every query names one. */
+type WithLevel = { level: string };
+export type CoverageQuery = z.infer<typeof CoverageQuerySchema> & WithLevel;
+export type GapsQuery = z.infer<typeof GapsQuerySchema> & WithLevel;
+export type TimelineQuery = z.infer<typeof TimelineQuerySchema> & WithLevel;
+export type SuggestQuery = z.infer<typeof SuggestQuerySchema> & WithLevel;

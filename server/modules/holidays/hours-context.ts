@@ -22,9 +22,18 @@ export interface HoursContext {
   /** IANA zone of the deployment (TIME_ZONE). */
   readonly timeZone: string;
   readonly calendar: HolidayCalendar;
+  /**
+   * `[lng, lat]` where sun events are computed for hours not tied to a station's position (the
+   * live check of a value being typed): MAP_DEFAULT_CENTER, else the loaded areas' centre.
+   */
+  readonly location: readonly [number, number] | null;
 }
 
-let context: HoursContext = { timeZone: DEFAULT_TIME_ZONE, calendar: builtInCalendar() };
+let context: HoursContext = {
+  timeZone: DEFAULT_TIME_ZONE,
+  calendar: builtInCalendar(),
+  location: null,
+};
 
 export function hoursContext(): HoursContext {
   return context;
@@ -37,6 +46,7 @@ export function setHoursContext(next: Partial<HoursContext>): void {
 /** The context as structured-cloneable data, for a worker thread. */
 export interface HoursContextData {
   timeZone: string;
+  location: [number, number] | null;
   calendar: {
     id: string;
     publishedThrough: string | null;
@@ -59,9 +69,10 @@ export function calendarFromDays(
 }
 
 export function hoursContextData(): HoursContextData {
-  const { timeZone, calendar } = context;
+  const { timeZone, calendar, location } = context;
   return {
     timeZone,
+    location: location ? [location[0], location[1]] : null,
     calendar: {
       id: calendar.id,
       publishedThrough: calendar.publishedThrough,
@@ -75,6 +86,7 @@ export function setHoursContextData(data: HoursContextData): void {
   const { calendar } = data;
   setHoursContext({
     timeZone: data.timeZone,
+    location: data.location,
     calendar: !calendar.observesHolidays
       ? NO_HOLIDAYS
       : calendar.id === builtInCalendar().id

@@ -9,8 +9,12 @@ import { AMENITIES, AMENITY_STATUSES, STATION_KINDS } from '../stations/amenitie
 export function metaRouter(config: AppConfig, db: AppDatabase): Router {
   const router = Router();
   router.get('/meta', async (_req, res) => {
-    // The region (name, extent, default view, levels) comes from the loaded areas.
-    const region = await describeRegion(db, config.DEPLOYMENT_NAME);
+    // The region (name, extent, default view and level, levels) comes from the loaded areas and configuration.
+    const region = await describeRegion(db, {
+      deploymentName: config.DEPLOYMENT_NAME,
+      mapCenter: config.MAP_DEFAULT_CENTER,
+      mapZoom: config.MAP_DEFAULT_ZOOM,
+    });
     res.set('Cache-Control', 'public, max-age=300').json({
       region,
       amenities: AMENITIES,

@@ -1,6 +1,7 @@
 import { badRequest } from '../../http/errors.js';
 import { Router } from 'express';
 import { levelExists } from '../areas/areas.repository.js';
+import { withDefaultLevel } from '../areas/default-level.js';
 import type { AppDatabase } from '../../db/client.js';
 import type { ApiOperation } from '../../http/openapi.js';
 import { parseRequest } from '../../http/validate.js';
@@ -28,7 +29,7 @@ export function reportsRouter(db: AppDatabase): Router {
   });
 
   router.get('/reports/summary', requireRole('planner'), async (req, res) => {
-    const q = parseRequest(ReportSummaryQuerySchema, req.query);
+    const q = await withDefaultLevel(db, parseRequest(ReportSummaryQuerySchema, req.query));
     if (!(await levelExists(db, q.level))) {
       throw badRequest(`level "${q.level}" is not loaded (see /api/meta region.levels)`);
     }

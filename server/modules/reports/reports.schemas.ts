@@ -26,7 +26,7 @@ export const ResolveBodySchema = z
   .optional();
 
 export const ReportSummaryQuerySchema = z.strictObject({
-  level: LevelNameSchema.default('district'),
+  level: LevelNameSchema.optional().describe('default: region.default_level from /api/meta'),
   status: z.enum(['open', 'resolved', 'all']).default('all'),
 });
 

@@ -21,6 +21,9 @@ export const HoursPreviewBodySchema = z
     closures: z.array(ClosureSchema).max(100).default([]),
     /** The instant to preview at; default now. */
     at: z.iso.datetime({ offset: true }).optional(),
+    /** Where the station is (WGS-84), for sunrise/sunset; default the deployment's centre. */
+    lng: z.number().min(-180).max(180).optional(),
+    lat: z.number().min(-90).max(90).optional(),
   })
   .describe(
     `opening_hours and each override's at most 1000 characters, ${MAX_HOURS_TEXT_PER_STATION} in total; parsed in a worker thread`,
@@ -45,6 +48,7 @@ export function hoursPreviewRouter(): Router {
         hours_overrides: body.hours_overrides,
         closures: body.closures,
         at,
+        ...(body.lng !== undefined && body.lat !== undefined ? { lng: body.lng, lat: body.lat } : {}),
         context: hoursContextData(),
       }),
     );

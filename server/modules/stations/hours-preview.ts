@@ -16,6 +16,9 @@ export interface HoursPreviewInput {
   closures: Closure[];
   /** Epoch milliseconds of the instant to preview at. */
   at: number;
+  /** The station's position (sun events); absent: the deployment's centre. */
+  lng?: number;
+  lat?: number;
 }
 
 export function hoursPreview(input: HoursPreviewInput) {
@@ -31,6 +34,8 @@ export function hoursPreview(input: HoursPreviewInput) {
             opening_hours: read.value,
             hours_overrides: overrides.map(({ read: r, ...o }) => ({ ...o, opening_hours: r.ok ? r.value : o.opening_hours })),
             closures: input.closures,
+            lng: input.lng,
+            lat: input.lat,
           } as StationRecord,
           new Date(input.at),
         )

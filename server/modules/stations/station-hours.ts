@@ -8,15 +8,24 @@ import {
 import { deploymentDate, hoursContext } from '../holidays/hours-context.js';
 import type { StationRecord } from './stations.repository.js';
 
-/** A station's hours in the deployment's zone, with its current holiday calendar. */
-export function stationSchedule(station: Pick<StationRecord, 'opening_hours' | 'hours_overrides' | 'closures'>): StationSchedule {
-  const { timeZone, calendar } = hoursContext();
+/**
+ * A station's hours in the deployment's zone, with its current holiday calendar, and sun events
+ * (sunset…) at its own position: or the deployment's centre for hours not yet placed.
+ */
+export function stationSchedule(
+  station: Pick<StationRecord, 'opening_hours' | 'hours_overrides' | 'closures'> &
+    Partial<Pick<StationRecord, 'lng' | 'lat'>>,
+): StationSchedule {
+  const { timeZone, calendar, location } = hoursContext();
+  const placed = Number.isFinite(station.lng) && Number.isFinite(station.lat);
+  const at = placed ? ([station.lng!, station.lat!] as const) : location;
   return {
     openingHours: station.opening_hours,
     overrides: station.hours_overrides,
     closures: station.closures,
     timeZone,
     calendar,
+    ...(at ? { location: at } : {}),
   };
 }
 

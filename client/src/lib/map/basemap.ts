@@ -1,27 +1,31 @@
 import { apiGet } from '../api/http.js';
 import type { BasemapDatum } from './datum-shift.js';
+import type { DefaultView } from './default-view.js';
 
 export interface BasemapSettings {
   styleUrl: string | null;
   datum: BasemapDatum;
   /** The loaded areas' extent [minLng, minLat, maxLng, maxLat] (`/api/meta` region); null before any. */
   regionExtent: [number, number, number, number] | null;
+  /** Where maps open (`/api/meta` region.default_view); null before any areas are loaded. */
+  defaultView: DefaultView | null;
 }
 
 let settings: Promise<BasemapSettings> | null = null;
 
-/** The deployer's basemap (BASEMAP_STYLE_URL, BASEMAP_DATUM), asked once per page; none if unreachable. */
+/** The deployer's basemap (BASEMAP_STYLE_URL, BASEMAP_DATUM) and default view, asked once per page; none if unreachable. */
 export function basemapSettings(): Promise<BasemapSettings> {
   settings ??= apiGet<{
     basemap_style_url: string | null;
     basemap_datum?: BasemapDatum;
-    region?: { extent: [number, number, number, number] | null };
+    region?: { extent: [number, number, number, number] | null; default_view?: DefaultView | null };
   }>('/api/meta')
     .then((meta) => ({
       styleUrl: meta.basemap_style_url,
       datum: meta.basemap_datum ?? 'WGS84',
       regionExtent: meta.region?.extent ?? null,
+      defaultView: meta.region?.default_view ?? null,
     }))
-    .catch(() => ({ styleUrl: null, datum: 'WGS84' as const, regionExtent: null }));
+    .catch(() => ({ styleUrl: null, datum: 'WGS84' as const, regionExtent: null, defaultView: null }));
   return settings;
 }

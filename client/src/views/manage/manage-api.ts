@@ -127,7 +127,13 @@ export const verifyStation = (id: number) => apiSend<EditResult>('POST', `/api/s
 export const stationHistory = (id: number) => apiGet<{ changes: Change[] }>(`/api/stations/${id}/history`);
 export const revertChange = (id: number, changeId: number, version: number) =>
   apiSend<EditResult>('POST', `/api/stations/${id}/revert/${changeId}`, { version });
-export const checkHours = (body: { opening_hours: string; hours_overrides?: DateOverride[]; closures?: Closure[] }) =>
+export const checkHours = (body: {
+  opening_hours: string;
+  hours_overrides?: DateOverride[];
+  closures?: Closure[];
+  lng?: number;
+  lat?: number;
+}) =>
   apiSend<HoursCheck>('POST', '/api/hours/validate', body);
 export const listReports = (status: 'open' | 'resolved') =>
   apiGet<{ reports: Report[] }>(`/api/reports?status=${status}`);
