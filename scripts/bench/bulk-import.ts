@@ -77,7 +77,7 @@ export async function run(): Promise<BenchRow[]> {
       const [baseline] = await timed(() => insertStations(db.db, stations));
       await db.db.execute(sql`delete from stations`);
       const request = {
-        bytes: csv,
+        body: csv,
         format: 'csv' as const,
         crs: 'WGS84' as const,
         region: { marginM: 5000 },

@@ -1,4 +1,4 @@
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import type { AppDatabase } from '../../db/client.js';
 import { HttpError, badRequest } from '../../http/errors.js';
 import type { ApiOperation } from '../../http/openapi.js';
@@ -32,6 +32,59 @@ const rawUpload: RequestHandler = (req, res, next) => {
   });
 };
 
+/** The format the query or the content type names, before the body is read. */
+function declaredFormat(req: Request) {
+  const asked = typeof req.query.format === 'string' ? req.query.format : undefined;
+  return asked ?? formatFromContentType(req.get('content-type'));
+}
+
+/**
+ * A CSV body is not buffered: the import reads it as it streams in, enforcing the byte and row
+ * caps as it goes. Other formats are read whole first (xlsx needs its zip directory at the end).
+ */
+const uploadUnlessCsv: RequestHandler = (req, res, next) => {
+  if (declaredFormat(req) !== 'csv') return rawUpload(req, res, next);
+  const declared = Number(req.get('content-length'));
+  // Refused unread: Node discards an unread body after the answer, as for the other formats.
+  if (declared > MAX_UPLOAD_BYTES) {
+    return next(new HttpError(413, `The file is larger than ${MB} MB; split it into smaller files`));
+  }
+  next();
+};
+
+/** How much of a refused CSV body is read and dropped so the client sees the answer, not a reset. */
+const DISCARD_LIMIT = { bytes: 32 * 1024 * 1024, ms: 10_000 };
+
+/**
+ * After an import stopped reading early: the rest of the body is read and dropped (kept nowhere)
+ * so the connection stays usable and the client is not reset before it reads the refusal; a
+ * client that keeps sending past the limit is disconnected.
+ */
+function discardRestOf(req: Request): void {
+  if (req.readableEnded || req.destroyed) return;
+  let dropped = 0;
+  const cut = () => req.socket.destroy();
+  const timer = setTimeout(cut, DISCARD_LIMIT.ms);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > DISCARD_LIMIT.bytes) cut();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
+  req.resume();
+}
+
+/**
+ * The CSV body as it streams in: paused, never destroyed, when the import stops early, so the
+ * refusal still reaches the client (see discardRestOf).
+ */
+function bodySource(req: Request): Buffer | AsyncIterable<Uint8Array> {
+  // The global JSON parser may already have read a small application/json body.
+  if (req.body !== undefined) return bodyBytes(req.body);
+  return req.iterator({ destroyOnReturn: false });
+}
+
 /** The uploaded bytes, also when the global JSON parser already read a small application/json body. */
 function bodyBytes(body: unknown): Buffer {
   if (Buffer.isBuffer(body)) return body;
@@ -44,14 +97,14 @@ function bodyBytes(body: unknown): Buffer {
 export function bulkRouter(db: AppDatabase, region: RegionOptions): Router {
   const router = Router();
 
-  router.post('/stations/import', requireRole('admin'), rawUpload, async (req, res) => {
+  router.post('/stations/import', requireRole('admin'), uploadUnlessCsv, async (req, res) => {
     const q = parseRequest(ImportQuerySchema, req.query);
     const format = q.format ?? formatFromContentType(req.get('content-type'));
     if (!format) {
       throw badRequest('Say the file format: ?format=csv, geojson or xlsx');
     }
     const report = await importStations(db, {
-      bytes: bodyBytes(req.body),
+      body: format === 'csv' ? bodySource(req) : bodyBytes(req.body),
       format,
       crs: q.crs,
       dryRun: q.dry_run,
@@ -59,6 +112,10 @@ export function bulkRouter(db: AppDatabase, region: RegionOptions): Router {
       onConflict: q.on_conflict,
       user: { id: req.user!.id, username: req.user!.username },
       region,
+    }).catch((error: unknown) => {
+      // A CSV refused part-way (a cap, broken quoting): drop the rest before answering.
+      if (format === 'csv') discardRestOf(req);
+      throw error;
     });
     if (!report.dry_run && !report.committed) {
       const { errors, conflicts, rows } = report.summary;

@@ -19,16 +19,18 @@ import {
   updateStationBatch,
   type WrittenStation,
 } from './bulk.repository.js';
-import { readCsv } from './csv-format.js';
+import { readCsvStream } from './csv-format.js';
+import { MAX_UPLOAD_BYTES } from './bulk.schemas.js';
 import { readGeoJson } from './geojson-format.js';
 import { markConflicts, staleRows, type OnConflict } from './import-conflicts.js';
 import { planImport, type ImportAction, type PlannedRow } from './import-plan.js';
 import { readStationRow } from './row-reader.js';
-import type { BulkFormat, CellProblem, SourceTable } from './source-table.js';
+import { MAX_IMPORT_ROWS, type BulkFormat, type CellProblem, type SourceTable } from './source-table.js';
 import { readXlsx } from './xlsx-format.js';
 
 export interface ImportRequest {
-  bytes: Buffer;
+  /** The file: in memory, or (CSV) the request body as it streams in. */
+  body: Buffer | AsyncIterable<Uint8Array>;
   format: BulkFormat;
   crs: Datum;
   dryRun: boolean;
@@ -72,11 +74,21 @@ export interface ImportReport {
   elapsed_ms: number;
 }
 
-export async function readTable(format: BulkFormat, bytes: Buffer): Promise<SourceTable> {
-  if (bytes.length === 0) throw badRequest('The request body is empty: send the file as the body');
-  if (format === 'csv') return readCsv(bytes);
-  if (format === 'geojson') return readGeoJson(bytes);
-  return readXlsx(bytes);
+export async function readTable(
+  format: BulkFormat,
+  body: Buffer | AsyncIterable<Uint8Array>,
+): Promise<SourceTable> {
+  // CSV streams: its caps are enforced while reading, so a huge file is never held whole.
+  if (format === 'csv') {
+    return readCsvStream(Buffer.isBuffer(body) ? [body] : body, {
+      maxBytes: MAX_UPLOAD_BYTES,
+      maxRows: MAX_IMPORT_ROWS,
+    });
+  }
+  if (!Buffer.isBuffer(body)) throw new Error(`a ${format} file must be read into memory first`);
+  if (body.length === 0) throw badRequest('The request body is empty: send the file as the body');
+  if (format === 'geojson') return readGeoJson(body);
+  return readXlsx(body);
 }
 
 /** A file must say where stations are (or which existing ones it updates) before rows are read. */
@@ -214,7 +226,7 @@ export async function importStations(
   request: ImportRequest,
 ): Promise<ImportReport> {
   const started = performance.now();
-  const table = await readTable(request.format, request.bytes);
+  const table = await readTable(request.format, request.body);
   const mapping = resolveColumnMapping(table.columns, request.mapping);
   checkColumns(table, mapping, request.format);
   const rows = table.rows.map((row) => ({
