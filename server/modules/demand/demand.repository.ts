@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type AppDatabase } from '../../db/client.js';
+import type { PopulationSlot } from '../../db/schema/demand.js';
 
 export interface DemandLayerRecord {
   id: number;
@@ -10,6 +11,11 @@ export interface DemandLayerRecord {
   point_count: number;
   total_weight: number;
   created_at: string;
+  /** points (demand_points) or population (a raster's cells with a weight per slot). */
+  kind: 'points' | 'population';
+  cell_m: number | null;
+  slots: PopulationSlot[];
+  citation: string | null;
 }
 
 export interface NewDemandPoint {
@@ -20,7 +26,8 @@ export interface NewDemandPoint {
 }
 
 const LAYER_COLUMNS = sql`id, name, description, weight_label, source, point_count,
-  total_weight::float8 as total_weight, to_json(created_at) #>> '{}' as created_at`;
+  total_weight::float8 as total_weight, to_json(created_at) #>> '{}' as created_at,
+  kind, cell_m::float8 as cell_m, slots, citation`;
 
 /** Creates a layer with all its points in one transaction: a failed upload leaves nothing. */
 export async function insertDemandLayer(

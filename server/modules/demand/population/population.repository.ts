@@ -1,0 +1,133 @@
+/**
+ * Population layers in the database: a layer row (kind 'population', its slots) and one
+ * demand_cells row per non-empty cell. Written in one transaction (a failed import leaves
+ * nothing), read back one slot at a time (a coverage question needs one hour, not all 36).
+ */
+import { sql } from 'drizzle-orm';
+import { queryRows, type AppDatabase } from '../../../db/client.js';
+import type { PopulationSlot } from '../../../db/schema/demand.js';
+import { areasCte, type AreaScope } from '../../coverage/coverage.repository.js';
+import type { PopulationSet } from './population-set.js';
+
+/** Rows per insert statement: ~36 weights each, so a statement stays well under a megabyte. */
+const BATCH_ROWS = 4000;
+
+const floats = (values: ArrayLike<number>) => `{${Array.prototype.join.call(values, ',')}}`;
+
+export interface NewPopulationLayer {
+  name: string;
+  description: string | null;
+  source: string | null;
+  citation: string | null;
+}
+
+export async function insertPopulationLayer(
+  db: AppDatabase,
+  layer: NewPopulationLayer,
+  set: PopulationSet,
+): Promise<number> {
+  const S = set.slots.length;
+  const total = Math.max(...set.slots.map((s) => s.total));
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as AppDatabase;
+    const [row] = await queryRows<{ id: number }>(
+      t,
+      sql`insert into demand_layers (name, description, weight_label, source, point_count, total_weight,
+            kind, cell_m, slots, source_crs, citation)
+          values (${layer.name}, ${layer.description}, 'people', ${layer.source}, ${set.cells.length},
+            ${total}, 'population', ${set.cellM}, ${JSON.stringify(set.slots)}::jsonb, ${set.crs},
+            ${layer.citation})
+          returning id`,
+    );
+    const id = row!.id;
+    for (let start = 0; start < set.cells.length; start += BATCH_ROWS) {
+      const end = Math.min(set.cells.length, start + BATCH_ROWS);
+      // Coordinates rounded to 1e-7° (~1 cm), weights as float4: the text stays compact.
+      const xs = Array.from(set.lngs.subarray(start, end), (v) => v.toFixed(7));
+      const ys = Array.from(set.lats.subarray(start, end), (v) => v.toFixed(7));
+      await t.execute(
+        sql`insert into demand_cells (layer_id, cell, geom, weights)
+          select ${id}, c.cell, ST_SetSRID(ST_MakePoint(c.x, c.y), 4326),
+            (${floats(set.weights.subarray(start * S, end * S))}::real[])[(c.k - 1) * ${S} + 1 : c.k * ${S}]
+          from unnest(${floats(set.cells.subarray(start, end))}::int[], ${`{${xs.join(',')}}`}::float8[],
+            ${`{${ys.join(',')}}`}::float8[]) with ordinality as c(cell, x, y, k)`,
+      );
+    }
+    return id;
+  });
+}
+
+/** Bytes the layer's cells take on disk (table and its indexes' share, estimated from the table). */
+export async function demandCellsBytes(db: AppDatabase): Promise<number> {
+  const [row] = await queryRows<{ bytes: number }>(
+    db,
+    sql`select pg_total_relation_size('demand_cells')::float8 as bytes`,
+  );
+  return row!.bytes;
+}
+
+export interface CellPositions {
+  cells: Int32Array;
+  lngs: Float64Array;
+  lats: Float64Array;
+}
+
+/** Shared memory, so the CPU pool's threads read the same arrays without a copy. */
+function shared<T extends Float64Array | Float32Array | Int32Array>(
+  Kind: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+  length: number,
+): T {
+  return new Kind(new SharedArrayBuffer(length * Kind.BYTES_PER_ELEMENT));
+}
+
+/** Every cell's centre, in cell order. */
+export async function loadCellPositions(db: AppDatabase, layerId: number): Promise<CellPositions> {
+  const rows = await queryRows<{ cell: number; x: number; y: number }>(
+    db,
+    sql`select cell, ST_X(geom)::float8 as x, ST_Y(geom)::float8 as y
+        from demand_cells where layer_id = ${layerId} order by cell`,
+  );
+  const cells = shared(Int32Array, rows.length);
+  const lngs = shared(Float64Array, rows.length);
+  const lats = shared(Float64Array, rows.length);
+  rows.forEach((r, i) => ((cells[i] = r.cell), (lngs[i] = r.x), (lats[i] = r.y)));
+  return { cells, lngs, lats };
+}
+
+/** One slot's people per cell, in cell order (slot is 0-based). */
+export async function loadSlotWeights(
+  db: AppDatabase,
+  layerId: number,
+  slot: number,
+): Promise<Float32Array> {
+  // One text value instead of ~350 k rows: the drivers parse one string much faster.
+  const [row] = await queryRows<{ w: string | null }>(
+    db,
+    sql`select string_agg(weights[${slot + 1}]::text, ',' order by cell) as w
+        from demand_cells where layer_id = ${layerId}`,
+  );
+  const parts = row?.w ? row.w.split(',') : [];
+  const weights = shared(Float32Array, parts.length);
+  for (let i = 0; i < parts.length; i++) weights[i] = Number(parts[i]);
+  return weights;
+}
+
+/**
+ * For every cell of the layer, the area of `level` holding its centre (one area when it lies on
+ * a shared border), as pairs of cell id and area code; cells outside every area are left out.
+ */
+export async function cellAreas(
+  db: AppDatabase,
+  layerId: number,
+  level: string,
+): Promise<Array<{ cell: number; code: string }>> {
+  return queryRows(
+    db,
+    sql`with ${areasCte({ level } satisfies AreaScope)}
+      select distinct on (c.cell) c.cell, a.code
+      from areas a join demand_cells c on c.layer_id = ${layerId} and ST_Intersects(a.geom, c.geom)
+      order by c.cell, a.code`,
+  );
+}
+
+export type { PopulationSlot };
