@@ -19,6 +19,10 @@ import {
   type RadiusCoveringInput,
   type RadiusCoveringResult,
 } from '../modules/coverage/radius-covering.js';
+import {
+  populationCoverage,
+  type PopulationCoverageInput,
+} from '../modules/demand/population/population-coverage.js';
 
 export const CPU_TASKS = {
   radiusCovering(
@@ -30,6 +34,10 @@ export const CPU_TASKS = {
       if (error instanceof TooManyPairsError) return { refused: { maxPairs: error.maxPairs } };
       throw error;
     }
+  },
+  /** People within reach per area; the cell arrays come in shared memory (no copy). */
+  populationCoverage(input: PopulationCoverageInput) {
+    return populationCoverage(input);
   },
   /** `context`: the caller's time zone and holiday calendar (a worker starts with the defaults). */
   hoursPreview(input: HoursPreviewInput & { context: HoursContextData }) {

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import type { AppDatabase } from '../../db/client.js';
 import { WorkLimiter } from '../../work/work-limiter.js';
+import { findDemandLayer, type DemandLayerRecord } from '../demand/demand.repository.js';
 import { hoursContext } from '../holidays/hours-context.js';
 import { ruleText } from './coverage-rule.js';
 import type { CoverageQuery, GapsQuery, SuggestQuery, TimelineQuery } from './coverage.schemas.js';
@@ -19,6 +20,7 @@ import {
 } from './coverage.service.js';
 import { coverageTimeline } from './coverage-timeline.js';
 import { describeInstant } from './open-stations.js';
+import { slotAt } from './population-figures.js';
 import { ResultsCache, type CacheState } from './results-cache.js';
 import { readDataVersions } from './results-cache.repository.js';
 import { suggestSites } from './suggest.service.js';
@@ -41,6 +43,14 @@ type Kind = keyof typeof KINDS;
 /** A short fingerprint of the open stations (what an instant changes in the answer). */
 const idsHash = (ids: number[]) =>
   crypto.createHash('sha256').update(ids.join(',')).digest('base64url').slice(0, 22);
+
+/**
+ * The demand layer's version: layers are not edited in place (a new import is a new id), but the
+ * id with its import time and size still names exactly the data an answer was computed from.
+ */
+function demandVersion(layer: DemandLayerRecord | null) {
+  return layer ? `${layer.id}@${layer.created_at}#${layer.point_count}` : null;
+}
 
 /** The clock and holiday calendar that decide which stations are open (and on which days). */
 function calendarVersion() {
@@ -73,6 +83,15 @@ export class CoverageAnswers {
       network: ctx.network?.info.id ?? null,
       open: idsHash(ctx.openIds),
       rule: ruleText(ctx.rule),
+      demand: demandVersion(ctx.demandLayer),
+      // People move through the day: the population slot (and the day type and hour asked for,
+      // which the answer reports) belongs to the question as much as the open stations do.
+      population:
+        ctx.demandLayer?.kind === 'population'
+          ? (({ index, requested }) => ({ index, day_type: requested.day_type, hour: requested.hour }))(
+              slotAt(ctx.demandLayer, ctx.at),
+            )
+          : null,
     };
     return { ctx, data };
   }
@@ -117,7 +136,15 @@ export class CoverageAnswers {
     const versions = await readDataVersions(this.db);
     const network =
       q.rule.kind === 'network' ? ((await this.roadNetworks?.current())?.info.id ?? null) : null;
-    const question = { ...q, rule: ruleText(q.rule), versions, network, ...calendarVersion() };
+    const layer = q.demand === undefined ? null : await findDemandLayer(this.db, q.demand);
+    const question = {
+      ...q,
+      rule: ruleText(q.rule),
+      versions,
+      network,
+      demand: q.demand === undefined ? undefined : demandVersion(layer),
+      ...calendarVersion(),
+    };
     const answer = await this.cache.answer('timeline', question, this.limiters.timeline, () =>
       coverageTimeline(this.db, q, this.roadNetworks),
     );

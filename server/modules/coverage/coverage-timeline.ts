@@ -10,6 +10,8 @@ import { describeRule } from './coverage-rule.js';
 import { resolveContext, scenarioSites, type RoadNetworkSource } from './coverage.service.js';
 import { describeDay, openStationIds } from './open-stations.js';
 import { deploymentInstant } from '../holidays/hours-context.js';
+import { peopleByArea, slotAt, type AreaPeople } from './population-figures.js';
+import { scopeCodes } from './population-scope.repository.js';
 
 export async function coverageTimeline(
   db: AppDatabase,
@@ -35,15 +37,48 @@ export async function coverageTimeline(
     const key = ids.join(',');
     if (results.has(key)) continue;
     const sites = await scenarioSites(db, ctx, {}, ids);
-    results.set(key, await scopeCoverage(db, ctx.scope, sites, ctx.demandLayer?.id));
+    const pointsLayer = ctx.demandLayer?.kind === 'points' ? ctx.demandLayer.id : undefined;
+    results.set(key, await scopeCoverage(db, ctx.scope, sites, pointsLayer));
   }
+  // Population: hour h weighs the people present at h (its slot) against the stations open at h.
+  const layer = ctx.demandLayer?.kind === 'population' ? ctx.demandLayer : null;
+  const slots = layer ? hours.map((at) => slotAt(layer, at)) : [];
+  const people = layer
+    ? await peopleByArea(
+        db,
+        layer,
+        ctx.scope,
+        await scopeCodes(db, ctx.scope),
+        ctx.stations,
+        await Promise.all(
+          openByHour.map(async (ids, hour) => ({
+            sites: await scenarioSites(db, ctx, {}, ids),
+            slot: slots[hour]!.index,
+          })),
+        ),
+      )
+    : null;
+  const sumOf = (m: Map<string, AreaPeople>) => {
+    let total = 0;
+    let covered = 0;
+    for (const v of m.values()) ((total += v.total), (covered += v.covered));
+    return { total, covered };
+  };
   const pct = (a: number, b: number) => (b > 0 ? Number(((100 * a) / b).toFixed(2)) : null);
   return {
     rule: describeRule(ctx.rule),
     day: describeDay(q.date),
     area: q.area ?? null,
     level,
-    demand: ctx.demandLayer ? { id: ctx.demandLayer.id, name: ctx.demandLayer.name } : null,
+    demand: ctx.demandLayer
+      ? {
+          id: ctx.demandLayer.id,
+          name: ctx.demandLayer.name,
+          kind: ctx.demandLayer.kind,
+          weight_label: ctx.demandLayer.weight_label,
+          ...(layer ? { citation: layer.citation, cell_m: layer.cell_m } : {}),
+        }
+      : null,
     computations: results.size,
     hours: openByHour.map((ids, hour) => {
       const r = results.get(ids.join(','))!;
@@ -54,8 +89,21 @@ export async function coverageTimeline(
         area_km2: Number(r.area_km2.toFixed(3)),
         covered_km2: Number(r.covered_km2.toFixed(3)),
         covered_pct: pct(r.covered_km2, r.area_km2),
-        demand_covered_pct:
-          r.demand_total === null ? null : pct(r.demand_covered ?? 0, r.demand_total),
+        ...(people
+          ? (() => {
+              const p = sumOf(people[hour]!);
+              const slot = slots[hour]!;
+              return {
+                demand_total: Math.round(p.total),
+                demand_covered: Math.round(p.covered),
+                demand_covered_pct: pct(p.covered, p.total),
+                population_slot: { day_type: slot.day_type, hour: slot.hour, exact: slot.exact },
+              };
+            })()
+          : {
+              demand_covered_pct:
+                r.demand_total === null ? null : pct(r.demand_covered ?? 0, r.demand_total),
+            }),
       };
     }),
   };

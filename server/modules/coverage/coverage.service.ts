@@ -21,6 +21,12 @@ import {
 import type { CoverageQuery, GapsQuery } from './coverage.schemas.js';
 import { areaFigures, pct, round, totalsOf, whatIfDelta } from './coverage-figures.js';
 import { networkSites } from './network-sites.js';
+import {
+  describePopulation,
+  peopleByArea,
+  slotAt,
+  type AreaPeople,
+} from './population-figures.js';
 import { describeInstant, openStationIds } from './open-stations.js';
 import type { LoadedRoadNetwork } from '../routes/road-network-cache.js';
 
@@ -118,11 +124,14 @@ function networkNote(ctx: CoverageContext, sites: CoverageSites) {
   };
 }
 
-function demandNote(layer: DemandLayerRecord | null) {
+function demandNote(layer: DemandLayerRecord | null, at?: Date) {
   if (layer) {
     return {
       layer: { id: layer.id, name: layer.name, weight_label: layer.weight_label },
       proxy: null,
+      ...(layer.kind === 'population' && at
+        ? { population: describePopulation(layer, slotAt(layer, at)) }
+        : {}),
     };
   }
   return {
@@ -182,20 +191,36 @@ export async function coverageReport(
   const unknownIds = (q.without ?? []).filter((id) => !ctx.stations.some((s) => s.id === id));
   if (unknownIds.length)
     throw notFound(`Stations not found (without=): ${unknownIds.slice(0, 10).join(', ')}`);
+  const people = ctx.demandLayer?.kind === 'population' ? ctx.demandLayer : null;
   const options = {
-    demandLayerId: ctx.demandLayer?.id,
+    // Population layers are counted from their cells in memory (population-figures.ts).
+    demandLayerId: people ? undefined : ctx.demandLayer?.id,
     outlineSimplifyMetres: q.format === 'geojson' ? Math.max(q.simplify, 1) : 0,
     networkProfile: ctx.rule.kind === 'network' ? ctx.rule.mode : undefined,
   };
   const isWhatIf = Boolean(q.without?.length || q.with?.length);
+  let peopleForBaseline: Map<string, AreaPeople> | null = null;
   const sites = await scenarioSites(db, ctx, q);
   const rows = checkedRows(await coverageByArea(db, ctx.scope, sites, options), ctx);
+  const baseSites = isWhatIf ? await scenarioSites(db, ctx) : null;
+  if (people) {
+    const answers = await peopleByArea(
+      db,
+      people,
+      ctx.scope,
+      rows.map((r) => r.code),
+      ctx.stations,
+      [sites, ...(baseSites ? [baseSites] : [])].map((s) => ({ sites: s, slot: slotAt(people, ctx.at).index })),
+    );
+    addPeople(rows, answers[0]!);
+    peopleForBaseline = answers[1] ?? null;
+  }
   const areas = rows.map(areaFigures);
   const report = {
     rule: describeRule(ctx.rule),
     instant: describeInstant(ctx.at),
     level: q.level,
-    demand: demandNote(ctx.demandLayer),
+    demand: demandNote(ctx.demandLayer, ctx.at),
     stations_counted: sites.stationIds.length,
     network: networkNote(ctx, sites),
     totals: totalsOf(areas),
@@ -204,15 +229,25 @@ export async function coverageReport(
   };
   if (isWhatIf) {
     const baseRows = checkedRows(
-      await coverageByArea(db, ctx.scope, await scenarioSites(db, ctx), {
+      await coverageByArea(db, ctx.scope, baseSites!, {
         ...options,
         outlineSimplifyMetres: 0,
       }),
       ctx,
     );
+    if (peopleForBaseline) addPeople(baseRows, peopleForBaseline);
     report.what_if = whatIfDelta(baseRows.map(areaFigures), areas, q);
   }
   return report;
+}
+
+/** Fills each row's demand with the people in the area and within reach. */
+function addPeople(rows: AreaCoverageRow[], people: Map<string, AreaPeople>) {
+  for (const row of rows) {
+    const p = people.get(row.code);
+    row.demand_total = p?.total ?? 0;
+    row.demand_covered = p?.covered ?? 0;
+  }
 }
 
 export async function gapsCollection(
@@ -223,9 +258,17 @@ export async function gapsCollection(
   resolved?: CoverageContext,
 ) {
   const ctx = resolved ?? (await resolveContext(db, q, now, roadNetworks));
-  const rows = await coverageGaps(db, ctx.scope, await scenarioSites(db, ctx, q), q.simplify);
+  const sites = await scenarioSites(db, ctx, q);
+  const rows = await coverageGaps(db, ctx.scope, sites, q.simplify);
   const rule = describeRule(ctx.rule);
   const instant = describeInstant(ctx.at);
+  // With population: the people left outside reach in each gap's area.
+  const people = ctx.demandLayer?.kind === 'population' ? ctx.demandLayer : null;
+  const [peopleOf] = people
+    ? await peopleByArea(db, people, ctx.scope, rows.map((r) => r.code), ctx.stations, [
+        { sites, slot: slotAt(people, ctx.at).index },
+      ])
+    : [null];
   return {
     type: 'FeatureCollection' as const,
     rule,
@@ -242,9 +285,18 @@ export async function gapsCollection(
         area_km2: round(r.area_km2, 4),
         gap_km2: round(r.gap_km2, 4),
         gap_pct: pct(r.gap_km2, r.area_km2),
+        ...(peopleOf
+          ? {
+              people: Math.round(peopleOf.get(r.code)?.total ?? 0),
+              people_uncovered: Math.round(
+                (peopleOf.get(r.code)?.total ?? 0) - (peopleOf.get(r.code)?.covered ?? 0),
+              ),
+            }
+          : {}),
         rule: rule.rule,
         at: instant.at,
       },
     })),
+    ...(people ? { demand: demandNote(people, ctx.at) } : {}),
   };
 }

@@ -7,11 +7,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppDatabase } from '../../../db/client.js';
+import { siblingModule, startWorker } from '../../../threads/start-worker.js';
 import { describeDay } from '../../coverage/open-stations.js';
 import { findDemandLayer, type DemandLayerRecord } from '../demand.repository.js';
 import { buildPopulationSet, slotFromFileName, type DayType, type SlotRaster } from './population-set.js';
 import { demandCellsBytes, insertPopulationLayer } from './population.repository.js';
-import { RasterError, readRasterCells, type RasterCells } from './raster-read.js';
+import { RasterError, readRasterFile, type RasterCells } from './raster-read.js';
+
+export { readRasterFile };
 
 /** The paper the Beijing hourly rasters come with; shown wherever their figures are. */
 export const DYNPOP_CITATION =
@@ -34,12 +37,6 @@ export type RasterReader = (
   file: string,
   options: { aggregate?: number; crs?: string },
 ) => Promise<RasterCells>;
-
-/** Reads a file in this thread (CLI); the server passes a reader running in the CPU pool. */
-export const readRasterFile: RasterReader = async (file, options) => {
-  const bytes = await fs.promises.readFile(file);
-  return readRasterCells(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, options);
-};
 
 /** A date's day type by the deployment's calendar (调休 make-up days count as workdays). */
 export function dayTypeOfDate(date: string): DayType {
@@ -123,4 +120,31 @@ export async function importPopulationFiles(
     writeMs: Math.round(writeMs),
     tableBytes: await demandCellsBytes(db),
   };
+}
+
+/**
+ * A reader that parses in a worker thread (the server's event loop stays free); `close()` ends
+ * the thread when the import is done.
+ */
+export function threadedRasterReader(): { read: RasterReader; close: () => Promise<void> } {
+  // workerData must be set: geotiff's 'web-worker' dependency reads it in any non-main thread
+  // and, when it is missing, fails to load.
+  const worker = startWorker(siblingModule(import.meta.url, 'raster-worker'), { workerData: {} });
+  let queue: Promise<unknown> = Promise.resolve();
+  const read: RasterReader = (file, options) => {
+    const next = queue.then(
+      () =>
+        new Promise<RasterCells>((resolve, reject) => {
+          worker.once('message', (reply: { cells?: RasterCells; error?: string; raster?: boolean }) => {
+            if (reply.cells) resolve(reply.cells);
+            else reject(reply.raster ? new RasterError(reply.error!) : new Error(reply.error));
+          });
+          worker.once('error', reject);
+          worker.postMessage({ file, ...options });
+        }),
+    );
+    queue = next.catch(() => {});
+    return next;
+  };
+  return { read, close: async () => void (await worker.terminate()) };
 }

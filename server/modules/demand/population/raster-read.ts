@@ -4,11 +4,14 @@
  * blocks of `aggregate` × `aggregate` cells into one (a coarser layer for small machines).
  * A pure function of the file's bytes, so it can run in a worker thread or a CLI.
  */
+import fs from 'node:fs';
 import { fromArrayBuffer } from 'geotiff';
 import { crsFromGeoKeys, describeGeoKeys, UnsupportedCrsError, type GeoKeys } from './raster-crs.js';
 
 /** A raster that cannot be used; the message says why and what to do. */
-export class RasterError extends Error {}
+export class RasterError extends Error {
+  override name = 'RasterError';
+}
 
 export interface RasterGrid {
   /** Columns and rows of the stored grid (after aggregation). */
@@ -137,3 +140,13 @@ export function sameGrid(a: RasterGrid, b: RasterGrid): boolean {
     close(a.resY, b.resY)
   );
 }
+
+/** Reads a file in this thread (CLI); the server passes a reader running in the CPU pool. */
+export async function readRasterFile(
+  file: string,
+  options: { aggregate?: number; crs?: string } = {},
+): Promise<RasterCells> {
+  const bytes = await fs.promises.readFile(file);
+  return readRasterCells(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, options);
+}
+
