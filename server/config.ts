@@ -36,6 +36,16 @@ const ConfigSchema = z.object({
     .default('true')
     .transform((v) => v === 'true'),
   SAMPLE_STATION_COUNT: z.coerce.number().int().min(0).max(100_000).default(1500),
+  /**
+   * With SEED_ON_START: load SHARED_DATA_DIR/population/beijing-hourly (when present, into a
+   * Beijing database without it) as a population layer, in the background after start.
+   */
+  SEED_POPULATION: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** That load sums n × n cells into one: 1 keeps the files' 100 m, 2 gives 200 m (¼ the rows). */
+  SEED_POPULATION_AGGREGATE: z.coerce.number().int().min(1).max(10).default(1),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Milliseconds a single SQL statement may run on the server database. */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),

@@ -4,6 +4,7 @@ import { warmCpuPool } from './work/cpu-pool.js';
 import { loadConfig } from './config.js';
 import { migrateDatabase, openDatabase } from './db/client.js';
 import { seedIfEmpty } from './db/seed.js';
+import { seedBeijingPopulation } from './db/seed-population.js';
 import { createHttpServer, httpServerLimits } from './http/http-server.js';
 import { createLogger } from './logger.js';
 
@@ -71,6 +72,16 @@ async function main() {
       `warm-posts listening on http://localhost:${config.PORT}`,
     );
   });
+
+  if (config.SEED_ON_START && config.SEED_POPULATION) {
+    // Minutes of work (see seed-population.ts): after listening, so start-up stays fast.
+    const seedLog = logger.child({ module: 'seed-population' });
+    seedBeijingPopulation(
+      database.db,
+      { sharedDataDir: config.SHARED_DATA_DIR, aggregate: config.SEED_POPULATION_AGGREGATE },
+      seedLog,
+    ).catch((err) => seedLog.error({ err }, 'loading the Beijing population rasters failed'));
+  }
 
   // Graceful shutdown: stop accepting, let in-flight requests finish, then close the database so
   // PGlite flushes its files and the pg pool releases its connections.

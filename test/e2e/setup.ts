@@ -73,6 +73,8 @@ export async function startE2eServer(
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
         DATABASE_URL: options.databaseUrl ?? serverDb?.url ?? '',
+        // Minutes of CPU in the background; a test that wants people sets it to true.
+        SEED_POPULATION: 'false',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,8 +6,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, sql, type AppDatabase } from '../../server/db/client.js';
+import { BEIJING_POPULATION_LAYER, seedBeijingPopulation } from '../../server/db/seed-population.js';
 import {
   DYNPOP_CITATION,
   importPopulationFiles,
@@ -241,6 +243,29 @@ describe('population rasters', () => {
     expect(res.status).toBe(200);
     expect(expected).toBeGreaterThan(0);
     expect(res.body.areas[0].demand_covered).toBe(expected);
+  });
+
+  it('load the Beijing rasters on first start, once, marked loading until the last cell', async () => {
+    // A shared-data folder holding two of the hourly files.
+    const shared = path.join(tmp, 'shared');
+    const folder = path.join(shared, 'population', 'beijing-hourly');
+    fs.mkdirSync(folder, { recursive: true });
+    for (const f of FILES.slice(0, 2)) fs.symlinkSync(f, path.join(folder, path.basename(f)));
+    const log = pino({ level: 'silent' });
+    const seeding = seedBeijingPopulation(db, { sharedDataDir: shared, aggregate: 10 }, log);
+    const id = await seeding;
+    expect(id).toBeGreaterThan(0);
+    const layer = await plannerGet(`/api/demand-layers/${id}`);
+    expect(layer.body).toMatchObject({ name: BEIJING_POPULATION_LAYER, kind: 'population', loading: false });
+    expect(layer.body.slots).toHaveLength(2);
+    expect(await seedBeijingPopulation(db, { sharedDataDir: shared, aggregate: 10 }, log)).toBeNull();
+    // A load still in progress is refused as "not now", never counted in part.
+    await db.execute(sql`update demand_layers set loaded_at = null where id = ${id}`);
+    const busy = await plannerGet(`/api/coverage?level=district&area=110101&rule=radius:500&demand=${id}`);
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('60');
+    expect(busy.body.error).toMatch(/still being loaded/);
+    await db.execute(sql`update demand_layers set loaded_at = now() where id = ${id}`);
   });
 
   it('refuse what is not a usable raster with a message, and an unknown layer with 404', async () => {

@@ -30,7 +30,7 @@ function createPlanner(env: Record<string, string>) {
   execFileSync(
     process.execPath,
     ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'user-create.ts'), '--username', PLANNER.username, '--role', 'planner'],
-    { cwd: REPO_ROOT, env: { ...process.env, ...env, WARM_POSTS_PASSWORD: PLANNER.password, LOG_LEVEL: 'warn' }, stdio: 'pipe' },
+    { cwd: REPO_ROOT, env: { ...process.env, SEED_POPULATION: 'false', ...env, WARM_POSTS_PASSWORD: PLANNER.password, LOG_LEVEL: 'warn' }, stdio: 'pipe' },
   );
 }
 

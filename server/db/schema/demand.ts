@@ -54,6 +54,11 @@ export const demandLayers = pgTable(
     sourceCrs: text('source_crs'),
     /** The reference to cite wherever the layer's figures are shown. */
     citation: text('citation'),
+    /**
+     * When the last cell was written; null while a background load (first start) is still
+     * writing, so coverage refuses the layer (503) instead of counting part of it.
+     */
+    loadedAt: timestamp('loaded_at', { withTimezone: true }).defaultNow(),
   },
   (t) => [check('demand_layers_kind_check', sql`${t.kind} in ('points', 'population')`)],
 );

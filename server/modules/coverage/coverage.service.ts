@@ -85,6 +85,14 @@ export async function resolveContext(
   if (q.demand !== undefined) {
     demandLayer = await findDemandLayer(db, q.demand);
     if (!demandLayer) throw notFound(`Demand layer not found: ${q.demand}`);
+    if (demandLayer.loading) {
+      throw new HttpError(
+        503,
+        `Demand layer ${demandLayer.id} (${demandLayer.name}) is still being loaded; retry in a minute`,
+        undefined,
+        { 'Retry-After': '60' },
+      );
+    }
   }
   const at = q.at ?? now;
   const stations = await listStationSchedules(db);

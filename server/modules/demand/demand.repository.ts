@@ -16,6 +16,8 @@ export interface DemandLayerRecord {
   cell_m: number | null;
   slots: PopulationSlot[];
   citation: string | null;
+  /** True while a background load is still writing the layer's cells. */
+  loading: boolean;
 }
 
 export interface NewDemandPoint {
@@ -27,7 +29,7 @@ export interface NewDemandPoint {
 
 const LAYER_COLUMNS = sql`id, name, description, weight_label, source, point_count,
   total_weight::float8 as total_weight, to_json(created_at) #>> '{}' as created_at,
-  kind, cell_m::float8 as cell_m, slots, citation`;
+  kind, cell_m::float8 as cell_m, slots, citation, loaded_at is null as loading`;
 
 /** Creates a layer with all its points in one transaction: a failed upload leaves nothing. */
 export async function insertDemandLayer(

@@ -67,14 +67,13 @@ export interface PopulationImportResult {
   tableBytes: number;
 }
 
-export async function importPopulationFiles(
-  db: AppDatabase,
+/** Each file parsed, with the slot its name (or the options) gives it. */
+export async function slotsOf(
   files: string[],
   options: PopulationImportOptions,
   read: RasterReader = readRasterFile,
-): Promise<PopulationImportResult> {
+): Promise<SlotRaster[]> {
   if (files.length === 0) throw new RasterError('no raster files given');
-  const started = performance.now();
   const rasters: SlotRaster[] = [];
   for (const file of files) {
     const name = path.basename(file);
@@ -98,6 +97,17 @@ export async function importPopulationFiles(
       raster,
     });
   }
+  return rasters;
+}
+
+export async function importPopulationFiles(
+  db: AppDatabase,
+  files: string[],
+  options: PopulationImportOptions,
+  read: RasterReader = readRasterFile,
+): Promise<PopulationImportResult> {
+  const started = performance.now();
+  const rasters = await slotsOf(files, options, read);
   const set = buildPopulationSet(rasters);
   if (set.cells.length === 0) throw new RasterError('the rasters hold no people (every cell empty or no-data)');
   const readMs = performance.now() - started;

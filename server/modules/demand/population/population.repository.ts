@@ -21,40 +21,80 @@ export interface NewPopulationLayer {
   citation: string | null;
 }
 
+/** Writes a layer and all its cells in one transaction: a failed import leaves nothing. */
 export async function insertPopulationLayer(
   db: AppDatabase,
   layer: NewPopulationLayer,
   set: PopulationSet,
 ): Promise<number> {
-  const S = set.slots.length;
-  const total = Math.max(...set.slots.map((s) => s.total));
   return db.transaction(async (tx) => {
     const t = tx as unknown as AppDatabase;
-    const [row] = await queryRows<{ id: number }>(
-      t,
-      sql`insert into demand_layers (name, description, weight_label, source, point_count, total_weight,
-            kind, cell_m, slots, source_crs, citation)
-          values (${layer.name}, ${layer.description}, 'people', ${layer.source}, ${set.cells.length},
-            ${total}, 'population', ${set.cellM}, ${JSON.stringify(set.slots)}::jsonb, ${set.crs},
-            ${layer.citation})
-          returning id`,
-    );
-    const id = row!.id;
+    const id = await insertLayerRow(t, layer, set, true);
     for (let start = 0; start < set.cells.length; start += BATCH_ROWS) {
-      const end = Math.min(set.cells.length, start + BATCH_ROWS);
-      // Coordinates rounded to 1e-7° (~1 cm), weights as float4: the text stays compact.
-      const xs = Array.from(set.lngs.subarray(start, end), (v) => v.toFixed(7));
-      const ys = Array.from(set.lats.subarray(start, end), (v) => v.toFixed(7));
-      await t.execute(
-        sql`insert into demand_cells (layer_id, cell, geom, weights)
-          select ${id}, c.cell, ST_SetSRID(ST_MakePoint(c.x, c.y), 4326),
-            (${floats(set.weights.subarray(start * S, end * S))}::real[])[(c.k - 1) * ${S} + 1 : c.k * ${S}]
-          from unnest(${floats(set.cells.subarray(start, end))}::int[], ${`{${xs.join(',')}}`}::float8[],
-            ${`{${ys.join(',')}}`}::float8[]) with ordinality as c(cell, x, y, k)`,
-      );
+      await insertCells(t, id, set, start, Math.min(set.cells.length, start + BATCH_ROWS));
     }
     return id;
   });
+}
+
+/**
+ * The layer row; `loaded` false marks it as still loading (coverage refuses it) until
+ * `markLoaded`, for a background load written in many short statements.
+ */
+export async function insertLayerRow(
+  db: AppDatabase,
+  layer: NewPopulationLayer,
+  set: PopulationSet,
+  loaded: boolean,
+): Promise<number> {
+  const total = Math.max(...set.slots.map((s) => s.total));
+  const [row] = await queryRows<{ id: number }>(
+    db,
+    sql`insert into demand_layers (name, description, weight_label, source, point_count, total_weight,
+          kind, cell_m, slots, source_crs, citation, loaded_at)
+        values (${layer.name}, ${layer.description}, 'people', ${layer.source}, ${set.cells.length},
+          ${total}, 'population', ${set.cellM}, ${JSON.stringify(set.slots)}::jsonb, ${set.crs},
+          ${layer.citation}, ${loaded ? sql`now()` : sql`null`})
+        returning id`,
+  );
+  return row!.id;
+}
+
+/** Cells [start, end) of the set. */
+export async function insertCells(
+  db: AppDatabase,
+  id: number,
+  set: PopulationSet,
+  start: number,
+  end: number,
+): Promise<void> {
+  const S = set.slots.length;
+  // Coordinates rounded to 1e-7° (~1 cm), weights as float4: the text stays compact.
+  const xs = Array.from(set.lngs.subarray(start, end), (v) => v.toFixed(7));
+  const ys = Array.from(set.lats.subarray(start, end), (v) => v.toFixed(7));
+  await db.execute(
+    sql`insert into demand_cells (layer_id, cell, geom, weights)
+      select ${id}, c.cell, ST_SetSRID(ST_MakePoint(c.x, c.y), 4326),
+        (${floats(set.weights.subarray(start * S, end * S))}::real[])[(c.k - 1) * ${S} + 1 : c.k * ${S}]
+      from unnest(${floats(set.cells.subarray(start, end))}::int[], ${`{${xs.join(',')}}`}::float8[],
+        ${`{${ys.join(',')}}`}::float8[]) with ordinality as c(cell, x, y, k)`,
+  );
+}
+
+export async function markLoaded(db: AppDatabase, id: number): Promise<void> {
+  await db.execute(sql`update demand_layers set loaded_at = now() where id = ${id}`);
+}
+
+/** Population layers named `name`, loaded or not (the first-start seed looks for its own). */
+export async function findPopulationLayersNamed(
+  db: AppDatabase,
+  name: string,
+): Promise<Array<{ id: number; loading: boolean; age_s: number }>> {
+  return queryRows(
+    db,
+    sql`select id, loaded_at is null as loading, extract(epoch from now() - created_at)::float8 as age_s
+        from demand_layers where kind = 'population' and name = ${name} order by id`,
+  );
 }
 
 /** Bytes the layer's cells take on disk (table and its indexes' share, estimated from the table). */
