@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import type { AppDatabase } from '../../db/client.js';
+import { z } from 'zod';
 import type { ApiOperation } from '../../http/openapi.js';
+import { IdResultSchema, JsonObjectSchema } from '../../http/openapi-schemas.js';
 import { parseRequest } from '../../http/validate.js';
 import {
   clearSessionCookie,
@@ -76,6 +78,14 @@ export function accountRouter(db: AppDatabase): Router {
   return router;
 }
 
+const SessionSchema = z.object({
+  user: JsonObjectSchema,
+  csrfToken: z.string().describe(`send it as X-CSRF-Token with every write`),
+  expiresInSeconds: z.number().int().optional(),
+  expiresAt: z.string().optional(),
+});
+const UserIdParams = z.object({ id: IdParamSchema });
+
 export const AUTH_OPERATIONS: ApiOperation[] = [
   {
     method: 'post',
@@ -83,7 +93,12 @@ export const AUTH_OPERATIONS: ApiOperation[] = [
     summary: 'Sign in; sets an httpOnly session cookie and returns the CSRF token for writes',
     tags: ['accounts'],
     body: LoginBodySchema,
-    responses: { '200': 'Signed in', '401': 'Wrong user name or password', '429': 'Too many failures' },
+    csrf: false,
+    responses: {
+      '200': { description: 'Signed in (Set-Cookie: wp_session)', schema: SessionSchema },
+      '401': 'Wrong user name or password',
+      '429': 'Too many failures',
+    },
   },
   {
     method: 'post',
@@ -97,22 +112,38 @@ export const AUTH_OPERATIONS: ApiOperation[] = [
     path: '/api/me',
     summary: 'The signed-in user, their stations and the CSRF token',
     tags: ['accounts'],
-    responses: { '200': 'OK', '401': 'Not signed in' },
+    access: 'session',
+    responses: { '200': { description: 'The session', schema: SessionSchema } },
   },
-  { method: 'get', path: '/api/users', summary: 'Users (admin)', tags: ['accounts'] },
+  {
+    method: 'get',
+    path: '/api/users',
+    summary: 'Users (admin)',
+    tags: ['accounts'],
+    access: ['admin'],
+    responses: { '200': { description: 'Users', schema: z.object({ users: z.array(JsonObjectSchema) }) } },
+  },
   {
     method: 'post',
     path: '/api/users',
     summary: 'Create a user (admin)',
     tags: ['accounts'],
     body: CreateUserBodySchema,
-    responses: { '201': 'Created', '409': 'User name taken' },
+    access: ['admin'],
+    responses: { '201': { description: 'Created', schema: IdResultSchema }, '409': 'User name taken' },
   },
   {
     method: 'patch',
     path: '/api/users/{id}',
     summary: 'Change role, password, stations or disable a user (admin)',
     tags: ['accounts'],
+    params: UserIdParams,
     body: UpdateUserBodySchema,
+    access: ['admin'],
+    responses: {
+      '200': { description: 'Changed', schema: IdResultSchema },
+      '404': 'No such user',
+      '409': 'User name taken',
+    },
   },
 ];

@@ -119,6 +119,11 @@ export const BOUNDARIES_OPERATIONS: ApiOperation[] = [
     summary: `Admin: replace one level of areas from a GeoJSON FeatureCollection (WGS-84) sent as the raw body (≤ ${MAX_BOUNDARY_UPLOAD_BYTES / 1024 / 1024} MB, e.g. application/geo+json); all or nothing; stations' areas re-derived`,
     tags: ['areas'],
     query: BoundaryImportQuerySchema,
+    upload: {
+      contentTypes: ['application/geo+json', 'application/json'],
+      description: 'a GeoJSON FeatureCollection of the level\'s areas (WGS-84)',
+    },
+    access: ['admin'],
     responses: {
       '200': '{ level, areas, loaded, without_parent } (dry_run: what would be loaded)',
       '400': 'Not a boundary file, a feature missing its code/name, a parent not loaded, a code used by another level',

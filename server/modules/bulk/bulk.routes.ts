@@ -156,6 +156,16 @@ export const BULK_OPERATIONS: ApiOperation[] = [
     summary: `Import stations from CSV, GeoJSON or xlsx sent as the raw body (≤ ${MB} MB; admin). Upserts by external id in one transaction; dry_run=true reports per-row problems and writes nothing; any row in error → 400 with the same report and nothing written. A row carrying an export's version (版本) older than the station's, changing a field changed since, is a conflict (400, nothing written) unless on_conflict=overwrite.`,
     tags: ['bulk'],
     query: ImportQuerySchema,
+    upload: {
+      contentTypes: [
+        'text/csv',
+        'application/geo+json',
+        'application/json',
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      ],
+      description: `the file itself, at most ${MB} MB`,
+    },
+    access: ['admin'],
     responses: {
       '200': 'Import report { rows: [{ row, external_id, action, problems, warnings }], summary }',
       '400':
@@ -172,8 +182,17 @@ export const BULK_OPERATIONS: ApiOperation[] = [
       'Export stations as CSV (UTF-8 with BOM), GeoJSON or xlsx, in the columns an import reads (admin, planner)',
     tags: ['bulk'],
     query: ExportQuerySchema,
+    access: ['planner'],
     responses: {
-      '200': 'The file (Content-Disposition: attachment)',
+      '200': {
+        description: 'The file (Content-Disposition: attachment)',
+        contentType: [
+          'text/csv',
+          'application/geo+json',
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        ],
+        headers: { 'X-Station-Count': 'stations in the file', 'Content-Disposition': 'attachment; filename=…' },
+      },
       '401': 'Not signed in',
       '403': 'Manager',
     },

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type AppDatabase } from '../../db/client.js';
 
 export interface BoundaryRow {
@@ -30,12 +30,7 @@ export interface BoundaryQuery {
 // ~111 km per degree; good enough for a display-only simplification tolerance.
 const METRES_PER_DEGREE = 111_320;
 
-export async function listBoundaries(db: AppDatabase, q: BoundaryQuery): Promise<BoundaryRow[]> {
-  const tolerance = q.simplifyMetres / METRES_PER_DEGREE;
-  const geometry =
-    tolerance > 0
-      ? sql`ST_AsGeoJSON(ST_SimplifyPreserveTopology(b.geom, ${tolerance}), 6)::json`
-      : sql`ST_AsGeoJSON(b.geom, 6)::json`;
+function boundaryConditions(q: Omit<BoundaryQuery, 'simplifyMetres' | 'limit' | 'offset'>): SQL {
   const conditions = [sql`true`];
   if (q.bbox) {
     const [minLng, minLat, maxLng, maxLat] = q.bbox;
@@ -49,14 +44,35 @@ export async function listBoundaries(db: AppDatabase, q: BoundaryQuery): Promise
   if (q.level) conditions.push(sql`b.level = ${q.level}`);
   if (q.code) conditions.push(sql`b.code = ${q.code}`);
   if (q.parentCode) conditions.push(sql`b.parent_code = ${q.parentCode}`);
+  return sql.join(conditions, sql` and `);
+}
+
+export async function listBoundaries(db: AppDatabase, q: BoundaryQuery): Promise<BoundaryRow[]> {
+  const tolerance = q.simplifyMetres / METRES_PER_DEGREE;
+  const simplified =
+    tolerance > 0 ? sql`ST_SimplifyPreserveTopology(b.geom, ${tolerance})` : sql`b.geom`;
+  // RFC 7946 §3.1.6: outer rings counter-clockwise, holes clockwise (the sources wind them either way).
+  const geometry = sql`ST_AsGeoJSON(ST_ForcePolygonCCW(${simplified}), 6)::json`;
   const rows = await queryRows<BoundaryRow>(
     db,
     sql`select b.code, b.name, b.name_en, b.pinyin, b.level, b.parent_code, b.source,
           round((ST_Area(b.geom::geography) / 1e6)::numeric, 3)::float8 as area_km2, ${geometry} as geometry
         from areas b join area_levels l on l.name = b.level
-        where ${sql.join(conditions, sql` and `)}
+        where ${boundaryConditions(q)}
         order by l.depth, b.code limit ${q.limit} offset ${q.offset}`,
   );
   for (const row of rows) if (row.level === 'subdistrict') row.district_code = row.parent_code;
   return rows;
+}
+
+/** How many areas match (OGC numberMatched); the bbox test uses the GiST index as the listing does. */
+export async function countBoundaries(
+  db: AppDatabase,
+  q: Omit<BoundaryQuery, 'simplifyMetres' | 'limit' | 'offset'>,
+): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from areas b where ${boundaryConditions(q)}`,
+  );
+  return row?.n ?? 0;
 }

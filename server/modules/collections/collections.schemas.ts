@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AreaCodeSchema, LevelNameSchema } from '../areas/area-code.js';
+import { DatetimeSchema } from './datetime.js';
 import { AMENITY_KEYS, STATION_KIND_KEYS, isAmenityKey } from '../stations/amenities.js';
 
 export const MAX_LIMIT = 1000;
@@ -17,18 +18,31 @@ export const LEGACY_LEVEL_COLLECTIONS: Record<string, string> = {
 export const collectionIdOfLevel = (level: string) =>
   Object.entries(LEGACY_LEVEL_COLLECTIONS).find(([, l]) => l === level)?.[0] ?? level;
 
-/** `minLng,minLat,maxLng,maxLat` in WGS-84; a min longitude above the max crosses the antimeridian. */
+/**
+ * `minLng,minLat,maxLng,maxLat` in WGS-84, or the six numbers of a 3D box
+ * (`minLng,minLat,minZ,maxLng,maxLat,maxZ`, OGC API Features allows both; heights are ignored:
+ * every feature lies on the ground). A min longitude above the max crosses the antimeridian.
+ */
 export const BboxSchema = z
   .string()
-  .describe('minLng,minLat,maxLng,maxLat (WGS-84)')
   .transform((text, ctx) => {
     const parts = text.split(',').map((p) => p.trim());
     const numbers = parts.map(Number);
-    if (parts.length !== 4 || parts.some((p) => p === '') || numbers.some((n) => !Number.isFinite(n))) {
-      ctx.addIssue({ code: 'custom', message: 'bbox must be four numbers: minLng,minLat,maxLng,maxLat' });
+    if (
+      (parts.length !== 4 && parts.length !== 6) ||
+      parts.some((p) => p === '') ||
+      numbers.some((n) => !Number.isFinite(n))
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'bbox must be four numbers: minLng,minLat,maxLng,maxLat (or six, with heights: minLng,minLat,minZ,maxLng,maxLat,maxZ)',
+      });
       return z.NEVER;
     }
-    const [minLng, minLat, maxLng, maxLat] = numbers as [number, number, number, number];
+    const [minLng, minLat, maxLng, maxLat] = (
+      numbers.length === 6 ? [numbers[0], numbers[1], numbers[3], numbers[4]] : numbers
+    ) as [number, number, number, number];
     if ([minLng, maxLng].some((v) => v < -180 || v > 180)) {
       ctx.addIssue({ code: 'custom', message: 'bbox longitudes must be within -180..180' });
       return z.NEVER;
@@ -42,6 +56,16 @@ export const BboxSchema = z
       return z.NEVER;
     }
     return [minLng, minLat, maxLng, maxLat] as [number, number, number, number];
+  })
+  // Documented as OGC API Features does: an array of 4 or 6 numbers, comma-separated.
+  .meta({
+    type: 'array',
+    items: { type: 'number' },
+    minItems: 4,
+    maxItems: 6,
+    description:
+      'minLng,minLat,maxLng,maxLat in WGS-84 (CRS84), or six numbers with heights; a minLng above maxLng crosses the antimeridian',
+    param: { style: 'form', explode: false },
   });
 
 /** `a,b,c` amenity keys; each must be in the vocabulary. */
@@ -68,9 +92,20 @@ const PageSchema = {
     .min(1)
     .max(MAX_LIMIT)
     .default(DEFAULT_LIMIT)
-    .describe(`page size, 1..${MAX_LIMIT}`),
-  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+    .meta({
+      description: `page size, 1..${MAX_LIMIT}; a next link follows while more match`,
+      param: { style: 'form', explode: false },
+    }),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000_000)
+    .default(0)
+    .describe('features to skip (the next link sets it)'),
   bbox: BboxSchema.optional(),
+  datetime: DatetimeSchema.optional(),
+  f: z.enum(['json']).optional().describe('response format: json (GeoJSON), the only one'),
 };
 
 

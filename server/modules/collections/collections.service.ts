@@ -1,11 +1,16 @@
 import type { AppDatabase } from '../../db/client.js';
 import { notFound } from '../../http/errors.js';
 import { stationToFeature } from '../stations/station-feature.js';
-import { firstMatches, stationFeatureJson } from '../stations/snapshot-query.js';
+import {
+  countMatches,
+  firstMatches,
+  stationFeatureJson,
+  stationsExtent,
+} from '../stations/snapshot-query.js';
 import type { StationMirror } from '../stations/station-mirror.js';
 import { findStationById, type StationFilter } from '../stations/stations.repository.js';
 import { describeStationHours } from '../stations/station-hours.js';
-import { listBoundaries } from './collections.repository.js';
+import { countBoundaries, listBoundaries } from './collections.repository.js';
 import { levelExists } from '../areas/areas.repository.js';
 import { describeRegion } from '../areas/areas.service.js';
 import { collectionIdOfLevel, LEGACY_LEVEL_COLLECTIONS } from './collections.schemas.js';
@@ -17,35 +22,44 @@ export interface Link {
   title?: string;
 }
 
-const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
+export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 
 export interface CollectionDescription {
   id: string;
   title: string;
   description: string;
-  extent: { spatial: { bbox: number[][]; crs: string } } | null;
+  extent?: { spatial: { bbox: number[][]; crs: string } };
   itemType: 'feature';
+  /** Everything is stored and served in WGS-84 longitude/latitude. */
+  crs: string[];
+  storageCrs: string;
   links: Link[];
 }
 
 /**
- * Every collection with titles and extents from the loaded areas and the deployment's name:
- * `stations`, `areas`, then one per level from the top.
+ * Every collection with titles and extents from the loaded data and the deployment's name:
+ * `stations` (extent: the stations', else the region's), `areas`, then one per level from the top.
  */
 export async function describeCollections(
   db: AppDatabase,
   deploymentName: string | undefined,
   baseUrl: string,
+  stations?: StationMirror,
 ): Promise<CollectionDescription[]> {
-  const region = await describeRegion(db, { deploymentName });
+  const [region, current] = await Promise.all([
+    describeRegion(db, { deploymentName }),
+    stations?.current(),
+  ]);
   const place = region.name ? `${region.name}: ` : '';
-  const spatial = (bbox: number[] | null) => (bbox ? { spatial: { bbox: [bbox], crs: CRS84 } } : null);
+  const stationsBox = current ? stationsExtent(current.snapshot) : null;
   const entry = (id: string, title: string, description: string, bbox: number[] | null) => ({
     id,
     title,
     description,
-    extent: spatial(bbox),
+    ...(bbox ? { extent: { spatial: { bbox: [bbox], crs: CRS84 } } } : {}),
     itemType: 'feature' as const,
+    crs: [CRS84],
+    storageCrs: CRS84,
     links: [
       { href: `${baseUrl}/api/collections/${id}`, rel: 'self', type: 'application/json' },
       { href: `${baseUrl}/api/collections/${id}/items`, rel: 'items', type: GEOJSON },
@@ -57,7 +71,7 @@ export async function describeCollections(
       'stations',
       `${place}rest stations for outdoor workers (暖心驿站)`,
       'Stations with amenities, opening hours and closures. Items flagged is_sample are generated samples, not real stations.',
-      region.extent,
+      stationsBox ?? region.extent,
     ),
     entry(
       'areas',
@@ -113,7 +127,6 @@ function pageLinks<T>(rows: T[], page: PageRequest): { items: T[]; links: Link[]
   return { items: rows.slice(0, page.limit), links: pageLinkList(rows.length > page.limit, page) };
 }
 
-/** The FeatureCollection as text: features come serialised from PostGIS and are not re-parsed. */
 /**
  * A page of station Features as GeoJSON text, from the station mirror (synced first, so it is the
  * database's content as of this request): filters as in `stationConditions`, id order, one extra
@@ -131,13 +144,26 @@ export async function stationItemsJson(
   const hasMore = matching.length > page.offset + page.limit;
   const links = JSON.stringify(pageLinkList(hasMore, page));
   const features = items.map(stationFeatureJson).join(',');
-  return `{"type":"FeatureCollection","features":[${features}],"numberReturned":${items.length},"timeStamp":"${new Date().toISOString()}","links":${links}}`;
+  const matched = countMatches(snapshot, filter);
+  return `{"type":"FeatureCollection","features":[${features}],"numberMatched":${matched},"numberReturned":${items.length},"timeStamp":"${new Date().toISOString()}","links":${links}}`;
 }
 
-export async function stationItem(db: AppDatabase, id: number, now = new Date()) {
+/** A single feature's links (OGC /req/core/f-links): itself and its collection. */
+export function featureLinks(baseUrl: string, collectionId: string, featureId: string | number): Link[] {
+  const collection = `${baseUrl}/api/collections/${encodeURIComponent(collectionId)}`;
+  return [
+    { href: `${collection}/items/${encodeURIComponent(String(featureId))}`, rel: 'self', type: GEOJSON },
+    { href: collection, rel: 'collection', type: 'application/json' },
+  ];
+}
+
+export async function stationItem(db: AppDatabase, id: number, baseUrl: string, now = new Date()) {
   const station = await findStationById(db, id);
   if (!station) throw notFound(`Station not found: ${id}`);
-  return stationToFeature(station, { hours: describeStationHours(station, now) });
+  return {
+    ...stationToFeature(station, { hours: describeStationHours(station, now) }),
+    links: featureLinks(baseUrl, 'stations', id),
+  };
 }
 
 export async function boundaryItems(
@@ -151,14 +177,16 @@ export async function boundaryItems(
   },
   page: PageRequest,
 ) {
-  const rows = await listBoundaries(db, {
-    level,
-    bbox: query.bbox,
-    parentCode: query.parent ?? query.district,
-    simplifyMetres: query.simplify,
-    limit: page.limit + 1,
-    offset: page.offset,
-  });
+  const filter = { level, bbox: query.bbox, parentCode: query.parent ?? query.district };
+  const [rows, matched] = await Promise.all([
+    listBoundaries(db, {
+      ...filter,
+      simplifyMetres: query.simplify,
+      limit: page.limit + 1,
+      offset: page.offset,
+    }),
+    countBoundaries(db, filter),
+  ]);
   const { items, links } = pageLinks(rows, page);
   return {
     type: 'FeatureCollection' as const,
@@ -168,14 +196,28 @@ export async function boundaryItems(
       geometry,
       properties,
     })),
+    numberMatched: matched,
     numberReturned: items.length,
+    timeStamp: new Date().toISOString(),
     links,
   };
 }
 
-export async function boundaryItem(db: AppDatabase, level: string | undefined, code: string) {
+export async function boundaryItem(
+  db: AppDatabase,
+  collectionId: string,
+  level: string | undefined,
+  code: string,
+  baseUrl: string,
+) {
   const [row] = await listBoundaries(db, { level, code, simplifyMetres: 0, limit: 1, offset: 0 });
   if (!row) throw notFound(`Area not found${level ? ` at the level "${level}"` : ''}: ${code}`);
   const { geometry, ...properties } = row;
-  return { type: 'Feature' as const, id: row.code, geometry, properties };
+  return {
+    type: 'Feature' as const,
+    id: row.code,
+    geometry,
+    properties,
+    links: featureLinks(baseUrl, collectionId, row.code),
+  };
 }

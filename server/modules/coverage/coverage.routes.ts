@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { AppDatabase } from '../../db/client.js';
 import { HttpError } from '../../http/errors.js';
 import type { ApiOperation } from '../../http/openapi.js';
+import { FeatureCollectionSchema } from '../../http/openapi-schemas.js';
 import { parseRequest } from '../../http/validate.js';
 import type { Role } from '../auth/roles.js';
 import { withDefaultLevel } from '../areas/default-level.js';
@@ -117,8 +118,12 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
       'Coverage per area of one level (level=; default region.default_level of /api/meta) at an instant (only open stations count): area, covered km² and %, stations, largest gap, weighted demand share; what-if with without=/with=; format=csv|geojson exports',
     tags: ['planning'],
     query: CoverageQuerySchema,
+    access: 'optional',
     responses: {
-      '200': 'Coverage table (X-Cache: hit|miss)',
+      '200': {
+        description: 'Coverage table (X-Cache: hit|miss); format=csv or geojson for files',
+        contentType: ['application/json', 'text/csv', GEOJSON],
+      },
       '400': 'Invalid query',
       '401': 'what-if or demand= without a session',
       '403': 'what-if or demand= needs a planner or admin',
@@ -133,8 +138,9 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
     summary: 'Uncovered parts of each area (GeoJSON, clipped to the areas, holes kept)',
     tags: ['planning'],
     query: GapsQuerySchema,
+    access: 'optional',
     responses: {
-      '200': 'FeatureCollection (X-Cache: hit|miss)',
+      '200': { description: 'FeatureCollection (X-Cache: hit|miss)', contentType: GEOJSON, schema: FeatureCollectionSchema },
       '400': 'Invalid query',
       '401': 'what-if or demand= without a session',
       '403': 'what-if or demand= needs a planner or admin',
@@ -147,6 +153,7 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
     summary: 'Covered % for each of the 24 hours of a local date, for the city or one area',
     tags: ['planning'],
     query: TimelineQuerySchema,
+    access: 'optional',
     responses: {
       '200': '24 hourly figures (X-Cache: hit|miss)',
       '400': 'Invalid query',
@@ -162,6 +169,7 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
       'Planner or admin: k new sites by greedy maximal covering (existing open stations fixed), each with its marginal gain; radius rules or travel time on the road network (walk|bike|drive:<min>, candidates=grid|layer|network)',
     tags: ['planning'],
     query: SuggestQuerySchema,
+    access: ['planner'],
     responses: {
       '200': 'Suggested sites (X-Cache: hit|miss)',
       '400': 'Invalid query',

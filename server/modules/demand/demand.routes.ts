@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppDatabase } from '../../db/client.js';
 import { notFound } from '../../http/errors.js';
+import { z } from 'zod';
 import type { ApiOperation } from '../../http/openapi.js';
 import { parseRequest } from '../../http/validate.js';
 import { csrfProtection, requireRole } from '../auth/auth.middleware.js';
@@ -66,12 +67,15 @@ export function demandRouter(db: AppDatabase): Router {
   return router;
 }
 
+const access = ['planner'];
+const params = z.object({ id: DemandLayerIdSchema });
 export const DEMAND_OPERATIONS: ApiOperation[] = [
   {
     method: 'get',
     path: '/api/demand-layers',
     summary: 'List demand layers; planner or admin',
     tags: ['planning'],
+    access,
     responses: { '200': 'Layers', '401': 'Sign in', '403': 'Not a planner' },
   },
   {
@@ -79,6 +83,8 @@ export const DEMAND_OPERATIONS: ApiOperation[] = [
     path: '/api/demand-layers/{id}',
     summary: 'One demand layer; planner or admin',
     tags: ['planning'],
+    params,
+    access,
     responses: { '200': 'Layer', '401': 'Sign in', '403': 'Not a planner', '404': 'Not found' },
   },
   {
@@ -88,6 +94,7 @@ export const DEMAND_OPERATIONS: ApiOperation[] = [
       'Upload a demand layer (CSV lng,lat,weight[,name] or GeoJSON points; crs WGS84/GCJ02/BD09); planner or admin',
     tags: ['planning'],
     body: DemandUploadSchema,
+    access,
     responses: {
       '201': 'Created layer',
       '400': 'Invalid upload',
@@ -100,6 +107,8 @@ export const DEMAND_OPERATIONS: ApiOperation[] = [
     path: '/api/demand-layers/{id}',
     summary: 'Delete a demand layer and its points; planner or admin',
     tags: ['planning'],
+    params,
+    access,
     responses: { '204': 'Deleted', '404': 'Not found' },
   },
 ];

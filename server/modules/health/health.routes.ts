@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import type { DatabaseHandle } from '../../db/client.js';
 import { faultMessage, writeFaults } from '../../db/database-errors.js';
+import type { ApiOperation } from '../../http/openapi.js';
+import { HealthSchema } from '../../http/openapi-schemas.js';
 
 /**
  * /healthz: the process answers. /readyz: the database answers too, and no write failed for lack
@@ -26,3 +28,24 @@ export function healthRouter(handle: DatabaseHandle): Router {
   });
   return router;
 }
+
+export const HEALTH_OPERATIONS: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness: the process answers',
+    tags: ['service'],
+    offline: true,
+    responses: { '200': { description: 'Alive', schema: HealthSchema } },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: the database answers and no write failed for disk or read-only in 30 s',
+    tags: ['service'],
+    responses: {
+      '200': { description: 'Ready', schema: HealthSchema },
+      '503': { description: 'Not ready; retry after Retry-After seconds', schema: HealthSchema },
+    },
+  },
+];

@@ -69,6 +69,7 @@ export const HOLIDAYS_OPERATIONS: ApiOperation[] = [
     summary: "A year's public holidays and make-up workdays; provisional festivals past the published arrangement",
     tags: ['holidays'],
     query: HolidayListQuerySchema,
+    responses: { '200': 'The year\'s days: date, kind (holiday|workday), name, provisional' },
   },
   {
     method: 'post',
@@ -76,5 +77,12 @@ export const HOLIDAYS_OPERATIONS: ApiOperation[] = [
     summary: 'Admin: import a year\'s arrangement from iCalendar (.ics) or CSV (date,kind,name); all or nothing',
     tags: ['holidays'],
     query: HolidayImportQuerySchema,
+    upload: { contentTypes: ['text/calendar', 'text/csv'], description: 'the .ics or .csv file, at most 2 MB' },
+    access: ['admin'],
+    responses: {
+      '200': 'Import report (dry_run: the preview)',
+      '400': 'Empty or malformed file (the report lists the problems; nothing imported)',
+      '413': 'File larger than 2 MB',
+    },
   },
 ];

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppConfig } from '../../config.js';
 import { holidayCalendarSummary } from '../holidays/holiday-calendar.store.js';
 import type { AppDatabase } from '../../db/client.js';
+import type { ApiOperation } from '../../http/openapi.js';
 import { describeRegion } from '../areas/areas.service.js';
 import { AMENITIES, AMENITY_STATUSES, STATION_KINDS } from '../stations/amenities.js';
 
@@ -28,3 +29,13 @@ export function metaRouter(config: AppConfig, db: AppDatabase): Router {
   });
   return router;
 }
+
+export const META_OPERATIONS: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/api/meta',
+    summary:
+      'What the client needs first: region (name, extent, centre, levels), amenity vocabulary and statuses, station kinds, time zone, holiday calendar, basemap',
+    tags: ['service'],
+  },
+];

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { ApiOperation } from '../../http/openapi.js';
+import { FeatureCollectionSchema } from '../../http/openapi-schemas.js';
 import { sendFreshJson } from '../../http/send.js';
 import { parseRequest } from '../../http/validate.js';
 import type { StationMirror } from '../stations/station-mirror.js';
@@ -32,7 +33,11 @@ export const NEAREST_OPERATIONS: ApiOperation[] = [
     tags: ['nearest'],
     query: NearestQuerySchema,
     responses: {
-      '200': 'FeatureCollection ranked by travel time',
+      '200': {
+        description: 'FeatureCollection ranked by travel time',
+        contentType: 'application/geo+json',
+        schema: FeatureCollectionSchema,
+      },
       '400': 'Invalid query',
     },
   },

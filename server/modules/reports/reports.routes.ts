@@ -3,7 +3,9 @@ import { Router } from 'express';
 import { levelExists } from '../areas/areas.repository.js';
 import { withDefaultLevel } from '../areas/default-level.js';
 import type { AppDatabase } from '../../db/client.js';
+import { z } from 'zod';
 import type { ApiOperation } from '../../http/openapi.js';
+import { IdResultSchema, JsonObjectSchema } from '../../http/openapi-schemas.js';
 import { parseRequest } from '../../http/validate.js';
 import { requireRole, unauthenticated } from '../auth/auth.middleware.js';
 import { StationIdParam } from '../stations/station-edits.schemas.js';
@@ -70,10 +72,48 @@ export const REPORTS_OPERATIONS: ApiOperation[] = [
     path: '/api/stations/{id}/reports',
     summary: 'Report a problem at a station (no sign-in; rate-limited per client)',
     tags,
+    params: z.object({ id: StationIdParam }),
     body: NewReportBodySchema,
-    responses: { '201': 'Received', '404': 'No such station', '429': 'Too many reports' },
+    responses: {
+      '201': { description: 'Received', schema: IdResultSchema },
+      '404': 'No such station',
+      '429': 'Too many reports',
+    },
   },
-  { method: 'get', path: '/api/reports', summary: 'Report queue (managers: their stations; admins: all)', tags, query: ReportListQuerySchema },
-  { method: 'post', path: '/api/reports/{id}/resolve', summary: 'Mark a report resolved', tags, body: ResolveBodySchema },
-  { method: 'get', path: '/api/reports/summary', summary: 'Report counts per district or sub-district (planners)', tags, query: ReportSummaryQuerySchema },
+  {
+    method: 'get',
+    path: '/api/reports',
+    summary: 'Report queue (managers: their stations; admins: all)',
+    tags,
+    query: ReportListQuerySchema,
+    access: ['manager'],
+    responses: { '200': { description: 'Reports', schema: z.object({ reports: z.array(JsonObjectSchema) }) } },
+  },
+  {
+    method: 'post',
+    path: '/api/reports/{id}/resolve',
+    summary: 'Mark a report resolved',
+    tags,
+    params: z.object({ id: ReportIdParam }),
+    body: ResolveBodySchema,
+    access: ['manager'],
+    responses: {
+      '200': { description: 'Resolved', schema: z.object({ id: z.number().int(), status: z.literal('resolved') }) },
+      '404': 'No such report',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/reports/summary',
+    summary: 'Report counts per district or sub-district (planners)',
+    tags,
+    query: ReportSummaryQuerySchema,
+    access: ['planner'],
+    responses: {
+      '200': {
+        description: 'Counts per area',
+        schema: z.object({ level: z.string(), status: z.string(), areas: z.array(JsonObjectSchema) }),
+      },
+    },
+  },
 ];

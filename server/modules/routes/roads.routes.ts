@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppDatabase } from '../../db/client.js';
 import type { ApiOperation } from '../../http/openapi.js';
+import { FeatureCollectionSchema } from '../../http/openapi-schemas.js';
 import { parseRequest } from '../../http/validate.js';
 import { RoadsQuerySchema } from './roads.schemas.js';
 import { roadsInBox } from './roads.service.js';
@@ -25,7 +26,11 @@ export const ROADS_OPERATIONS: ApiOperation[] = [
     tags: ['routing'],
     query: RoadsQuerySchema,
     responses: {
-      '200': 'FeatureCollection (LineString) with network and truncated',
+      '200': {
+        description: 'FeatureCollection (LineString) with network and truncated',
+        contentType: 'application/geo+json',
+        schema: FeatureCollectionSchema,
+      },
       '400': 'Invalid query, or a box too large (zoom in)',
     },
   },

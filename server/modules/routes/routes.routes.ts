@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { AppDatabase } from '../../db/client.js';
 import type { ApiOperation } from '../../http/openapi.js';
+import { FeatureSchema } from '../../http/openapi-schemas.js';
 import { parseRequest } from '../../http/validate.js';
 import type { RoadNetworkCache } from './road-network-cache.js';
 import { RouteQuerySchema } from './routes.schemas.js';
@@ -28,7 +29,7 @@ export const ROUTES_OPERATIONS: ApiOperation[] = [
     tags: ['routing'],
     query: RouteQuerySchema,
     responses: {
-      '200': 'Feature (LineString)',
+      '200': { description: 'Feature (LineString)', contentType: 'application/geo+json', schema: FeatureSchema },
       '400': 'Invalid query',
       '404': 'Station not found',
       '422': 'An end is more than 1 km from any usable road, or cannot be reached',

@@ -71,5 +71,10 @@ export const HOURS_PREVIEW_OPERATIONS: ApiOperation[] = [
       'Check OSM opening_hours text: warnings, and a preview (open now? next change; the week). Busy → 503 with Retry-After',
     tags: ['station editing'],
     body: HoursPreviewBodySchema,
+    offline: true,
+    responses: {
+      '200': 'ok, warnings and the preview (open now, next change, the week)',
+      '503': 'Busy: retry after Retry-After seconds',
+    },
   },
 ];

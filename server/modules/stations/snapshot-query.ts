@@ -16,7 +16,37 @@ export function matchesFilter(station: StationRecord, filter: StationFilter): bo
   if (filter.amenities) {
     for (const key of filter.amenities) if (station.amenities[key] !== 'available') return false;
   }
+  if (filter.updated) {
+    const at = Date.parse(station.updated_at);
+    if (filter.updated.start !== null && !(at >= filter.updated.start)) return false;
+    if (filter.updated.end !== null && !(at <= filter.updated.end)) return false;
+  }
   return true;
+}
+
+/** How many stations match `filter` (OGC numberMatched): every match, not one page. */
+export function countMatches(snapshot: StationSnapshot, filter: StationFilter): number {
+  const filtered = Object.values(filter).some((v) => v !== undefined);
+  return filtered ? filteredStations(snapshot, filter).length : snapshot.stations.length;
+}
+
+const extents = new WeakMap<StationSnapshot, [number, number, number, number] | null>();
+
+/** The stations' bounding box [minLng, minLat, maxLng, maxLat]; null when there are none. */
+export function stationsExtent(snapshot: StationSnapshot): [number, number, number, number] | null {
+  if (extents.has(snapshot)) return extents.get(snapshot)!;
+  let box: [number, number, number, number] | null = null;
+  for (const { lng, lat } of snapshot.stations) {
+    if (!box) box = [lng, lat, lng, lat];
+    else {
+      if (lng < box[0]) box[0] = lng;
+      if (lat < box[1]) box[1] = lat;
+      if (lng > box[2]) box[2] = lng;
+      if (lat > box[3]) box[3] = lat;
+    }
+  }
+  extents.set(snapshot, box);
+  return box;
 }
 
 /** Stations matching `filter`, in id order. */

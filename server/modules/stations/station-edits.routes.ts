@@ -2,7 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDatabase } from '../../db/client.js';
 import type { RegionOptions } from '../areas/region.js';
 import { HttpError, notFound } from '../../http/errors.js';
+import { z } from 'zod';
 import type { ApiOperation } from '../../http/openapi.js';
+import { JsonObjectSchema } from '../../http/openapi-schemas.js';
 import { parseRequest } from '../../http/validate.js';
 import { requireRole, requireStationAccess, unauthenticated } from '../auth/auth.middleware.js';
 import { canEditStation } from '../auth/roles.js';
@@ -126,26 +128,111 @@ export function stationEditsRouter(db: AppDatabase, region: RegionOptions): Rout
 }
 
 const tags = ['station editing'];
+const params = z.object({ id: StationIdParam });
+const IfMatchHeaders = z.object({
+  'If-Match': z
+    .string()
+    .optional()
+    .describe('the station version edited, in quotes ("3"); or send "version" in the body'),
+});
+const EditResultSchema = z.object({
+  station: JsonObjectSchema,
+  change_id: z.number().int().nullable(),
+  warnings: z.array(z.unknown()),
+});
+const edited = (description: string) => ({
+  description,
+  schema: EditResultSchema,
+  headers: { ETag: 'the new version, in quotes' },
+});
+const noStation = { '404': 'No such station' };
+const conflict = { '409': 'Changed by someone else since that version; the body carries the current station' };
 export const STATION_EDITS_OPERATIONS: ApiOperation[] = [
-  { method: 'get', path: '/api/me/stations', summary: 'Stations I keep (managers) or a search (admins, planners)', tags, query: MyStationsQuerySchema },
-  { method: 'get', path: '/api/stations/{id}', summary: 'One station with its version (ETag)', tags },
+  {
+    method: 'get',
+    path: '/api/me/stations',
+    summary: 'Stations I keep (managers) or a search (admins, planners)',
+    tags,
+    query: MyStationsQuerySchema,
+    access: ['manager', 'planner'],
+    responses: { '200': { description: 'Stations', schema: z.object({ stations: z.array(JsonObjectSchema) }) } },
+  },
+  {
+    method: 'get',
+    path: '/api/stations/{id}',
+    summary: 'One station with its version (ETag)',
+    tags,
+    params,
+    responses: {
+      '200': { description: 'The station', schema: z.object({ station: JsonObjectSchema }), headers: { ETag: 'the version, in quotes' } },
+      ...noStation,
+    },
+  },
   {
     method: 'patch',
     path: '/api/stations/{id}',
     summary: 'Edit a station. Needs If-Match: "<version>" or "version"; 409 carries the current station',
     tags,
+    params,
+    headers: IfMatchHeaders,
     body: StationPatchSchema,
-    responses: { '200': 'Saved', '409': 'Changed by someone else', '428': 'No version given' },
+    access: 'session',
+    description: 'Managers edit the stations they keep; admins any.',
+    responses: { '200': edited('Saved'), ...noStation, ...conflict, '428': 'No version given' },
   },
-  { method: 'post', path: '/api/stations/{id}/verify', summary: '"Still correct": stamps verified_at', tags },
+  {
+    method: 'post',
+    path: '/api/stations/{id}/verify',
+    summary: '"Still correct": stamps verified_at',
+    tags,
+    params,
+    access: 'session',
+    responses: { '200': edited('Verified'), ...noStation },
+  },
   {
     method: 'post',
     path: '/api/stations/{id}/revert/{changeId}',
     summary: 'Restore the values before one change (recorded as a new change; version-checked)',
     tags,
-    responses: { '200': 'Reverted', '409': 'Changed by someone else' },
+    params: params.extend({ changeId: StationIdParam }),
+    headers: IfMatchHeaders,
+    body: VersionBodySchema,
+    access: 'session',
+    responses: { '200': edited('Reverted'), '404': 'No such station or change', ...conflict },
   },
-  { method: 'get', path: '/api/stations/{id}/history', summary: 'Recorded changes, newest first', tags, query: HistoryQuerySchema },
-  { method: 'post', path: '/api/stations', summary: 'Create a station (admin)', tags, body: NewStationBodySchema, responses: { '201': 'Created' } },
-  { method: 'delete', path: '/api/stations/{id}', summary: 'Delete a station (admin; history kept)', tags, responses: { '204': 'Deleted' } },
+  {
+    method: 'get',
+    path: '/api/stations/{id}/history',
+    summary: 'Recorded changes, newest first',
+    tags,
+    params,
+    query: HistoryQuerySchema,
+    access: ['manager', 'planner'],
+    responses: {
+      '200': {
+        description: 'Changes',
+        schema: z.object({ station_id: z.number().int(), changes: z.array(JsonObjectSchema) }),
+      },
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/stations',
+    summary: 'Create a station (admin)',
+    tags,
+    body: NewStationBodySchema,
+    access: ['admin'],
+    responses: { '201': { ...edited('Created'), headers: { ETag: 'the version, in quotes', Location: 'the new station' } } },
+  },
+  {
+    method: 'delete',
+    path: '/api/stations/{id}',
+    summary: 'Delete a station (admin; history kept)',
+    tags,
+    params,
+    headers: IfMatchHeaders,
+    body: VersionBodySchema,
+    access: ['admin'],
+    responses: { '204': 'Deleted', ...noStation, ...conflict },
+  },
 ];

@@ -5,6 +5,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiOperation } from '../../http/openapi.js';
+import { FeatureCollectionSchema } from '../../http/openapi-schemas.js';
 import { sendFreshJson } from '../../http/send.js';
 import { parseRequest } from '../../http/validate.js';
 import { BboxSchema } from '../collections/collections.schemas.js';
@@ -68,9 +69,13 @@ export const STATION_MAP_OPERATIONS: ApiOperation[] = [
     tags: ['features'],
     query: StationMapQuerySchema,
     responses: {
-      '200': 'FeatureCollection',
+      '200': {
+        description: 'FeatureCollection of clusters (cluster, point_count, expansion_zoom) and stations (id, name, kind)',
+        contentType: 'application/geo+json',
+        schema: FeatureCollectionSchema,
+      },
       '400': 'Invalid query',
-      '503': 'Clusters not available right now',
+      '503': 'Clusters not available right now; retry after Retry-After seconds',
     },
   },
 ];

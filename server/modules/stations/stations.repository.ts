@@ -68,6 +68,8 @@ export interface StationFilter {
   subdistrictCode?: string;
   /** An area of any level. */
   areaCode?: string;
+  /** Last changed (updated_at) within this span, ms since the epoch; null is an open end. */
+  updated?: { start: number | null; end: number | null };
 }
 
 /** WHERE conditions for a filter; shared by the bbox listing and nearest searches. */
@@ -91,6 +93,12 @@ export function stationConditions(filter: StationFilter): SQL {
   if (filter.districtCode) parts.push(sql`s.district_code = ${filter.districtCode}`);
   if (filter.subdistrictCode) parts.push(sql`s.subdistrict_code = ${filter.subdistrictCode}`);
   if (filter.areaCode) parts.push(sql`s.area_codes @> array[${filter.areaCode}]::text[]`);
+  if (filter.updated?.start != null) {
+    parts.push(sql`s.updated_at >= to_timestamp(${filter.updated.start / 1000})`);
+  }
+  if (filter.updated?.end != null) {
+    parts.push(sql`s.updated_at <= to_timestamp(${filter.updated.end / 1000})`);
+  }
   return sql.join(parts, sql` and `);
 }
 
