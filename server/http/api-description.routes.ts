@@ -35,11 +35,14 @@ ${rows.join('\n')}
 export function apiDescriptionRouter(operations: ApiOperation[]): Router {
   const router = Router();
   const document = buildOpenApiDocument([...operations, ...API_DESCRIPTION_OPERATIONS]);
-  const json = JSON.stringify(document);
+  const json = Buffer.from(JSON.stringify(document));
   const page = operationsPage(document);
   router.get('/openapi.json', (req, res) => {
     parseRequest(JsonFormatQuerySchema, req.query);
-    res.set('Cache-Control', 'no-cache').type(OPENAPI_MEDIA_TYPE).send(json);
+    // Set as is: res.type()/send() would rewrite it as "…; version=3.0; charset=utf-8", and OGC
+    // clients compare the media type the landing page names.
+    res.set('Cache-Control', 'no-cache').setHeader('Content-Type', OPENAPI_MEDIA_TYPE);
+    res.end(json);
   });
   router.get('/docs', (_req, res) => {
     res.set('Cache-Control', 'no-cache').type('html').send(page);

@@ -34,11 +34,13 @@ function boundaryConditions(q: Omit<BoundaryQuery, 'simplifyMetres' | 'limit' | 
   const conditions = [sql`true`];
   if (q.bbox) {
     const [minLng, minLat, maxLng, maxLat] = q.bbox;
+    // OGC Core: features whose geometry intersects the box, not merely its bounding box (an
+    // L-shaped area can reach around a box it never touches). ST_Intersects uses the GiST index.
     conditions.push(
       minLng <= maxLng
-        ? sql`b.geom && ST_MakeEnvelope(${minLng}, ${minLat}, ${maxLng}, ${maxLat}, 4326)`
-        : sql`(b.geom && ST_MakeEnvelope(${minLng}, ${minLat}, 180, ${maxLat}, 4326)
-            or b.geom && ST_MakeEnvelope(-180, ${minLat}, ${maxLng}, ${maxLat}, 4326))`,
+        ? sql`ST_Intersects(b.geom, ST_MakeEnvelope(${minLng}, ${minLat}, ${maxLng}, ${maxLat}, 4326))`
+        : sql`(ST_Intersects(b.geom, ST_MakeEnvelope(${minLng}, ${minLat}, 180, ${maxLat}, 4326))
+            or ST_Intersects(b.geom, ST_MakeEnvelope(-180, ${minLat}, ${maxLng}, ${maxLat}, 4326)))`,
     );
   }
   if (q.level) conditions.push(sql`b.level = ${q.level}`);
