@@ -268,6 +268,44 @@ describe('population rasters', () => {
     await db.execute(sql`update demand_layers set loaded_at = now() where id = ${id}`);
   });
 
+  it('suggest sites by people: gains in people at the instant, sites where people are', async () => {
+    const res = await plannerGet(
+      `/api/coverage/suggest?k=3&level=subdistrict&district=110101&rule=radius:${RADIUS}&at=${WORKDAY}T10:00&demand=${layerId}`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.demand).toMatchObject({ basis: 'population', unit: 'people' });
+    expect(res.body.demand.population.slot).toMatchObject({ day_type: 'workday', hour: 10 });
+    expect(res.body.sites).toHaveLength(3);
+    const gains = res.body.sites.map((s: { gain: number }) => s.gain);
+    expect(gains[0]).toBeGreaterThan(1000);
+    expect([...gains].sort((a, b) => b - a)).toEqual(gains);
+    expect(res.body.covered_after - res.body.covered_before).toBeCloseTo(
+      gains.reduce((a: number, b: number) => a + b, 0),
+      0,
+    );
+  });
+
+  it('without a layer, suggest area only on inhabited land and not in empty mountains', async () => {
+    const res = await plannerGet(`/api/coverage/suggest?k=5&level=district&rule=radius:500&at=${WORKDAY}T10:00`);
+    expect(res.status).toBe(200);
+    expect(res.body.demand).toMatchObject({ basis: 'grid_area_proxy', land: 'population' });
+    expect(res.body.demand.note_en).toMatch(/inhabited land only/);
+    const main = res.body.demand.land_layer.id;
+    for (const site of res.body.sites) {
+      // People within one grid cell of the site in the layer that decided the land.
+      const [near] = await queryRows<{ people: number }>(
+        db,
+        sql`select coalesce(sum(weights[1]::float8), 0) as people from demand_cells
+            where layer_id = ${main} and ST_DWithin(geom::geography,
+              ST_SetSRID(ST_MakePoint(${site.lng}, ${site.lat}), 4326)::geography, ${res.body.cell_m})`,
+      );
+      expect(near!.people).toBeGreaterThan(0);
+    }
+    // Not all on one meridian at the western border (the issue's 115.42063).
+    expect(new Set(res.body.sites.map((s: { lng: number }) => s.lng)).size).toBeGreaterThan(1);
+    expect(res.body.sites.every((s: { lng: number }) => s.lng > 115.6)).toBe(true);
+  });
+
   it('refuse what is not a usable raster with a message, and an unknown layer with 404', async () => {
     const junk = path.join(tmp, 'junk.tif');
     fs.writeFileSync(junk, 'not a tiff');

@@ -12,6 +12,11 @@ export interface CoveringInstance {
   covers: ReadonlyArray<ArrayLike<number>>;
   /** Demand already covered by the fixed (existing) sites. */
   alreadyCovered?: ArrayLike<boolean>;
+  /**
+   * Per candidate: what decides between equal gains (higher first), e.g. the uncovered demand
+   * around it, so ties go towards the larger uncovered neighbourhood rather than scan order.
+   */
+  tieBreak?: ArrayLike<number>;
 }
 
 export interface GreedyPick {
@@ -39,11 +44,20 @@ export function greedyMaximalCovering(instance: CoveringInstance, k: number): Gr
   const taken = new Uint8Array(instance.covers.length);
   while (picks.length < k) {
     let best = -1;
-    // Re-evaluate the highest bound until it is fresh; ties go to the lower index (deterministic).
+    // Re-evaluate the highest bound until it is fresh; ties go to the higher tie-break, then to
+    // the lower index (deterministic).
+    const tie = instance.tieBreak;
     for (;;) {
       best = -1;
       for (let c = 0; c < bounds.length; c++) {
-        if (!taken[c] && (best < 0 || bounds[c]! > bounds[best]!)) best = c;
+        if (taken[c]) continue;
+        if (
+          best < 0 ||
+          bounds[c]! > bounds[best]! ||
+          (tie !== undefined && bounds[c] === bounds[best] && tie[c]! > tie[best]!)
+        ) {
+          best = c;
+        }
       }
       if (best < 0) break;
       const fresh = gainOf(best);

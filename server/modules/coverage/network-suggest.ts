@@ -26,6 +26,8 @@ import {
 } from './network-candidates.js';
 import { CandidateReach, coveredByStations, indexDemandByEdge } from './network-covering.js';
 import { reachWithin } from './network-reach.js';
+import { slotAt } from './population-figures.js';
+import { populationPoints } from './suggest-demand.js';
 import {
   demandPointsInScope,
   gridPointsInScope,
@@ -60,7 +62,23 @@ function spreadOrder(n: number): number[] {
 async function networkDemand(db: AppDatabase, ctx: CoverageContext, graph: RoadGraph) {
   const rule = ctx.rule as NetworkRule;
   if (ctx.demandLayer) {
-    const raw = await demandPointsInScope(db, ctx.scope, ctx.demandLayer.id);
+    const layer = ctx.demandLayer;
+    // People summed into squares: as many demand points as an uploaded layer may hold at most.
+    const raw =
+      layer.kind === 'population'
+        ? await populationPoints(
+            db,
+            layer,
+            ctx.scope,
+            slotAt(layer, ctx.at).index,
+            Math.ceil(
+              Math.max(
+                COVERAGE_LIMITS.minCellM * 2,
+                Math.sqrt((1e6 * (await scopeAreaKm2(db, ctx.scope))) / COVERAGE_LIMITS.maxDemandPoints),
+              ),
+            ),
+          )
+        : await demandPointsInScope(db, ctx.scope, layer.id);
     const points = await snapToNetwork(db, graph, rule.mode, raw);
     const rawTotal = raw.reduce((s, p) => s + p.weight, 0);
     return { points, raw, offNetwork: raw.length - points.length, rawTotal, pieceM: null };

@@ -24,6 +24,14 @@ import {
   type NetworkSuggestLimits,
 } from './network-suggest.js';
 import { describeInstant } from './open-stations.js';
+import { describePopulation, slotAt } from './population-figures.js';
+import {
+  INHABITED_PER_KM2,
+  REACHABLE_M,
+  onInhabitedLand,
+  populationPoints,
+  type LandMask,
+} from './suggest-demand.js';
 import {
   demandPointsInScope,
   gridPointsInScope,
@@ -72,18 +80,34 @@ export async function suggestSites(
   }
   const radiusM = radiusOf(ctx.rule);
   const cellM = radiusGridCell(await scopeAreaKm2(db, ctx.scope), radiusM, q.cell);
+  const layer = ctx.demandLayer;
+  const people = layer?.kind === 'population' ? layer : null;
+  const slot = people ? slotAt(people, ctx.at) : null;
   const grid =
-    q.candidates === 'grid' || !ctx.demandLayer
-      ? await gridPointsInScope(db, ctx.scope, cellM)
-      : [];
-  const demand: ScopedPoint[] = ctx.demandLayer
-    ? await demandPointsInScope(db, ctx.scope, ctx.demandLayer.id)
-    : grid;
-  // A layer's points as candidates are thinned by a grid (heavier points win their cell).
+    q.candidates === 'grid' || !layer ? await gridPointsInScope(db, ctx.scope, cellM) : [];
+  // Without a layer, area stands in for demand, but only on inhabited or reachable land.
+  const land = layer
+    ? null
+    : await onInhabitedLand(
+        db,
+        grid,
+        cellM,
+        (l) => slotAt(l, ctx.at).index,
+        (await roadNetworks?.current())?.graph ?? null,
+      );
+  const demand: ScopedPoint[] = people
+    ? await populationPoints(db, people, ctx.scope, slot!.index, cellM)
+    : layer
+      ? await demandPointsInScope(db, ctx.scope, layer.id)
+      : land!.points;
+  // A layer's points as candidates are thinned by a grid (heavier points win their cell); grid
+  // candidates stand on the same land as the demand when that is known.
   const pool =
     q.candidates === 'layer'
       ? thinByGrid(demand, q.max_candidates ?? COVERAGE_LIMITS.maxCandidates, (p) => p.weight)
-      : grid;
+      : land?.basis
+        ? land.points
+        : grid;
   const openSet = new Set(ctx.openIds);
   const fixed = ctx.stations.filter((s) => openSet.has(s.id));
   const { picks, useful, total, before } = await runRadiusCovering({
@@ -109,7 +133,6 @@ export async function suggestSites(
       covered_after_pct: pct(progress.afterEach[rank]!),
     };
   });
-  const layer = ctx.demandLayer;
   return {
     rule: describeRule(ctx.rule),
     instant: describeInstant(ctx.at),
@@ -117,25 +140,52 @@ export async function suggestSites(
     candidates: q.candidates,
     scope: ctx.scope,
     distance_kind: 'straight_line' as const,
-    demand_basis: layer ? 'layer' : 'grid_area_proxy',
-    demand: layer
+    demand_basis: people ? 'population' : layer ? 'layer' : 'grid_area_proxy',
+    demand: people
       ? {
-          basis: 'layer',
-          layer: { id: layer.id, name: layer.name, weight_label: layer.weight_label },
-          unit: layer.weight_label ?? 'weight',
-        }
-      : {
-          basis: 'grid_area_proxy',
+          basis: 'population',
+          layer: { id: people.id, name: people.name, weight_label: people.weight_label },
+          unit: 'people',
           cell_m: cellM,
-          unit: 'km²',
-          note_en: `No demand layer: ${cellM} m grid cells weighted by area (km²) stand in for demand.`,
-          note_zh: `未选择需求图层：以 ${cellM} m 网格的面积（km²）代替需求。`,
-        },
+          population: describePopulation(people, slot!),
+        }
+      : layer
+        ? {
+            basis: 'layer',
+            layer: { id: layer.id, name: layer.name, weight_label: layer.weight_label },
+            unit: layer.weight_label ?? 'weight',
+          }
+        : areaProxyNote(cellM, land!),
     cell_m: cellM,
     demand_points: demand.length,
     candidate_sites: useful.length,
     stations_fixed: fixed.length,
     ...progress.totals,
     sites,
+  };
+}
+
+/** How the area proxy was drawn: which land counted, said in both languages. */
+function areaProxyNote(cellM: number, land: LandMask) {
+  const where =
+    land.basis === 'population'
+      ? {
+          en: ` on inhabited land only (at least ${INHABITED_PER_KM2} people per km² in "${land.layer!.name}")`,
+          zh: `，仅计有人居住的网格（人口图层“${land.layer!.name}”中每平方公里至少 ${INHABITED_PER_KM2} 人）`,
+        }
+      : land.basis === 'roads'
+        ? {
+            en: ` on reachable land only (within ${Math.max(REACHABLE_M, cellM / 2)} m of the road network)`,
+            zh: `，仅计道路网 ${Math.max(REACHABLE_M, cellM / 2)} 米以内的网格`,
+          }
+        : { en: '', zh: '' };
+  return {
+    basis: 'grid_area_proxy',
+    cell_m: cellM,
+    unit: 'km²',
+    land: land.basis,
+    ...(land.layer ? { land_layer: land.layer } : {}),
+    note_en: `No demand layer: ${cellM} m grid cells weighted by area (km²) stand in for demand${where.en}.`,
+    note_zh: `未选择需求图层：以 ${cellM} m 网格的面积（km²）代替需求${where.zh}。`,
   };
 }

@@ -118,3 +118,20 @@ describe('greedyMaximalCovering', () => {
     ]);
   });
 });
+
+describe('ties', () => {
+  it('go to the higher tie-break (the larger uncovered neighbourhood), not the lower index', () => {
+    // Three candidates each covering one unit cell: scan order would pick 0 then 1.
+    const instance: CoveringInstance = {
+      weights: [1, 1, 1],
+      covers: [[0], [1], [2]],
+      tieBreak: [2, 9, 5],
+    };
+    expect(greedyMaximalCovering(instance, 2).map((p) => p.candidate)).toEqual([1, 2]);
+  });
+
+  it('never outrank a larger gain', () => {
+    const instance: CoveringInstance = { weights: [1, 1, 1], covers: [[0, 1], [2]], tieBreak: [0, 100] };
+    expect(greedyMaximalCovering(instance, 1)[0]!.candidate).toBe(0);
+  });
+});
