@@ -9,6 +9,7 @@ import {
   type HoursContextData,
 } from '../modules/holidays/hours-context.js';
 import { hoursPreview, type HoursPreviewInput } from '../modules/stations/hours-preview.js';
+import { readOpeningHoursInput } from '../hours/index.js';
 import {
   readBoundaryUpload,
   type BoundaryUploadInput,
@@ -50,6 +51,10 @@ export const CPU_TASKS = {
       setHoursContextData(input.context);
     }
     return hoursPreview(input);
+  },
+  /** Opening hours of an edit or an import (OSM or phrases), as they will be stored. */
+  readHours(texts: string[]) {
+    return texts.map((text) => readOpeningHoursInput(text));
   },
   /** An uploaded boundary GeoJSON: parsed and checked here, written by the caller. */
   readBoundaryUpload(input: BoundaryUploadInput) {

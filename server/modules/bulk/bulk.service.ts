@@ -24,7 +24,9 @@ import { MAX_UPLOAD_BYTES } from './bulk.schemas.js';
 import { readGeoJson } from './geojson-format.js';
 import { markConflicts, staleRows, type OnConflict } from './import-conflicts.js';
 import { planImport, type ImportAction, type PlannedRow } from './import-plan.js';
-import { readStationRow } from './row-reader.js';
+import { openingHoursText, readStationRow } from './row-reader.js';
+import { readImportHours } from '../stations/hours-check.js';
+import { readOpeningHoursInput } from '../../hours/index.js';
 import { MAX_IMPORT_ROWS, type BulkFormat, type CellProblem, type SourceTable } from './source-table.js';
 import { readXlsx } from './xlsx-format.js';
 
@@ -229,9 +231,13 @@ export async function importStations(
   const table = await readTable(request.format, request.body);
   const mapping = resolveColumnMapping(table.columns, request.mapping);
   checkColumns(table, mapping, request.format);
+  // Every distinct hours text read in the CPU pool first: parsing one can take a second.
+  const hours = await readImportHours(
+    table.rows.flatMap((row) => openingHoursText(row, mapping) ?? []),
+  );
   const rows = table.rows.map((row) => ({
     row: row.row,
-    read: readStationRow(row, mapping, request.crs),
+    read: readStationRow(row, mapping, request.crs, (t) => hours.get(t) ?? readOpeningHoursInput(t)),
   }));
   await addRegionProblems(db, rows.map((r) => r.read), request.region);
   const mayWrite = !request.dryRun && !rows.some((r) => r.read.problems.length);

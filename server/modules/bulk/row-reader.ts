@@ -6,7 +6,7 @@
  */
 import { toWgs84, type Datum } from '../../geo/coords.js';
 import { findUnstorableText } from '../../http/validate.js';
-import { readOpeningHoursInput } from '../../hours/index.js';
+import { readOpeningHoursInput, type OpeningHoursInput } from '../../hours/index.js';
 import { STATION_KINDS, type AmenityKey, type StationKind } from '../stations/amenities.js';
 import {
   NewStationBodySchema,
@@ -133,7 +133,24 @@ function readCoordinate(
   return n;
 }
 
-export function readStationRow(source: SourceRow, mapping: ColumnMapping, datum: Datum): ReadRow {
+/** The opening-hours text of a row as readStationRow reads it, for reading them all beforehand. */
+export function openingHoursText(source: SourceRow, mapping: ColumnMapping): string | null {
+  const column = mapping.scalars.opening_hours;
+  if (column === undefined) return null;
+  const t = cellText(source.cells[column]);
+  return t === '' || t.length > MAX_TEXT.opening_hours ? null : t;
+}
+
+/**
+ * One row checked with the editing rules. `readHours` reads an opening-hours text: the import
+ * passes the answers it got from the CPU pool (hours-check.ts), so no parsing runs here.
+ */
+export function readStationRow(
+  source: SourceRow,
+  mapping: ColumnMapping,
+  datum: Datum,
+  readHours: (text: string) => OpeningHoursInput = readOpeningHoursInput,
+): ReadRow {
   const row = checkStorable(source, mapping);
   const warnings: CellProblem[] = [];
   const draft: StationDraft = {};
@@ -225,7 +242,7 @@ export function readStationRow(source: SourceRow, mapping: ColumnMapping, datum:
       });
     } else {
       // OSM syntax, or the words a union's list uses ("周一至周五 8:00-18:00"), stored as OSM.
-      const checked = readOpeningHoursInput(t);
+      const checked = readHours(t);
       if (!checked.ok)
         problems.push({
           field: 'opening_hours',

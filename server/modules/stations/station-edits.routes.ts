@@ -9,6 +9,7 @@ import { parseRequest } from '../../http/validate.js';
 import { requireRole, requireStationAccess, unauthenticated } from '../auth/auth.middleware.js';
 import { canEditStation } from '../auth/roles.js';
 import { listManagedStations, listStationChanges } from './station-changes.repository.js';
+import { readEditHours } from './hours-check.js';
 import {
   HistoryQuerySchema,
   MyStationsQuerySchema,
@@ -83,9 +84,10 @@ export function stationEditsRouter(db: AppDatabase, region: RegionOptions): Rout
 
   router.patch('/stations/:id', access, async (req, res) => {
     checkHoursBudget(req.body);
-    const { version, ...patch } = parseRequest(StationPatchSchema, req.body ?? {}, 'body');
+    const { version, ...asked } = parseRequest(StationPatchSchema, req.body ?? {}, 'body');
+    const { body: patch, warnings } = await readEditHours(asked);
     const result = await updateStation(db, editor(req), stationIdOf(req), patch, expectedVersion(req, version), region);
-    sendEdit(res, result);
+    sendEdit(res, { ...result, warnings });
   });
 
   router.post('/stations/:id/verify', access, async (req, res) => {
@@ -112,10 +114,10 @@ export function stationEditsRouter(db: AppDatabase, region: RegionOptions): Rout
 
   router.post('/stations', requireRole('admin'), async (req, res) => {
     checkHoursBudget(req.body);
-    const body = parseRequest(NewStationBodySchema, req.body, 'body');
+    const { body, warnings } = await readEditHours(parseRequest(NewStationBodySchema, req.body, 'body'));
     const result = await createStation(db, editor(req), body, region);
     res.location(`/api/stations/${result.station.id}`);
-    sendEdit(res, result, 201);
+    sendEdit(res, { ...result, warnings }, 201);
   });
 
   router.delete('/stations/:id', requireRole('admin'), async (req, res) => {

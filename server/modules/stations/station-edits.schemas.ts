@@ -103,8 +103,9 @@ const editableShape = {
   /** Which datum lng/lat are in; converted to WGS-84 before storing. Default WGS84. */
   datum: z.enum(DATUMS).optional(),
   amenities: z.partialRecord(z.enum(AMENITY_KEYS), z.enum(AMENITY_STATUSES)),
-  opening_hours: OpeningHoursSchema.nullable(),
-  hours_overrides: z.array(DateOverrideSchema).max(100, 'at most 100 date overrides'),
+  // Length only here: the hours are read in the CPU pool afterwards (hours-check.ts).
+  opening_hours: OpeningHoursTextSchema.nullable(),
+  hours_overrides: z.array(DateOverrideTextSchema).max(100, 'at most 100 date overrides'),
   closures: z.array(ClosureSchema).max(100, 'at most 100 closures'),
   phone: z
     .string()

@@ -3,7 +3,6 @@ import { regionProblems, type RegionOptions } from '../areas/region.js';
 import type { FieldChange } from '../../db/schema/station-changes.js';
 import { toWgs84 } from '../../geo/coords.js';
 import { badRequest, HttpError, notFound } from '../../http/errors.js';
-import { validateOpeningHours } from '../../hours/index.js';
 import type { AuthUser } from '../auth/roles.js';
 import {
   deleteStationRow,
@@ -73,15 +72,6 @@ async function checkPosition(db: AppDatabase, values: StationValues, region: Reg
   if (problem) throw badRequest(problem);
 }
 
-function hoursWarnings(values: StationValues): string[] {
-  const texts = [values.opening_hours, ...((values.hours_overrides as Array<{ opening_hours: string }> | undefined) ?? []).map((o) => o.opening_hours)];
-  return texts.flatMap((text) => {
-    if (typeof text !== 'string') return [];
-    const result = validateOpeningHours(text);
-    return result.ok ? result.warnings : [];
-  });
-}
-
 /** Applies `values` to a locked station and records the change; no-op edits record nothing. */
 async function applyChange(
   tx: AppDatabase,
@@ -132,7 +122,8 @@ export async function updateStation(
     const before = await lockAtVersion(asTx(tx), stationId, expected);
     return applyChange(asTx(tx), editor, before, values, 'update');
   });
-  return { ...result, warnings: hoursWarnings(values) };
+  // The hours' warnings come from the route, which read them in the CPU pool (hours-check.ts).
+  return { ...result, warnings: [] };
 }
 
 /** "Still correct": stamps verified_at now; no version needed (it cannot overwrite an edit). */
@@ -194,7 +185,7 @@ export async function createStation(
     });
     return created;
   });
-  return { station, changeId: null, warnings: hoursWarnings(values) };
+  return { station, changeId: null, warnings: [] };
 }
 
 export async function deleteStation(
