@@ -304,17 +304,17 @@ describe('POST /api/stations/import — CSV', () => {
     expect(problems[7]).toContain('is outside the region: not in or within 5 km of a loaded area (longitude 115.4');
   });
 
-  it('warns, without rejecting, about a position outside every district but within the region margin', async () => {
+  it('warns, without rejecting, about a position outside every area but within the region margin', async () => {
     const csv = '编号,名称,经度,纬度\nTJ-1,北京南边界外2公里的驿站,116.4283,39.4235\n';
     const res = await upload('format=csv&dry_run=true', csv, CSV);
     expect(res.status).toBe(200);
     expect(res.body.rows[0].action).toBe('insert');
-    expect(res.body.rows[0].warnings[0].problem).toContain('outside every district');
+    expect(res.body.rows[0].warnings[0].problem).toContain('outside every loaded area');
     expect(res.body.summary.warnings).toBe(1);
     const real = await upload('format=csv', csv, CSV);
     expect(real.status).toBe(200);
     expect(real.body.rows[0].warnings[0].problem).toMatch(
-      /outside every district \(\d+\.\d km/,
+      /outside every loaded area \(\d+\.\d km/,
     );
     expect((await stationByExternalId('TJ-1'))!.district_code).toBeNull();
   });

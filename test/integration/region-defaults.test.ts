@@ -164,6 +164,19 @@ describe('defaults taken from the loaded areas', () => {
   });
 });
 
+describe('bulk import in a deployment without districts', () => {
+  it('does not warn that a station inside a parish is outside every district', async () => {
+    const res = await server.request('/api/stations/import?format=csv&dry_run=true', {
+      method: 'POST',
+      headers: { ...admin.headers, 'content-type': 'text/csv' },
+      body: `编号,名称,经度,纬度\nAD-W,Punt Vella,${VELLA[0]},${VELLA[1]}\n`,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.rows[0].problems).toEqual([]);
+    expect(res.body.rows[0].warnings).toEqual([]);
+  });
+});
+
 describe('sunrise and sunset where the station is', () => {
   it("gives a station's sunset at its own position, in Andorra's time", async () => {
     const created = await server.request('/api/stations', {

@@ -62,7 +62,7 @@ export interface PointPlacement {
   distance_m: number | null;
 }
 
-/** Where each point lies relative to Beijing's districts; index-assisted for the common inside case. */
+/** Where each point lies relative to the loaded areas (any level); index-assisted for the common inside case. */
 export async function placePoints(
   db: AppDatabase,
   points: { index: number; lng: number; lat: number }[],
@@ -76,14 +76,14 @@ export async function placePoints(
             from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as v(index int, lng float8, lat float8)
           ), placed as (
             select p.index, p.g,
-              exists (select 1 from districts d where ST_Intersects(d.geom, p.g))
-              or exists (select 1 from districts d where d.geom && ST_Expand(p.g, 0.01)
+              exists (select 1 from areas d where ST_Intersects(d.geom, p.g))
+              or exists (select 1 from areas d where d.geom && ST_Expand(p.g, 0.01)
                            and ST_DWithin(d.geom::geography, p.g::geography, 500)) as inside
             from p
           )
           select placed.index, placed.inside,
             case when placed.inside then null else
-              (select min(ST_Distance(d.geom::geography, placed.g::geography)) from districts d)
+              (select min(ST_Distance(d.geom::geography, placed.g::geography)) from areas d)
             end::float8 as distance_m
           from placed`,
     );
@@ -93,7 +93,7 @@ export async function placePoints(
 }
 
 /**
- * Of the given stations, those the area trigger placed in no district (so outside every district
+ * Of the given stations, those the area trigger placed in no area (so outside every loaded area
  * by more than 500 m: the same rule as {@link placePoints}), with the distance to the nearest.
  */
 export async function findStationsOutsideDistricts(
@@ -104,9 +104,9 @@ export async function findStationsOutsideDistricts(
   return queryRows(
     db,
     sql`select s.id,
-          (select min(ST_Distance(d.geom::geography, s.geom::geography)) from districts d)::float8 as distance_m
+          (select min(ST_Distance(d.geom::geography, s.geom::geography)) from areas d)::float8 as distance_m
         from stations s
-        where s.district_code is null
+        where cardinality(s.area_codes) = 0
           and s.id in (select (jsonb_array_elements_text(${JSON.stringify(stationIds)}::jsonb))::int)`,
   );
 }

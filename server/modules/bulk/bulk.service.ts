@@ -141,11 +141,11 @@ function warnOutside(row: PlannedRow, distanceM: number | null): void {
   const km = distanceM === null ? '?' : (distanceM / 1000).toFixed(1);
   row.warnings.push({
     field: 'lng',
-    problem: `the position is outside every district (${km} km from the nearest); check the coordinates and the declared crs`,
+    problem: `the position is outside every loaded area (${km} km from the nearest); check the coordinates and the declared crs`,
   });
 }
 
-/** Dry run: warns about positions outside every district (kept, but shown). */
+/** Dry run: warns about positions outside every loaded area (kept, but shown). */
 async function addPlacementWarnings(db: AppDatabase, planned: PlannedRow[]): Promise<void> {
   const points = placedRows(planned).map((index) => ({
     index,
