@@ -63,3 +63,20 @@ export const stationReports = pgTable(
     check('station_reports_status_check', sql`${t.status} in ('open','resolved')`),
   ],
 );
+
+/**
+ * "信息准确": a worker's one-tap confirmation that a station is as listed (no account; rate-limited
+ * per client and station). Disputes are reports (station_reports). Together they give the sheet its
+ * freshness badge ("3 位劳动者 5 天前确认").
+ */
+export const stationConfirmations = pgTable(
+  'station_confirmations',
+  {
+    id: serial('id').primaryKey(),
+    stationId: integer('station_id')
+      .notNull()
+      .references(() => stations.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('station_confirmations_station_idx').on(t.stationId, t.createdAt)],
+);

@@ -108,3 +108,35 @@ export async function countReportsByArea(
         group by a.code, a.name order by total desc, a.code`,
   );
 }
+
+export async function insertConfirmation(db: AppDatabase, stationId: number): Promise<void> {
+  await db.execute(sql`insert into station_confirmations (station_id) values (${stationId})`);
+}
+
+export interface StationFreshness {
+  /** Workers who said "信息准确" in the last `days` days, and when the latest did. */
+  confirmations: number;
+  last_confirmed_at: string | null;
+  /** Reports still open (a worker said something is wrong), and when the latest came. */
+  open_reports: number;
+  last_reported_at: string | null;
+  /** When a manager last said the station is right. */
+  verified_at: string | null;
+}
+
+/** One station's freshness: two indexed aggregates, no scan of other stations. */
+export async function readFreshness(db: AppDatabase, stationId: number, days: number): Promise<StationFreshness | null> {
+  const [row] = await queryRows<StationFreshness>(
+    db,
+    sql`select
+          (select count(*)::int from station_confirmations c
+             where c.station_id = s.id and c.created_at > now() - make_interval(days => ${days})) as confirmations,
+          (select to_json(max(c.created_at)) #>> '{}' from station_confirmations c where c.station_id = s.id) as last_confirmed_at,
+          (select count(*)::int from station_reports r where r.station_id = s.id and r.status = 'open') as open_reports,
+          (select to_json(max(r.created_at)) #>> '{}' from station_reports r
+             where r.station_id = s.id and r.status = 'open') as last_reported_at,
+          to_json(s.verified_at) #>> '{}' as verified_at
+        from stations s where s.id = ${stationId}`,
+  );
+  return row ?? null;
+}

@@ -16,8 +16,25 @@ import {
   ReportListQuerySchema,
   ReportSummaryQuerySchema,
   ResolveBodySchema,
+  ConfirmationBodySchema,
 } from './reports.schemas.js';
-import { resolveStationReport, submitReport } from './reports.service.js';
+import {
+  confirmStation,
+  FRESHNESS_DAYS,
+  resolveStationReport,
+  stationFreshness,
+  submitReport,
+} from './reports.service.js';
+
+const FreshnessSchema = z.object({
+  station_id: z.number().int(),
+  confirmations: z.number().int(),
+  last_confirmed_at: z.string().nullable(),
+  open_reports: z.number().int(),
+  last_reported_at: z.string().nullable(),
+  verified_at: z.string().nullable(),
+  days: z.number().int(),
+});
 
 /** Worker feedback: anyone reports, managers resolve, planners see counts per area. */
 export function reportsRouter(db: AppDatabase): Router {
@@ -28,6 +45,20 @@ export function reportsRouter(db: AppDatabase): Router {
     const body = parseRequest(NewReportBodySchema, req.body, 'body');
     const id = await submitReport(db, { stationId, ...body, clientIp: req.ip ?? 'unknown' });
     res.status(201).json({ id });
+  });
+
+  // "信息准确" in one tap, no account; "信息有误" is a report (above).
+  router.post('/stations/:id/confirmations', async (req, res) => {
+    const stationId = parseRequest(StationIdParam, req.params.id, 'params');
+    parseRequest(ConfirmationBodySchema, req.body ?? {}, 'body');
+    await confirmStation(db, { stationId, clientIp: req.ip ?? 'unknown' });
+    res.status(201).json({ station_id: stationId, ...(await stationFreshness(db, stationId)) });
+  });
+
+  router.get('/stations/:id/freshness', async (req, res) => {
+    const stationId = parseRequest(StationIdParam, req.params.id, 'params');
+    // Asked again on every visit: a worker's own confirmation or report must show at once.
+    res.set('Cache-Control', 'no-cache').json({ station_id: stationId, ...(await stationFreshness(db, stationId)) });
   });
 
   router.get('/reports/summary', requireRole('planner'), async (req, res) => {
@@ -115,5 +146,26 @@ export const REPORTS_OPERATIONS: ApiOperation[] = [
         schema: z.object({ level: z.string(), status: z.string(), areas: z.array(JsonObjectSchema) }),
       },
     },
+  },
+  {
+    method: 'post',
+    path: '/api/stations/{id}/confirmations',
+    summary: `A worker says the station is as listed ("信息准确"): no sign-in; once a day per client and station. Answers with the station's freshness (confirmations in the last ${FRESHNESS_DAYS} days, open reports)`,
+    tags,
+    params: z.object({ id: StationIdParam }),
+    body: ConfirmationBodySchema,
+    responses: {
+      '201': { description: 'Counted; the station\'s freshness now', schema: FreshnessSchema },
+      '404': 'No such station',
+      '429': 'Already confirmed today, or too many',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/stations/{id}/freshness',
+    summary: `How current a station's information is: workers' confirmations in the last ${FRESHNESS_DAYS} days and the latest, open reports and the latest, the manager's last verification`,
+    tags,
+    params: z.object({ id: StationIdParam }),
+    responses: { '200': { description: 'Freshness', schema: FreshnessSchema }, '404': 'No such station' },
   },
 ];

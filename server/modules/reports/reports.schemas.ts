@@ -35,3 +35,6 @@ export const ReportIdParam = z.coerce
   .int()
   .positive()
   .max(2_147_483_647);
+
+/** Nothing to send: the tap itself is the message (an empty object or no body). */
+export const ConfirmationBodySchema = z.strictObject({});

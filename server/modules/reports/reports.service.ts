@@ -3,7 +3,15 @@ import { HttpError, notFound } from '../../http/errors.js';
 import type { AuthUser } from '../auth/roles.js';
 import { canEditStation } from '../auth/roles.js';
 import { consumeRateLimit, rateLimitKey, type RateLimit } from '../rate-limits/rate-limits.service.js';
-import { findReportStation, insertReport, resolveReport, stationExists } from './reports.repository.js';
+import {
+  findReportStation,
+  insertConfirmation,
+  insertReport,
+  readFreshness,
+  resolveReport,
+  stationExists,
+  type StationFreshness,
+} from './reports.repository.js';
 import type { ReportCategory } from './reports.schemas.js';
 
 // Generous for a worker (a few reports on a bad day), tight for a script. Stored in the database,
@@ -46,4 +54,39 @@ export async function resolveStationReport(
   if (!(await resolveReport(db, reportId, user.id, resolution))) {
     throw new HttpError(409, `Report ${reportId} is already resolved`);
   }
+}
+
+// One "信息准确" per client and station a day (a badge counts workers, not taps); a few dozen a
+// day per client for a worker passing many stations; counted in the database for every instance.
+const CONFIRMATIONS_PER_CLIENT_AND_STATION: RateLimit = {
+  bucket: 'confirm-ip-station',
+  limit: 1,
+  windowSeconds: 86_400,
+  message: 'You already confirmed this station today; thank you.',
+};
+const CONFIRMATIONS_PER_CLIENT: RateLimit = {
+  bucket: 'confirm-ip',
+  limit: 30,
+  windowSeconds: 3600,
+  message: 'You have confirmed many stations in the last hour; thank you — please wait a little.',
+};
+
+/** The window the badge counts confirmations over. */
+export const FRESHNESS_DAYS = 30;
+
+export async function confirmStation(db: AppDatabase, input: { stationId: number; clientIp: string }): Promise<void> {
+  if (!(await stationExists(db, input.stationId))) throw notFound(`Station not found: ${input.stationId}`);
+  await consumeRateLimit(db, CONFIRMATIONS_PER_CLIENT, rateLimitKey(input.clientIp));
+  await consumeRateLimit(
+    db,
+    CONFIRMATIONS_PER_CLIENT_AND_STATION,
+    rateLimitKey(input.clientIp, String(input.stationId)),
+  );
+  await insertConfirmation(db, input.stationId);
+}
+
+export async function stationFreshness(db: AppDatabase, stationId: number): Promise<StationFreshness & { days: number }> {
+  const freshness = await readFreshness(db, stationId, FRESHNESS_DAYS);
+  if (!freshness) throw notFound(`Station not found: ${stationId}`);
+  return { ...freshness, days: FRESHNESS_DAYS };
 }
