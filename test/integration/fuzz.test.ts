@@ -24,8 +24,9 @@ async function dataDigest(): Promise<string> {
     server.database.handle.db,
     sql`select table_name from information_schema.tables
         where table_schema = 'public' and table_type = 'BASE TABLE'
-          -- bookkeeping that refusals legitimately touch (rate-limit counters, sessions)
-          and table_name not in ('spatial_ref_sys', 'sessions', 'rate_limit_counters', '__drizzle_migrations')
+          -- bookkeeping that refusals legitimately touch (rate-limit counters, sessions), and the
+          -- results cache a well-formed public read fills (derived, never data)
+          and table_name not in ('spatial_ref_sys', 'sessions', 'rate_limit_counters', '__drizzle_migrations', 'coverage_cache')
         order by table_name`,
   );
   const parts: string[] = [];
