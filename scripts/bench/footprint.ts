@@ -64,6 +64,8 @@ async function measure(variant: Variant) {
       LOG_LEVEL: 'warn',
       DATABASE_URL: '',
       PGLITE_PREPARED_DATA: '',
+      // The engine's footprint, not the population rasters' background load (measured on its own).
+      SEED_POPULATION: 'false',
     },
     stdio: 'ignore',
   });
