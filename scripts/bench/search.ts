@@ -68,9 +68,14 @@ export async function run(): Promise<BenchRow[]> {
   // The longest the event loop waited during the cold build: what /healthz would have waited.
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const coldStarted = performance.now();
   const cold = await StationSearchIndex.of(snapshot);
-  loop.disable();
   const coldCpu = cpuMs() - cpu;
+  // Then the spellings in context of polyphonic names, added in the background.
+  await cold.complete;
+  loop.disable();
+  const completeCpu = cpuMs() - cpu;
+  const completeMs = performance.now() - coldStarted;
   const longestStallMs = loop.max / 1e6;
 
   // One station edited: a new snapshot that shares the other 199,999 records.
@@ -79,6 +84,7 @@ export async function run(): Promise<BenchRow[]> {
   const next = new StationSnapshot(2, edited);
   cpu = cpuMs();
   const rebuild = await StationSearchIndex.of(next);
+  await rebuild.complete;
   const rebuildCpu = cpuMs() - cpu;
   process.stderr.write(
     `search index: ${COUNT} stations, ${cachedReadings()} distinct characters, cold build ${cold.buildMs.toFixed(0)} ms (${coldCpu.toFixed(0)} ms CPU), rebuild after an edit ${rebuild.buildMs.toFixed(0)} ms (${rebuildCpu.toFixed(0)} ms CPU)\n`,
@@ -91,6 +97,12 @@ export async function run(): Promise<BenchRow[]> {
   const near: [number, number] = [116.4, 39.9];
   const rows: BenchRow[] = [
     { name: 'search index cold build, 200k stations', value: cold.buildMs, unit: `ms (${coldCpu.toFixed(0)} ms CPU)`, goal: '< 1000 ms' },
+    {
+      name: 'search index complete (polyphonic names spelt in context), 200k',
+      value: completeMs,
+      unit: `ms (${completeCpu.toFixed(0)} ms CPU)`,
+      goal: 'background; searches answer before',
+    },
     { name: 'event loop: longest wait during the cold build', value: longestStallMs, unit: 'ms', goal: '≤ 100 ms' },
     { name: 'search index rebuild after one edit, 200k', value: rebuild.buildMs, unit: `ms (${rebuildCpu.toFixed(0)} ms CPU)`, goal: '≤ 200 ms' },
   ];

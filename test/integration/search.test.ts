@@ -27,6 +27,8 @@ beforeAll(async () => {
     lat: 39.915,
   });
   await newStation(db, { name: '绿色家园驿站', lng: 116.3, lat: 39.95 });
+  // Read in context: 什 is shen alone but shi in 什刹海, 行 xing alone but hang in 银行.
+  await newStation(db, { name: '什刹海银行网点驿站', lng: 116.385, lat: 39.94 });
 });
 
 afterAll(async () => {
@@ -61,6 +63,12 @@ describe('GET /api/search: stations', () => {
     // ü is typed as v.
     const lv = await find('q=lvse');
     expect(names(lv.body)).toContain('绿色家园驿站');
+  });
+
+  it('finds a name with polyphonic characters by its reading in context', async () => {
+    for (const q of ['shichahai', 'yinhang', 'schyh']) {
+      expect(names((await find(`q=${q}`)).body), q).toContain('什刹海银行网点驿站');
+    }
   });
 
   it('finds by address and by English name; a whole-name match ranks first', async () => {

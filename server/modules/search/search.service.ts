@@ -163,6 +163,7 @@ export async function search(
   const distanceTo = near ? roughDistance(near) : () => 0;
 
   const stationIndex = await StationSearchIndex.of(snapshot);
+  // Read once: the index may swap in its spellings in context while this search runs.
   const stationHits: TextMatches = stationIndex.text.match(query);
   for (const i of stationHits.items) {
     const s = stationIndex.stations[i]!;

@@ -2,31 +2,64 @@
  * The stations' text index, one per mirror snapshot (a snapshot never changes), built on the first
  * search that needs it. Folding and pinyin are done once per station record and kept with it: an
  * edit makes a new snapshot that shares every unchanged record, so its index only re-joins the
- * texts and converts the changed stations. A cold build (a country's 200,000 stations after a
- * start) converts in slices and lets the event loop go between them, so /healthz and
- * /api/nearest keep answering meanwhile; searches that arrive during a build wait for the same one.
+ * texts and converts the changed stations.
+ *
+ * A cold build (a country's 200,000 stations after a start) converts in slices and lets the event
+ * loop go between them, so /healthz and /api/nearest keep answering; searches arriving meanwhile
+ * wait for the same build. Spelling polyphonic names in context (银行 yinhang, ~10 µs a name) is
+ * what costs most, so when many are missing the index answers at once with the per-character
+ * spellings and adds those in context in the background, swapping its text when they are done.
  */
 import type { StationSnapshot } from '../stations/station-mirror.js';
 import type { StationRecord } from '../stations/stations.repository.js';
-import { foldedForms, TextIndex, type FoldedForms } from './text-index.js';
+import { foldedForms, TextIndex, withContext, type FoldedForms } from './text-index.js';
 
-/** Stations converted between two turns of the event loop: a few ms of CPU each. */
+/** Stations folded between two turns of the event loop: a few ms of CPU each. */
 const SLICE = 2_000;
+/** Names spelt in context between two turns (each ~10 µs). */
+const CONTEXT_SLICE = 300;
+/** Up to this many missing spellings in context are made before the index answers (≲ 20 ms). */
+const CONTEXT_INLINE = 2_000;
 
 const formsOfRecord = new WeakMap<StationRecord, FoldedForms>();
 const indexOfSnapshot = new WeakMap<StationSnapshot, Promise<StationSearchIndex>>();
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+function knownForms(station: StationRecord): FoldedForms | undefined {
+  return formsOfRecord.get(station);
+}
+
+/** Makes the missing spellings in context for these stations, a slice per turn. */
+async function spellInContext(stations: readonly StationRecord[]): Promise<void> {
+  let done = 0;
+  for (const station of stations) {
+    const forms = formsOfRecord.get(station)!;
+    if (!forms.needsContext) continue;
+    formsOfRecord.set(station, withContext(forms));
+    if (++done % CONTEXT_SLICE === 0) await nextTurn();
+  }
+}
+
 export class StationSearchIndex {
+  /** Replaced once, when the spellings in context are added. */
+  text: TextIndex;
+  /** Settles when the text has every spelling in context (the bench and tests wait for it). */
+  readonly complete: Promise<void>;
+
   private constructor(
     readonly stations: readonly StationRecord[],
-    readonly text: TextIndex,
-    /** How long the build took (ms, wall clock, turns given away included). */
+    text: TextIndex,
+    /** How long until the index answered (ms, wall clock, turns given away included). */
     readonly buildMs: number,
-    /** How many stations had to be converted (the rest were known from an earlier snapshot). */
+    /** Stations folded for this snapshot (the rest were known from an earlier one). */
     readonly converted: number,
-  ) {}
+    pendingContext: StationRecord[],
+  ) {
+    this.text = text;
+    this.complete =
+      pendingContext.length === 0 ? Promise.resolve() : this.addContext(pendingContext);
+  }
 
   /** The index of a snapshot: built once, on first use, for the snapshot's station order. */
   static of(snapshot: StationSnapshot): Promise<StationSearchIndex> {
@@ -42,19 +75,36 @@ export class StationSearchIndex {
 
   private static async build(stations: readonly StationRecord[]): Promise<StationSearchIndex> {
     const started = performance.now();
-    const forms: FoldedForms[] = new Array(stations.length);
     let converted = 0;
-    for (let i = 0; i < stations.length; i++) {
-      const station = stations[i]!;
-      let known = formsOfRecord.get(station);
-      if (!known) {
-        known = foldedForms({ name: station.name, nameEn: station.name_en, address: station.address });
-        formsOfRecord.set(station, known);
+    const pending: StationRecord[] = [];
+    for (const station of stations) {
+      let forms = knownForms(station);
+      if (!forms) {
+        forms = foldedForms(
+          { name: station.name, nameEn: station.name_en, address: station.address },
+          false,
+        );
+        formsOfRecord.set(station, forms);
         if (++converted % SLICE === 0) await nextTurn();
       }
-      forms[i] = known;
+      if (forms.needsContext) pending.push(station);
     }
-    const text = await TextIndex.inTurns(forms, nextTurn);
-    return new StationSearchIndex(stations, text, performance.now() - started, converted);
+    // An edit or two (or a small deployment): spelt now, the answer is complete at once.
+    if (pending.length <= CONTEXT_INLINE) {
+      await spellInContext(pending);
+      pending.length = 0;
+    }
+    const text = await TextIndex.inTurns(stations.map(knownForms) as FoldedForms[], nextTurn);
+    return new StationSearchIndex(stations, text, performance.now() - started, converted, pending);
+  }
+
+  private async addContext(pending: StationRecord[]): Promise<void> {
+    try {
+      await nextTurn();
+      await spellInContext(pending);
+      this.text = await TextIndex.inTurns(this.stations.map(knownForms) as FoldedForms[], nextTurn);
+    } catch {
+      // Searches keep the per-character spellings; the next snapshot's build tries again.
+    }
   }
 }

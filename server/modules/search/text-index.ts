@@ -4,7 +4,7 @@
  * items find the owner of a hit by binary search. One hit per item and field is enough: the first
  * occurrence is the only one that can be a prefix.
  */
-import { foldText, hasHan, pinyinForms } from './search-text.js';
+import { contextForms, foldText, hasHan, pinyinForms } from './search-text.js';
 
 /** Folded texts never hold a newline (foldText strips whitespace), so it separates items. */
 const SEPARATOR = '\n';
@@ -14,15 +14,44 @@ export class TextColumn {
   /** starts[i] = offset of item i; starts[n] = one past the end (with the separator). */
   private readonly starts: Int32Array;
 
-  constructor(values: readonly string[]) {
-    this.text = values.join(SEPARATOR);
-    this.starts = new Int32Array(values.length + 1);
-    let offset = 0;
-    for (let i = 0; i < values.length; i++) {
-      this.starts[i] = offset;
-      offset += values[i]!.length + 1;
+  private constructor(text: string, starts: Int32Array) {
+    this.text = text;
+    this.starts = starts;
+  }
+
+  static of(values: readonly string[]): TextColumn {
+    return new TextColumn(values.join(SEPARATOR), TextColumn.offsets(values.length, (i) => values[i]!));
+  }
+
+  /**
+   * The same column from `count` values read by `valueAt`, joined `chunk` at a time with a turn
+   * of the event loop between: at 200,000 items one join would hold it for tens of ms.
+   */
+  static async inTurns(
+    count: number,
+    valueAt: (i: number) => string,
+    nextTurn: () => Promise<void>,
+    chunk = 20_000,
+  ): Promise<TextColumn> {
+    const parts: string[] = [];
+    for (let from = 0; from < count; from += chunk) {
+      const slice: string[] = [];
+      for (let i = from; i < Math.min(count, from + chunk); i++) slice.push(valueAt(i));
+      parts.push(slice.join(SEPARATOR));
+      await nextTurn();
     }
-    this.starts[values.length] = offset;
+    return new TextColumn(parts.join(SEPARATOR), TextColumn.offsets(count, valueAt));
+  }
+
+  private static offsets(count: number, valueAt: (i: number) => string): Int32Array {
+    const starts = new Int32Array(count + 1);
+    let offset = 0;
+    for (let i = 0; i < count; i++) {
+      starts[i] = offset;
+      offset += valueAt(i).length + 1;
+    }
+    starts[count] = offset;
+    return starts;
   }
 
   /** Calls visit(item, atStart, whole) once for each item containing `needle` (non-empty). */
@@ -86,18 +115,41 @@ export interface FoldedForms {
   nameEn: string;
   full: string;
   initials: string;
+  /** The spelling in context where it differs from the per-character one, else ''. */
+  contextFull: string;
+  contextInitials: string;
   address: string;
+  /** A polyphonic name whose spelling in context is not made yet (see withContext). */
+  needsContext: boolean;
 }
 
-export function foldedForms(item: SearchableText): FoldedForms {
+/** Folded forms; `context: false` leaves a polyphonic name's spelling in context for later. */
+export function foldedForms(item: SearchableText, context = true): FoldedForms {
   const name = foldText(item.name);
   const pinyin = pinyinForms(name);
-  return {
+  const forms: FoldedForms = {
     name,
     nameEn: item.nameEn ? foldText(item.nameEn) : '',
     full: pinyin?.full ?? '',
     initials: pinyin?.initials ?? '',
+    contextFull: '',
+    contextInitials: '',
     address: item.address ? foldText(item.address) : '',
+    needsContext: pinyin?.polyphonic ?? false,
+  };
+  return context ? withContext(forms) : forms;
+}
+
+/** The same forms with the spelling in context made (a new object; forms are shared, never changed). */
+export function withContext(forms: FoldedForms): FoldedForms {
+  if (!forms.needsContext) return forms;
+  const context = contextForms(forms.name);
+  const differs = context !== null && context.full !== forms.full;
+  return {
+    ...forms,
+    contextFull: differs ? context.full : '',
+    contextInitials: differs ? context.initials : '',
+    needsContext: false,
   };
 }
 
@@ -122,8 +174,23 @@ export interface TextMatches {
   fields: Uint8Array;
 }
 
-type ColumnName = 'name' | 'nameEn' | 'full' | 'initials' | 'address';
-const COLUMNS: ColumnName[] = ['name', 'nameEn', 'full', 'initials', 'address'];
+type ColumnName =
+  | 'name'
+  | 'nameEn'
+  | 'full'
+  | 'initials'
+  | 'contextFull'
+  | 'contextInitials'
+  | 'address';
+const COLUMNS: ColumnName[] = [
+  'name',
+  'nameEn',
+  'full',
+  'initials',
+  'contextFull',
+  'contextInitials',
+  'address',
+];
 
 export class TextIndex {
   readonly size: number;
@@ -138,19 +205,18 @@ export class TextIndex {
   /** Built at once: for a few thousand items (areas). */
   static of(forms: readonly FoldedForms[]): TextIndex {
     const columns = {} as Record<ColumnName, TextColumn>;
-    for (const name of COLUMNS) columns[name] = new TextColumn(forms.map((f) => f[name]));
+    for (const name of COLUMNS) columns[name] = TextColumn.of(forms.map((f) => f[name]));
     return new TextIndex(forms.length, columns);
   }
 
   /**
-   * Built one column per turn of the event loop: each join of 200,000 texts is tens of ms, five
-   * of them in one go would hold every other request for their sum.
+   * Built a slice of a column per turn of the event loop: seven joins of 200,000 texts in one go
+   * would hold every other request for their sum (hundreds of ms).
    */
   static async inTurns(forms: readonly FoldedForms[], nextTurn: () => Promise<void>): Promise<TextIndex> {
     const columns = {} as Record<ColumnName, TextColumn>;
     for (const name of COLUMNS) {
-      await nextTurn();
-      columns[name] = new TextColumn(forms.map((f) => f[name]));
+      columns[name] = await TextColumn.inTurns(forms.length, (i) => forms[i]![name], nextTurn);
     }
     return new TextIndex(forms.length, columns);
   }
@@ -169,7 +235,7 @@ export class TextIndex {
       }
     };
     const needle = query.folded;
-    const { name, nameEn, full, initials, address } = this.columns;
+    const { name, nameEn, full, initials, contextFull, contextInitials, address } = this.columns;
     const byName = (item: number, atStart: boolean, whole: boolean) =>
       offer(item, whole ? TIER.exact : atStart ? TIER.namePrefix : TIER.nameInside, 0);
     name.forEachMatch(needle, byName);
@@ -180,6 +246,8 @@ export class TextIndex {
       for (const [column, field] of [
         [full, 1],
         [initials, 2],
+        [contextFull, 1],
+        [contextInitials, 2],
       ] as const) {
         const visit = (item: number, atStart: boolean, whole: boolean) =>
           offer(item, whole ? TIER.exact : atStart ? TIER.pinyinPrefix : TIER.pinyinInside, field);

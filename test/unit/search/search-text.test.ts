@@ -1,17 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { toWgs84 } from '../../../server/geo/coords.js';
 import { parseCoordinateQuery } from '../../../server/modules/search/coordinate-query.js';
-import { foldText, pinyinForms } from '../../../server/modules/search/search-text.js';
+import { contextForms, foldText, pinyinForms } from '../../../server/modules/search/search-text.js';
 import { foldedForms, prepareQuery, TextIndex, TIER } from '../../../server/modules/search/text-index.js';
 
 describe('foldText and pinyinForms', () => {
   it('folds full-width, case, spaces and punctuation; spells pinyin and initials', () => {
     expect(foldText('ＡＢＣ 东城·东华门（１号）')).toBe('abc东城东华门1号');
     expect(foldText('东华门')).toBe('东华门');
-    expect(pinyinForms('东华门1号')).toEqual({ full: 'donghuamen1hao', initials: 'dhm1h' });
-    expect(pinyinForms('绿')).toEqual({ full: 'lv', initials: 'l' });
+    expect(pinyinForms('东华门1号')).toEqual({ full: 'donghuamen1hao', initials: 'dhm1h', polyphonic: false });
+    expect(pinyinForms('绿')).toMatchObject({ full: 'lv', initials: 'l' });
     expect(pinyinForms('kfc')).toBeNull();
     expect(pinyinForms('')).toBeNull();
+  });
+
+  it('spells polyphonic names in context as well (什刹海 shichahai, 银行 yinhang)', () => {
+    const perCharacter = pinyinForms('什刹海银行2号');
+    expect(perCharacter?.polyphonic).toBe(true);
+    expect(perCharacter?.full).not.toBe('shichahaiyinhang2hao');
+    expect(contextForms('什刹海银行2号')).toEqual({
+      full: 'shichahaiyinhang2hao',
+      initials: 'schyh2h',
+      polyphonic: true,
+    });
+    const forms = foldedForms({ name: '重庆银行' });
+    expect(forms).toMatchObject({ contextFull: 'chongqingyinhang', contextInitials: 'cqyh', needsContext: false });
+    // Left for later when asked, and no second spelling where the first is already right.
+    expect(foldedForms({ name: '重庆银行' }, false)).toMatchObject({ contextFull: '', needsContext: true });
+    expect(foldedForms({ name: '东华门' })).toMatchObject({ contextFull: '', needsContext: false });
   });
 
   it('keeps characters outside the BMP without splitting their surrogate pairs', () => {
@@ -23,7 +39,7 @@ describe('foldText and pinyinForms', () => {
 
 describe('TextIndex', () => {
   const index = TextIndex.of(
-    ['东华门暖心驿站', '东华门', '王府井港湾', '景山'].map((name, i) =>
+    ['东华门暖心驿站', '东华门', '王府井港湾', '景山', '重庆银行'].map((name, i) =>
       foldedForms({ name, address: i === 3 ? '东华门大街' : null, nameEn: i === 2 ? 'Wangfujing Haven' : null }),
     ),
   );
@@ -39,6 +55,11 @@ describe('TextIndex', () => {
     expect(tiersOf('nxyz')).toEqual({ 0: TIER.pinyinInside });
     expect(tiersOf('wangfujing')).toEqual({ 2: TIER.namePrefix });
     expect(tiersOf('海')).toEqual({});
+  });
+
+  it('finds a polyphonic name by its reading in context', () => {
+    expect(tiersOf('yinhang')).toEqual({ 4: TIER.pinyinInside });
+    expect(tiersOf('cqyh')).toEqual({ 4: TIER.exact });
   });
 
   it('one Latin letter matches pinyin by its start only (no "n" inside nuanxin)', () => {
