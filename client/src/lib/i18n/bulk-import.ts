@@ -70,8 +70,8 @@ export const bulkImport: Dictionary = {
   'bulk.more': { zh: '另有 {count} 条未显示', en: '{count} more not shown' },
   'bulk.export': { zh: '导出站点', en: 'Export stations' },
   'bulk.district': {
-    zh: '区代码（可选，如 110101）',
-    en: 'District code (optional, e.g. 110101)',
+    zh: '区域代码（可选，任一级，如 110101）',
+    en: 'Area code (optional, any level, e.g. 110101)',
   },
   'bulk.download': { zh: '下载 {format}', en: 'Download {format}' },
 };

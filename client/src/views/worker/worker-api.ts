@@ -4,6 +4,7 @@
  */
 import type { FeatureCollection, Point } from 'geojson';
 import { apiGet } from '../../lib/api/http.js';
+import { basemapSettings } from '../../lib/map/basemap.js';
 import type { AmenityKey } from '../../../../server/modules/stations/amenities.js';
 import type { StationRecord } from '../../../../server/modules/stations/stations.repository.js';
 
@@ -112,8 +113,13 @@ export async function fetchNearest(request: NearestRequest): Promise<Answer<Near
   }
 }
 
-export function fetchDistricts(): Promise<FeatureCollection> {
-  return apiGet<FeatureCollection>('/api/collections/districts/items?simplify=150&limit=100');
+/** Outlines of the deployment's default level (Beijing's districts, Andorra's parishes), simplified. */
+export async function fetchDistricts(): Promise<FeatureCollection> {
+  const { defaultLevel } = await basemapSettings();
+  if (!defaultLevel) return { type: 'FeatureCollection', features: [] };
+  return apiGet<FeatureCollection>(
+    `/api/collections/areas/items?level=${encodeURIComponent(defaultLevel)}&simplify=150&limit=100`,
+  );
 }
 
 export interface WeekDay {
