@@ -25,12 +25,13 @@ export type SunLocation = readonly [number, number];
 const SUN_EVENT = /\b(sunrise|sunset|dawn|dusk)\b/i;
 
 /**
- * Sun times change by under 3 s per km east-west; positions are rounded to 0.01° (≈1 km) so
- * stations of one town share parsed forms.
+ * Sun times move 4 min per degree east–west and at most a few minutes per degree north–south
+ * (mid-latitudes, solstice); positions are rounded to 0.1° (≈ 11 km: well under a minute) so the
+ * stations of one district share parsed forms instead of each parsing its own.
  */
 const roundLocation = (location: SunLocation): SunLocation => [
-  Math.round(location[0] * 100) / 100,
-  Math.round(location[1] * 100) / 100,
+  Math.round(location[0] * 10) / 10,
+  Math.round(location[1] * 10) / 10,
 ];
 
 /** A stretch of one local day in minutes since midnight (`to` ≤ 1440), open or unknown. */

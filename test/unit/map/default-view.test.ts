@@ -41,6 +41,8 @@ describe('initialView', () => {
     const fitted = initialView({ center: [1.6, 42.54], zoom: null, bounds: ANDORRA }, 390, 700);
     expect(fitted.center).toEqual([1.6, 42.54]);
     expect(fitted.zoom).toBe(zoomToFit(ANDORRA, 390, 700));
+    // Each engine fits the box itself (Leaflet's zoom counts 256-px tiles, MapLibre's 512).
+    expect(fitted.bounds).toEqual(ANDORRA);
     expect(initialView(null, 390, 700)).toEqual(WORLD_VIEW);
   });
 });

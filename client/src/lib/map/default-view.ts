@@ -43,14 +43,17 @@ export function zoomToFit(bounds: Bbox, width: number, height: number, padding =
   return Math.max(MIN_ZOOM, Math.min(MAX_FIT_ZOOM, Math.floor(zoom * 100) / 100));
 }
 
-/** Centre and zoom for a viewport: the configured zoom, else the one fitting the bounds. */
+/**
+ * Centre and zoom for a viewport: the configured zoom, else the one fitting the bounds, with the
+ * bounds themselves so each engine fits them in its own tile size (see CreateMapOptions.bounds).
+ */
 export function initialView(
   view: DefaultView | null,
   width: number,
   height: number,
-): { center: LngLat; zoom: number } {
+): { center: LngLat; zoom: number; bounds?: Bbox } {
   if (!view) return WORLD_VIEW;
   if (view.zoom !== null) return { center: view.center, zoom: view.zoom };
   if (!view.bounds) return { center: view.center, zoom: 10 };
-  return { center: view.center, zoom: zoomToFit(view.bounds, width, height) };
+  return { center: view.center, zoom: zoomToFit(view.bounds, width, height), bounds: view.bounds };
 }

@@ -47,6 +47,10 @@ export async function createLeafletAdapter(
     preferCanvas: true, // canvas draws thousands of circle markers far faster than SVG
     zoomControl: true,
   });
+  if (options.bounds) {
+    const [w, s, e, n] = options.bounds;
+    map.fitBounds([[s, w], [n, e]], { padding: [16, 16], animate: false });
+  }
   container.setAttribute('role', 'region');
   if (options.label) container.setAttribute('aria-label', options.label);
   container.style.background = '#eef0ea';

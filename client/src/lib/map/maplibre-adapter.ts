@@ -55,6 +55,7 @@ export async function createMapLibreAdapter(
     style: options.basemapStyleUrl ?? OFFLINE_STYLE,
     center: options.center,
     zoom: options.zoom,
+    ...(options.bounds ? { bounds: options.bounds, fitBoundsOptions: { padding: 16 } } : {}),
     attributionControl: { compact: true },
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');

@@ -68,6 +68,11 @@ export interface MapAdapter {
 export interface CreateMapOptions {
   center: LngLat;
   zoom: number;
+  /**
+   * Fit this box instead of `zoom` (each engine in its own tile size: MapLibre's zoom counts
+   * 512-px tiles, Leaflet's 256-px ones, so one zoom number is not one view on both).
+   */
+  bounds?: Bbox;
   /** An outside basemap style URL set by the deployer; null = our own offline style. */
   basemapStyleUrl?: string | null;
   /** Datum the basemap's tiles are drawn in (Amap/Tencent: GCJ02, Baidu: BD09); layers are shifted to it. */
