@@ -87,6 +87,8 @@ const MATRIX: WriteRoute[] = [
 const PUBLIC_WRITES: Record<string, string> = {
   'POST /api/auth/login': 'signing in',
   'POST /api/auth/logout': 'ends the caller\'s own session only (CSRF-checked)',
+  'POST /api/me/password': 'the caller\'s own password only, the current one required (accounts.test.ts)',
+  'DELETE /api/me/sessions': 'the caller\'s own sessions only (accounts.test.ts)',
   'POST /api/stations/{id}/reports': 'workers report without an account (rate-limited)',
   'POST /api/stations/{id}/confirmations': 'workers confirm a station without an account (once a day per client and station)',
   'POST /api/hours/validate': 'pure computation, writes nothing',

@@ -168,6 +168,33 @@ export async function deleteSession(db: AppDatabase, sessionId: number): Promise
   await db.execute(sql`delete from sessions where id = ${sessionId}`);
 }
 
+/** Ends every session of a user ("sign out everywhere"). */
+export async function deleteUserSessions(db: AppDatabase, userId: number): Promise<number> {
+  const rows = await queryRows<{ id: number }>(db, sql`delete from sessions where user_id = ${userId} returning id`);
+  return rows.length;
+}
+
+/** A new password hash, and every other session of the user ended, in one transaction. */
+export async function setOwnPassword(db: AppDatabase, userId: number, passwordHash: string, keepSessionId: number): Promise<number> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as AppDatabase;
+    await t.execute(sql`update users set password_hash = ${passwordHash} where id = ${userId}`);
+    const ended = await queryRows<{ id: number }>(
+      t,
+      sql`delete from sessions where user_id = ${userId} and id <> ${keepSessionId} returning id`,
+    );
+    return ended.length;
+  });
+}
+
+export async function findPasswordHash(db: AppDatabase, userId: number): Promise<{ username: string; password_hash: string } | null> {
+  const rows = await queryRows<{ username: string; password_hash: string }>(
+    db,
+    sql`select username, password_hash from users where id = ${userId}`,
+  );
+  return rows[0] ?? null;
+}
+
 /** Housekeeping done at each login, so the table does not grow without bound. */
 export async function deleteExpiredSessions(db: AppDatabase): Promise<void> {
   await db.execute(sql`delete from sessions where expires_at < now()`);

@@ -13,12 +13,13 @@ import {
 } from './auth.middleware.js';
 import { listUsers } from './auth.repository.js';
 import {
+  ChangePasswordBodySchema,
   CreateUserBodySchema,
   IdParamSchema,
   LoginBodySchema,
   UpdateUserBodySchema,
 } from './auth.schemas.js';
-import { changeUser, createUser, login, logout } from './auth.service.js';
+import { changeOwnPassword, changeUser, createUser, endAllSessions, login, logout } from './auth.service.js';
 
 /**
  * POST /auth/login: mounted before the api-wide csrfProtection, because a browser holding a stale
@@ -56,6 +57,21 @@ export function accountRouter(db: AppDatabase): Router {
       csrfToken: req.authSession.csrfToken,
       expiresAt: req.authSession.expiresAt,
     });
+  });
+
+  router.post('/me/password', csrfProtection, async (req, res) => {
+    if (!req.user || !req.authSession) throw unauthenticated();
+    const body = parseRequest(ChangePasswordBodySchema, req.body, 'body');
+    const { endedSessions } = await changeOwnPassword(db, { id: req.user.id, sessionId: req.authSession.id }, body);
+    res.set('Cache-Control', 'no-store').json({ changed: true, ended_sessions: endedSessions });
+  });
+
+  // "Sign out everywhere": a phone left somewhere, a shared computer.
+  router.delete('/me/sessions', csrfProtection, async (req, res) => {
+    if (!req.user) throw unauthenticated();
+    await endAllSessions(db, req.user.id);
+    clearSessionCookie(req, res);
+    res.status(204).end();
   });
 
   router.get('/users', requireRole('admin'), async (_req, res) => {
@@ -114,6 +130,27 @@ export const AUTH_OPERATIONS: ApiOperation[] = [
     tags: ['accounts'],
     access: 'session',
     responses: { '200': { description: 'The session', schema: SessionSchema } },
+  },
+  {
+    method: 'post',
+    path: '/api/me/password',
+    summary: 'Change my password (the current one required; my other sessions end)',
+    tags: ['accounts'],
+    body: ChangePasswordBodySchema,
+    access: 'session',
+    responses: {
+      '200': { description: 'Changed', schema: z.object({ changed: z.literal(true), ended_sessions: z.number().int() }) },
+      '400': 'The new password is too short or too easy to guess',
+      '403': 'The current password is not right',
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/me/sessions',
+    summary: 'Sign out everywhere: every session of mine ends, this one included',
+    tags: ['accounts'],
+    access: 'session',
+    responses: { '204': 'Signed out everywhere' },
   },
   {
     method: 'get',

@@ -35,4 +35,9 @@ export const UpdateUserBodySchema = z
   })
   .refine((b) => Object.keys(b).length > 0, 'send at least one of role, password, disabled, stationIds');
 
+export const ChangePasswordBodySchema = z.strictObject({
+  current_password: z.string().min(1, 'enter your current password').max(MAX_PASSWORD_LENGTH),
+  new_password: z.string().max(MAX_PASSWORD_LENGTH).describe('at least 10 characters, not easy to guess (checked with zxcvbn)'),
+});
+
 export const IdParamSchema = z.coerce.number().int().positive().max(2_147_483_647);

@@ -11,6 +11,9 @@ import {
 import {
   deleteExpiredSessions,
   deleteSession,
+  deleteUserSessions,
+  findPasswordHash,
+  setOwnPassword,
   findUserCredentials,
   findUserStationIds,
   insertSession,
@@ -123,7 +126,7 @@ export async function createUser(
   db: AppDatabase,
   input: { username: string; password: string; role: Role; stationIds?: number[] },
 ): Promise<number> {
-  const problem = passwordProblem(input.password);
+  const problem = passwordProblem(input.password, input.username);
   if (problem) throw badRequest(problem);
   const stationIds = input.stationIds ?? [];
   await assertStationsExist(db, stationIds);
@@ -165,4 +168,28 @@ export async function changeUser(
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; cause?: unknown } | undefined;
   return e?.code === '23505' || (e?.cause ? isUniqueViolation(e.cause) : false);
+}
+
+/**
+ * A signed-in user changes their own password: the current one must be right; every other
+ * session of theirs ends (a stolen session does not survive the change), this one stays.
+ */
+export async function changeOwnPassword(
+  db: AppDatabase,
+  user: { id: number; sessionId: number },
+  input: { current_password: string; new_password: string },
+): Promise<{ endedSessions: number }> {
+  const account = await findPasswordHash(db, user.id);
+  if (!account || !(await verifyPassword(input.current_password, account.password_hash))) {
+    throw new HttpError(403, 'The current password is not right');
+  }
+  const problem = passwordProblem(input.new_password, account.username);
+  if (problem) throw badRequest(problem);
+  const endedSessions = await setOwnPassword(db, user.id, await hashPassword(input.new_password), user.sessionId);
+  return { endedSessions };
+}
+
+/** "Sign out everywhere": every session of the user, this one included. */
+export async function endAllSessions(db: AppDatabase, userId: number): Promise<number> {
+  return deleteUserSessions(db, userId);
 }
