@@ -35,7 +35,12 @@ async function main() {
   const name = flags.get('name');
   const dayType = flags.get('day-type');
   const aggregate = Number(flags.get('aggregate') ?? 1);
-  if (!name || inputs.length === 0 || (dayType && !DAY_TYPES.includes(dayType as DayType)) || !(aggregate >= 1 && aggregate <= 20)) {
+  if (
+    !name ||
+    inputs.length === 0 ||
+    (dayType && !DAY_TYPES.includes(dayType as DayType)) ||
+    !(aggregate >= 1 && aggregate <= 20)
+  ) {
     console.error(USAGE);
     process.exit(2);
   }

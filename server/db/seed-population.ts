@@ -48,7 +48,10 @@ export async function seedBeijingPopulation(
   const folder = path.join(options.sharedDataDir, 'population', 'beijing-hourly');
   if (!fs.existsSync(folder)) return null;
   // Beijing's rasters only where Beijing is the loaded region.
-  const [beijing] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from areas where code = '110000'`);
+  const [beijing] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from areas where code = '110000'`,
+  );
   if (!beijing?.n) return null;
   for (const existing of await findPopulationLayersNamed(db, BEIJING_POPULATION_LAYER)) {
     if (!existing.loading) return null;
@@ -63,7 +66,11 @@ export async function seedBeijingPopulation(
   let rasters;
   try {
     // Parse every file first (worker thread), then write: a bad file writes nothing.
-    rasters = await slotsOf(files, { name: BEIJING_POPULATION_LAYER, aggregate: options.aggregate }, reader.read);
+    rasters = await slotsOf(
+      files,
+      { name: BEIJING_POPULATION_LAYER, aggregate: options.aggregate },
+      reader.read,
+    );
   } finally {
     await reader.close();
   }
@@ -85,7 +92,13 @@ export async function seedBeijingPopulation(
   if (id === null) return null;
   try {
     for (let start = 0; start < set.cells.length; start += BACKGROUND_BATCH_ROWS) {
-      await insertCells(db, id, set, start, Math.min(set.cells.length, start + BACKGROUND_BATCH_ROWS));
+      await insertCells(
+        db,
+        id,
+        set,
+        start,
+        Math.min(set.cells.length, start + BACKGROUND_BATCH_ROWS),
+      );
     }
     await markLoaded(db, id);
     await db.execute(sql`analyze demand_cells`);
@@ -99,4 +112,3 @@ export async function seedBeijingPopulation(
   );
   return id;
 }
-

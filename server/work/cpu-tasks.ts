@@ -21,6 +21,10 @@ import {
   type RadiusCoveringResult,
 } from '../modules/coverage/radius-covering.js';
 import {
+  assignCellsToAreas,
+  type CellAreasInput,
+} from '../modules/demand/population/cell-areas.js';
+import {
   populationCoverage,
   type PopulationCoverageInput,
 } from '../modules/demand/population/population-coverage.js';
@@ -35,6 +39,10 @@ export const CPU_TASKS = {
       if (error instanceof TooManyPairsError) return { refused: { maxPairs: error.maxPairs } };
       throw error;
     }
+  },
+  /** The area of a level holding each population cell (once per layer, level and areas version). */
+  assignCellsToAreas(input: CellAreasInput) {
+    return assignCellsToAreas(input);
   },
   /** People within reach per area; the cell arrays come in shared memory (no copy). */
   populationCoverage(input: PopulationCoverageInput) {

@@ -9,7 +9,10 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, sql, type AppDatabase } from '../../server/db/client.js';
-import { BEIJING_POPULATION_LAYER, seedBeijingPopulation } from '../../server/db/seed-population.js';
+import {
+  BEIJING_POPULATION_LAYER,
+  seedBeijingPopulation,
+} from '../../server/db/seed-population.js';
 import {
   DYNPOP_CITATION,
   importPopulationFiles,
@@ -36,7 +39,8 @@ let db: AppDatabase;
 let planner: LoggedIn;
 let layerId: number;
 let tmp: string;
-const stations: Record<'allDay' | 'morning', { id: number; lng: number; lat: number }> = {} as never;
+const stations: Record<'allDay' | 'morning', { id: number; lng: number; lat: number }> =
+  {} as never;
 
 const plannerGet = (p: string) => server.get(p, { headers: { cookie: planner.cookie } });
 
@@ -101,16 +105,24 @@ describe('population rasters', () => {
   it('import an hourly set as one layer with a slot per day type and hour, sums kept', async () => {
     const res = await plannerGet(`/api/demand-layers/${layerId}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ kind: 'population', weight_label: 'people', citation: DYNPOP_CITATION });
+    expect(res.body).toMatchObject({
+      kind: 'population',
+      weight_label: 'people',
+      citation: DYNPOP_CITATION,
+    });
     expect(res.body.cell_m).toBeCloseTo(400, 0);
-    expect(res.body.slots.map((s: { day_type: string; hour: number }) => `${s.day_type} ${s.hour}`)).toEqual([
-      'workday 10',
-      'workday 18',
-      'weekend 10',
-    ]);
+    expect(
+      res.body.slots.map((s: { day_type: string; hour: number }) => `${s.day_type} ${s.hour}`),
+    ).toEqual(['workday 10', 'workday 18', 'weekend 10']);
     expect(res.body.slots[0].total).toBeGreaterThan(26.85e6);
     expect(res.body.slots[0].total).toBeLessThan(26.95e6);
-    const [stored] = await queryRows<{ w10: number; w18: number; cells: number; west: number; north: number }>(
+    const [stored] = await queryRows<{
+      w10: number;
+      w18: number;
+      cells: number;
+      west: number;
+      north: number;
+    }>(
       db,
       sql`select sum(weights[1]::float8) as w10, sum(weights[2]::float8) as w18, count(*)::int as cells,
             min(ST_X(geom)) as west, max(ST_Y(geom)) as north
@@ -134,13 +146,20 @@ describe('population rasters', () => {
       exact: true,
       citation: DYNPOP_CITATION,
     });
-    const ref = await reference('subdistrict', '110101', 1, [stations.allDay.id, stations.morning.id]);
+    const ref = await reference('subdistrict', '110101', 1, [
+      stations.allDay.id,
+      stations.morning.id,
+    ]);
     const byCode = new Map(ref.map((r) => [r.code, r]));
     let covered = 0;
     for (const area of res.body.areas) {
       const r = byCode.get(area.code) ?? { total: 0, covered: 0 };
-      expect(Math.abs(area.demand_total - r.total)).toBeLessThanOrEqual(0.005 * Math.max(r.total, 1));
-      expect(Math.abs(area.demand_covered - r.covered)).toBeLessThanOrEqual(0.005 * Math.max(r.covered, 1));
+      expect(Math.abs(area.demand_total - r.total)).toBeLessThanOrEqual(
+        0.005 * Math.max(r.total, 1),
+      );
+      expect(Math.abs(area.demand_covered - r.covered)).toBeLessThanOrEqual(
+        0.005 * Math.max(r.covered, 1),
+      );
       covered += area.demand_covered;
     }
     expect(covered).toBeGreaterThan(1000);
@@ -153,16 +172,24 @@ describe('population rasters', () => {
     );
     expect(res.status).toBe(200);
     const code = await areaOf(stations.morning);
-    const [ref10] = (await reference('subdistrict', '110101', 1, [stations.allDay.id, stations.morning.id])).filter((r) => r.code === code);
-    const [ref18] = (await reference('subdistrict', '110101', 2, [stations.allDay.id])).filter((r) => r.code === code);
+    const [ref10] = (
+      await reference('subdistrict', '110101', 1, [stations.allDay.id, stations.morning.id])
+    ).filter((r) => r.code === code);
+    const [ref18] = (await reference('subdistrict', '110101', 2, [stations.allDay.id])).filter(
+      (r) => r.code === code,
+    );
     const h10 = res.body.hours[10];
     const h18 = res.body.hours[18];
     expect(h10.population_slot).toEqual({ day_type: 'workday', hour: 10, exact: true });
     expect(h18.population_slot).toEqual({ day_type: 'workday', hour: 18, exact: true });
     expect(Math.abs(h10.demand_total - ref10!.total)).toBeLessThanOrEqual(0.005 * ref10!.total + 1);
     expect(Math.abs(h18.demand_total - ref18!.total)).toBeLessThanOrEqual(0.005 * ref18!.total + 1);
-    expect(Math.abs(h10.demand_covered - ref10!.covered)).toBeLessThanOrEqual(0.005 * ref10!.covered + 1);
-    expect(Math.abs(h18.demand_covered - ref18!.covered)).toBeLessThanOrEqual(0.005 * ref18!.covered + 1);
+    expect(Math.abs(h10.demand_covered - ref10!.covered)).toBeLessThanOrEqual(
+      0.005 * ref10!.covered + 1,
+    );
+    expect(Math.abs(h18.demand_covered - ref18!.covered)).toBeLessThanOrEqual(
+      0.005 * ref18!.covered + 1,
+    );
     // The morning station covers its own neighbourhood at 10:00 only.
     expect(h10.demand_covered).toBeGreaterThan(h18.demand_covered);
     expect(h10.demand_total).not.toBe(h18.demand_total);
@@ -179,7 +206,9 @@ describe('population rasters', () => {
       sql`select sum(c.weights[3]::float8) as total from demand_cells c join areas a on ST_Intersects(a.geom, c.geom)
           where a.code = '110101' and c.layer_id = ${layerId}`,
     );
-    expect(Math.abs(sat.body.areas[0].demand_total - ref!.total)).toBeLessThanOrEqual(0.005 * ref!.total);
+    expect(Math.abs(sat.body.areas[0].demand_total - ref!.total)).toBeLessThanOrEqual(
+      0.005 * ref!.total,
+    );
     // 1 October: a public holiday; the layer has no holiday slot, so the weekend stands in.
     const holiday = await plannerGet(
       `/api/coverage?level=district&area=110101&rule=radius:${RADIUS}&at=2026-10-01T10:00&demand=${layerId}`,
@@ -210,13 +239,19 @@ describe('population rasters', () => {
     const west = stations.allDay.lng - 0.0025;
     const north = stations.allDay.lat + 0.0025;
     const cellDeg = 1 / 1200;
-    const values = Array.from({ length: 6 }, (_, r) => Array.from({ length: 6 }, (_, c) => r * 6 + c + 1));
+    const values = Array.from({ length: 6 }, (_, r) =>
+      Array.from({ length: 6 }, (_, c) => r * 6 + c + 1),
+    );
     values[5]![5] = -99999;
     const file = path.join(tmp, 'worldpop_like.tif');
     fs.writeFileSync(file, Buffer.from(syntheticWgs84Raster({ west, north, cellDeg, values })));
     const result = await importPopulationFiles(db, [file], { name: 'synthetic WGS-84' });
     expect(result.layer).toMatchObject({ kind: 'population', point_count: 35 });
-    expect(result.layer.slots).toEqual([{ day_type: null, hour: null, total: 35 * 36 / 2 - 0, file: 'worldpop_like.tif' }].map((s) => ({ ...s, total: (35 * 36) / 2 })));
+    expect(result.layer.slots).toEqual(
+      [{ day_type: null, hour: null, total: (35 * 36) / 2 - 0, file: 'worldpop_like.tif' }].map(
+        (s) => ({ ...s, total: (35 * 36) / 2 }),
+      ),
+    );
     const [first] = await queryRows<{ lng: number; lat: number; w: number }>(
       db,
       sql`select ST_X(geom) as lng, ST_Y(geom) as lat, weights[1]::float8 as w from demand_cells
@@ -232,7 +267,10 @@ describe('population rasters', () => {
     values.forEach((row, r) =>
       row.forEach((v, c) => {
         if (v < 0) return;
-        const dx = (west + (c + 0.5) * cellDeg - stations.allDay.lng) * m * Math.cos((stations.allDay.lat * Math.PI) / 180);
+        const dx =
+          (west + (c + 0.5) * cellDeg - stations.allDay.lng) *
+          m *
+          Math.cos((stations.allDay.lat * Math.PI) / 180);
         const dy = (north - (r + 0.5) * cellDeg - stations.allDay.lat) * m;
         if (Math.hypot(dx, dy) <= 150) expected += v;
       }),
@@ -256,12 +294,20 @@ describe('population rasters', () => {
     const id = await seeding;
     expect(id).toBeGreaterThan(0);
     const layer = await plannerGet(`/api/demand-layers/${id}`);
-    expect(layer.body).toMatchObject({ name: BEIJING_POPULATION_LAYER, kind: 'population', loading: false });
+    expect(layer.body).toMatchObject({
+      name: BEIJING_POPULATION_LAYER,
+      kind: 'population',
+      loading: false,
+    });
     expect(layer.body.slots).toHaveLength(2);
-    expect(await seedBeijingPopulation(db, { sharedDataDir: shared, aggregate: 10 }, log)).toBeNull();
+    expect(
+      await seedBeijingPopulation(db, { sharedDataDir: shared, aggregate: 10 }, log),
+    ).toBeNull();
     // A load still in progress is refused as "not now", never counted in part.
     await db.execute(sql`update demand_layers set loaded_at = null where id = ${id}`);
-    const busy = await plannerGet(`/api/coverage?level=district&area=110101&rule=radius:500&demand=${id}`);
+    const busy = await plannerGet(
+      `/api/coverage?level=district&area=110101&rule=radius:500&demand=${id}`,
+    );
     expect(busy.status).toBe(503);
     expect(busy.headers.get('retry-after')).toBe('60');
     expect(busy.body.error).toMatch(/still being loaded/);
@@ -286,7 +332,9 @@ describe('population rasters', () => {
   });
 
   it('without a layer, suggest area only on inhabited land and not in empty mountains', async () => {
-    const res = await plannerGet(`/api/coverage/suggest?k=5&level=district&rule=radius:500&at=${WORKDAY}T10:00`);
+    const res = await plannerGet(
+      `/api/coverage/suggest?k=5&level=district&rule=radius:500&at=${WORKDAY}T10:00`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.demand).toMatchObject({ basis: 'grid_area_proxy', land: 'population' });
     expect(res.body.demand.note_en).toMatch(/inhabited land only/);
@@ -312,7 +360,9 @@ describe('population rasters', () => {
     await expect(importPopulationFiles(db, [junk], { name: 'junk' })).rejects.toThrow(
       /junk\.tif: not a readable GeoTIFF/,
     );
-    await expect(importPopulationFiles(db, [junk], { name: 'junk' })).rejects.toBeInstanceOf(RasterError);
+    await expect(importPopulationFiles(db, [junk], { name: 'junk' })).rejects.toBeInstanceOf(
+      RasterError,
+    );
     const res = await plannerGet(`/api/coverage?level=district&rule=radius:500&demand=999999`);
     expect(res.status).toBe(404);
     expect(res.body.error).toMatch(/Demand layer not found/);

@@ -116,6 +116,8 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
     path: '/api/coverage',
     summary:
       'Coverage per area of one level (level=; default region.default_level of /api/meta) at an instant (only open stations count): area, covered km² and %, stations, largest gap, weighted demand share; what-if with without=/with=; format=csv|geojson exports',
+    description:
+      'With a population layer (demand=<id> of kind population) demand_total / demand_covered are people: the cells of the slot for the instant (day type from the holiday calendar, hour), counted when their centre lies within the rule’s reach of a station open then; demand.population names the slot used, whether it matched exactly, and the citation.',
     tags: ['planning'],
     query: CoverageQuerySchema,
     access: 'optional',
@@ -136,6 +138,8 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
     method: 'get',
     path: '/api/coverage/gaps',
     summary: 'Uncovered parts of each area (GeoJSON, clipped to the areas, holes kept)',
+    description:
+      'With a population layer each feature also has people (in the area) and people_uncovered (outside reach at the instant).',
     tags: ['planning'],
     query: GapsQuerySchema,
     access: 'optional',
@@ -151,6 +155,8 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
     method: 'get',
     path: '/api/coverage/timeline',
     summary: 'Covered % for each of the 24 hours of a local date, for the city or one area',
+    description:
+      'With a population layer, hour h weighs the people present at h (demand_total, demand_covered, demand_covered_pct, population_slot) against the stations open at h.',
     tags: ['planning'],
     query: TimelineQuerySchema,
     access: 'optional',

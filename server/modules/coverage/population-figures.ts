@@ -42,13 +42,22 @@ export function chooseSlot(slots: PopulationSlot[], date: string, hour: number):
   const dayType = dayTypeOfDate(date);
   const requested = { day_type: dayType, hour };
   if (slots.length <= 1) {
-    return { index: 0, day_type: slots[0]?.day_type ?? null, hour: slots[0]?.hour ?? null, requested, exact: slots.length === 1 && slots[0]!.hour === null };
+    return {
+      index: 0,
+      day_type: slots[0]?.day_type ?? null,
+      hour: slots[0]?.hour ?? null,
+      requested,
+      exact: slots.length === 1 && slots[0]!.hour === null,
+    };
   }
-  const forType = STAND_INS[dayType]
-    .map((t) => slots.map((s, i) => ({ s, i })).filter(({ s }) => s.day_type === t))
-    .find((list) => list.length > 0) ?? slots.map((s, i) => ({ s, i })).filter(({ s }) => s.day_type === null);
+  const forType =
+    STAND_INS[dayType]
+      .map((t) => slots.map((s, i) => ({ s, i })).filter(({ s }) => s.day_type === t))
+      .find((list) => list.length > 0) ??
+    slots.map((s, i) => ({ s, i })).filter(({ s }) => s.day_type === null);
   const candidates = forType.length ? forType : slots.map((s, i) => ({ s, i }));
-  const distance = (h: number | null) => (h === null ? 24 : Math.min(Math.abs(h - hour), 24 - Math.abs(h - hour)));
+  const distance = (h: number | null) =>
+    h === null ? 24 : Math.min(Math.abs(h - hour), 24 - Math.abs(h - hour));
   const best = candidates.reduce((a, b) =>
     distance(b.s.hour) < distance(a.s.hour) ||
     (distance(b.s.hour) === distance(a.s.hour) && (b.s.hour ?? 0) < (a.s.hour ?? 0))
@@ -60,7 +69,9 @@ export function chooseSlot(slots: PopulationSlot[], date: string, hour: number):
     day_type: best.s.day_type,
     hour: best.s.hour,
     requested,
-    exact: (best.s.day_type === null || best.s.day_type === dayType) && (best.s.hour === null || best.s.hour === hour),
+    exact:
+      (best.s.day_type === null || best.s.day_type === dayType) &&
+      (best.s.hour === null || best.s.hour === hour),
   };
 }
 
@@ -75,7 +86,11 @@ export function describePopulation(layer: DemandLayerRecord, choice: SlotChoice)
   return {
     kind: 'population' as const,
     cell_m: layer.cell_m,
-    slot: { day_type: choice.day_type, hour: choice.hour, total: used ? Math.round(used.total) : null },
+    slot: {
+      day_type: choice.day_type,
+      hour: choice.hour,
+      total: used ? Math.round(used.total) : null,
+    },
     requested: choice.requested,
     exact: choice.exact,
     note_en: choice.exact
@@ -133,7 +148,10 @@ export async function peopleByArea(
       questions.map(async (q) => {
         const weights = await store.slotWeights(layer, q.slot);
         if (q.sites.network) {
-          return { weights, segments: reachedSegments(q.sites.network.graph, q.sites.network.reach) };
+          return {
+            weights,
+            segments: reachedSegments(q.sites.network.graph, q.sites.network.reach),
+          };
         }
         const sites: number[] = [];
         for (const id of q.sites.stationIds) {

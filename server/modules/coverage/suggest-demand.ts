@@ -26,7 +26,11 @@ function bucketer(lat: number, sizeM: number) {
   const f = localFrame(lat);
   const dx = sizeM / f.metresPerDegLng;
   const dy = sizeM / f.metresPerDegLat;
-  return { dx, dy, key: (lng: number, lat: number) => `${Math.floor(lng / dx)},${Math.floor(lat / dy)}` };
+  return {
+    dx,
+    dy,
+    key: (lng: number, lat: number) => `${Math.floor(lng / dx)},${Math.floor(lat / dy)}`,
+  };
 }
 
 /** A population layer's people in scope, summed per `cellM` square and area (weighted centres). */
@@ -59,7 +63,12 @@ export async function populationPoints(
     if (s) ((s.w += w), (s.x += w * positions.lngs[i]!), (s.y += w * positions.lats[i]!));
     else sums.set(key, { w, x: w * positions.lngs[i]!, y: w * positions.lats[i]!, code });
   }
-  return [...sums.values()].map((s) => ({ lng: s.x / s.w, lat: s.y / s.w, weight: s.w, code: s.code }));
+  return [...sums.values()].map((s) => ({
+    lng: s.x / s.w,
+    lat: s.y / s.w,
+    weight: s.w,
+    code: s.code,
+  }));
 }
 
 export interface LandMask {
@@ -92,7 +101,10 @@ export async function onInhabitedLand(
   if (layer) {
     const store = populationStore(db);
     const slot = slotOf(layer);
-    const [positions, weights] = await Promise.all([store.cellPositions(layer), store.slotWeights(layer, slot)]);
+    const [positions, weights] = await Promise.all([
+      store.cellPositions(layer),
+      store.slotWeights(layer, slot),
+    ]);
     const f = localFrame(grid[0]!.lat);
     const b = bucketer(grid[0]!.lat, cellM);
     const centres = new Map<string, number[]>();
@@ -145,7 +157,8 @@ function streetSegments(graph: RoadGraph): Float64Array {
   const out: number[] = [];
   for (let e = 0; e < graph.edgeCount; e++) {
     const flat = graph.edgeFlatCoordinates(e);
-    for (let i = 2; i < flat.length; i += 2) out.push(flat[i - 2]!, flat[i - 1]!, flat[i]!, flat[i + 1]!);
+    for (let i = 2; i < flat.length; i += 2)
+      out.push(flat[i - 2]!, flat[i - 1]!, flat[i]!, flat[i + 1]!);
   }
   return Float64Array.from(out);
 }

@@ -69,11 +69,20 @@ export function demandRouter(db: AppDatabase): Router {
 
 const access = ['planner'];
 const params = z.object({ id: DemandLayerIdSchema });
+/** What a population layer (imported with npm run import:population, or loaded at first start) adds. */
+const POPULATION_FIELDS =
+  'kind: points (uploaded, weighted points) or population (a raster: cells of cell_m metres with people per slot). ' +
+  'slots: for population layers, what each weight stands for — {day_type: workday|weekend|holiday|null, hour: 0–23|null, total, file}; ' +
+  'coverage at an instant uses the slot of its day type (holiday calendar) and hour, the nearest one standing in (said so). ' +
+  'citation: the source to cite wherever the figures are shown (the Beijing hourly layer: Cheng, Wang, Zhu, Ge & Zhou 2022, CASGIS/DynPop). ' +
+  'loading: true while a first-start load is still writing the layer (coverage answers 503 with Retry-After for it).';
+
 export const DEMAND_OPERATIONS: ApiOperation[] = [
   {
     method: 'get',
     path: '/api/demand-layers',
     summary: 'List demand layers; planner or admin',
+    description: POPULATION_FIELDS,
     tags: ['planning'],
     access,
     responses: { '200': 'Layers', '401': 'Sign in', '403': 'Not a planner' },
@@ -82,6 +91,7 @@ export const DEMAND_OPERATIONS: ApiOperation[] = [
     method: 'get',
     path: '/api/demand-layers/{id}',
     summary: 'One demand layer; planner or admin',
+    description: POPULATION_FIELDS,
     tags: ['planning'],
     params,
     access,

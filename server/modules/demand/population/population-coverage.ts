@@ -46,7 +46,10 @@ class CellGrid {
     this.cellLat = (1.25 * sizeM) / frame.metresPerDegLat;
     for (let i = 0; i < input.areaOf.length; i++) {
       if (input.areaOf[i]! < 0) continue;
-      const key = this.key(Math.floor(input.lngs[i]! / this.cellLng), Math.floor(input.lats[i]! / this.cellLat));
+      const key = this.key(
+        Math.floor(input.lngs[i]! / this.cellLng),
+        Math.floor(input.lats[i]! / this.cellLat),
+      );
       const bucket = this.buckets.get(key);
       if (bucket) bucket.push(i);
       else this.buckets.set(key, [i]);
@@ -58,7 +61,13 @@ class CellGrid {
   }
 
   /** Marks the cells within `radiusM` of (lng, lat). */
-  markAround(lng: number, lat: number, radiusM: number, input: PopulationCoverageInput, out: Uint8Array) {
+  markAround(
+    lng: number,
+    lat: number,
+    radiusM: number,
+    input: PopulationCoverageInput,
+    out: Uint8Array,
+  ) {
     const f = localFrame(lat);
     const ci = Math.floor(lng / this.cellLng);
     const cj = Math.floor(lat / this.cellLat);

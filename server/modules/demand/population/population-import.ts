@@ -10,7 +10,12 @@ import type { AppDatabase } from '../../../db/client.js';
 import { siblingModule, startWorker } from '../../../threads/start-worker.js';
 import { describeDay } from '../../coverage/open-stations.js';
 import { findDemandLayer, type DemandLayerRecord } from '../demand.repository.js';
-import { buildPopulationSet, slotFromFileName, type DayType, type SlotRaster } from './population-set.js';
+import {
+  buildPopulationSet,
+  slotFromFileName,
+  type DayType,
+  type SlotRaster,
+} from './population-set.js';
 import { demandCellsBytes, insertPopulationLayer } from './population.repository.js';
 import { RasterError, readRasterFile, type RasterCells } from './raster-read.js';
 
@@ -109,7 +114,8 @@ export async function importPopulationFiles(
   const started = performance.now();
   const rasters = await slotsOf(files, options, read);
   const set = buildPopulationSet(rasters);
-  if (set.cells.length === 0) throw new RasterError('the rasters hold no people (every cell empty or no-data)');
+  if (set.cells.length === 0)
+    throw new RasterError('the rasters hold no people (every cell empty or no-data)');
   const readMs = performance.now() - started;
   const id = await insertPopulationLayer(
     db,
@@ -145,10 +151,13 @@ export function threadedRasterReader(): { read: RasterReader; close: () => Promi
     const next = queue.then(
       () =>
         new Promise<RasterCells>((resolve, reject) => {
-          worker.once('message', (reply: { cells?: RasterCells; error?: string; raster?: boolean }) => {
-            if (reply.cells) resolve(reply.cells);
-            else reject(reply.raster ? new RasterError(reply.error!) : new Error(reply.error));
-          });
+          worker.once(
+            'message',
+            (reply: { cells?: RasterCells; error?: string; raster?: boolean }) => {
+              if (reply.cells) resolve(reply.cells);
+              else reject(reply.raster ? new RasterError(reply.error!) : new Error(reply.error));
+            },
+          );
           worker.once('error', reject);
           worker.postMessage({ file, ...options });
         }),

@@ -39,7 +39,8 @@ export function slotFromFileName(
   dayTypeOf: (date: string) => DayType,
 ): { day_type: DayType | null; hour: number | null } | null {
   const dated = /(\d{4}-\d{2}-\d{2})[_T-]h?(\d{1,2})(?!\d)/i.exec(name);
-  if (dated && Number(dated[2]) < 24) return { day_type: dayTypeOf(dated[1]!), hour: Number(dated[2]) };
+  if (dated && Number(dated[2]) < 24)
+    return { day_type: dayTypeOf(dated[1]!), hour: Number(dated[2]) };
   const hourOnly = /(?:^|[_-])h(\d{1,2})(?!\d)/i.exec(name);
   if (hourOnly && Number(hourOnly[1]) < 24) return { day_type: null, hour: Number(hourOnly[1]) };
   return null;
@@ -58,14 +59,20 @@ export function buildPopulationSet(rasters: SlotRaster[]): PopulationSet {
   const seen = new Set<string>();
   for (const r of rasters) {
     if (!sameGrid(grid, r.raster.grid)) {
-      throw new RasterError(`${r.file} does not share the grid of ${rasters[0]!.file} (size, origin, cell or CRS)`);
+      throw new RasterError(
+        `${r.file} does not share the grid of ${rasters[0]!.file} (size, origin, cell or CRS)`,
+      );
     }
     const key = `${r.day_type}/${r.hour}`;
-    if (seen.has(key)) throw new RasterError(`two files for ${r.day_type ?? 'any day'} hour ${r.hour ?? 'any'} (${r.file})`);
+    if (seen.has(key))
+      throw new RasterError(
+        `two files for ${r.day_type ?? 'any day'} hour ${r.hour ?? 'any'} (${r.file})`,
+      );
     seen.add(key);
   }
   // Slots in a stable order: day type, then hour.
-  const order = (r: SlotRaster) => (r.day_type ? DAY_TYPES.indexOf(r.day_type) : -1) * 100 + (r.hour ?? -1);
+  const order = (r: SlotRaster) =>
+    (r.day_type ? DAY_TYPES.indexOf(r.day_type) : -1) * 100 + (r.hour ?? -1);
   const sorted = [...rasters].sort((a, b) => order(a) - order(b));
   const present = new Uint8Array(grid.width * grid.height);
   for (const r of sorted) for (const id of r.raster.cells) present[id] = 1;
@@ -93,7 +100,12 @@ export function buildPopulationSet(rasters: SlotRaster[]): PopulationSet {
   for (let i = 0; i < n; i++) {
     const xy = cellCentre(grid, cells[i]!);
     const [lng, lat] = toWgs84 ? toWgs84.forward(xy) : xy;
-    if (!Number.isFinite(lng) || !Number.isFinite(lat) || Math.abs(lat!) > 90 || Math.abs(lng!) > 180) {
+    if (
+      !Number.isFinite(lng) ||
+      !Number.isFinite(lat) ||
+      Math.abs(lat!) > 90 ||
+      Math.abs(lng!) > 180
+    ) {
       throw new RasterError(`cell ${cells[i]} does not map to a place on Earth; is the CRS right?`);
     }
     lngs[i] = lng!;

@@ -1,13 +1,14 @@
 /**
  * A population layer's cells held in memory (shared arrays, so the CPU pool reads them without a
  * copy): positions once per layer, one slot's weights when a question needs it, and each level's
- * cell → area assignment (PostGIS, once per layer, level and areas version). Layers never change
+ * cell → area assignment (in the CPU pool, once per layer, level and areas version). Layers never change
  * after their import (a new import is a new id), so the layer id and import time key them.
  */
 import type { AppDatabase } from '../../../db/client.js';
 import type { DemandLayerRecord } from '../demand.repository.js';
+import { runCpuTask } from '../../../work/cpu-pool.js';
 import {
-  cellAreas,
+  levelOutlines,
   loadCellPositions,
   loadSlotWeights,
   type CellPositions,
@@ -42,6 +43,17 @@ class BoundedMap<V> {
   }
 }
 
+/** GeoJSON Polygon / MultiPolygon → flat rings. */
+function shapeRings(shape: { type: string; coordinates: unknown }): Float64Array[] {
+  const polygons =
+    shape.type === 'Polygon'
+      ? [shape.coordinates as number[][][]]
+      : shape.type === 'MultiPolygon'
+        ? (shape.coordinates as number[][][][])
+        : [];
+  return polygons.flatMap((rings) => rings.map((ring) => Float64Array.from(ring.flat())));
+}
+
 export class PopulationStore {
   private readonly positions = new BoundedMap<CellPositions>(MAX_LAYERS);
   private readonly weights = new BoundedMap<Float32Array>(MAX_SLOTS);
@@ -64,21 +76,24 @@ export class PopulationStore {
   }
 
   /** `areasVersion` changes with any boundary change, so a new outline gets a new assignment. */
-  levelAssignment(layer: DemandLayerRecord, level: string, areasVersion: string): Promise<LevelAssignment> {
+  levelAssignment(
+    layer: DemandLayerRecord,
+    level: string,
+    areasVersion: string,
+  ): Promise<LevelAssignment> {
     return this.levels.get(`${this.layerKey(layer)}/${level}/${areasVersion}`, async () => {
-      const [positions, pairs] = await Promise.all([
+      const [positions, outlines] = await Promise.all([
         this.cellPositions(layer),
-        cellAreas(this.db, layer.id, level),
+        levelOutlines(this.db, level),
       ]);
-      const codes = [...new Set(pairs.map((p) => p.code))].sort();
-      const codeIndex = new Map(codes.map((c, i) => [c, i]));
-      const areaOf = new Int32Array(new SharedArrayBuffer(positions.cells.length * 4)).fill(-1);
-      // Both in cell order: one merge.
-      let k = 0;
-      for (const pair of pairs) {
-        while (positions.cells[k]! < pair.cell) k++;
-        if (positions.cells[k] === pair.cell) areaOf[k] = codeIndex.get(pair.code)!;
-      }
+      const codes = outlines.map((o) => o.code);
+      const assigned = await runCpuTask('assignCellsToAreas', {
+        lngs: positions.lngs,
+        lats: positions.lats,
+        areas: outlines.map((o) => ({ rings: shapeRings(o.shape) })),
+      });
+      const areaOf = new Int32Array(new SharedArrayBuffer(assigned.length * 4));
+      areaOf.set(assigned);
       return { codes, areaOf };
     });
   }

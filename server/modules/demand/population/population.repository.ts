@@ -122,15 +122,22 @@ function shared<T extends Float64Array | Float32Array | Int32Array>(
 
 /** Every cell's centre, in cell order. */
 export async function loadCellPositions(db: AppDatabase, layerId: number): Promise<CellPositions> {
-  const rows = await queryRows<{ cell: number; x: number; y: number }>(
+  // Three text values instead of ~435 k rows: 13 s → about 2 s on PGlite.
+  const [row] = await queryRows<{ c: string | null; x: string | null; y: string | null }>(
     db,
-    sql`select cell, ST_X(geom)::float8 as x, ST_Y(geom)::float8 as y
-        from demand_cells where layer_id = ${layerId} order by cell`,
+    sql`select string_agg(cell::text, ',' order by cell) as c,
+          string_agg(round(ST_X(geom)::numeric, 7)::text, ',' order by cell) as x,
+          string_agg(round(ST_Y(geom)::numeric, 7)::text, ',' order by cell) as y
+        from demand_cells where layer_id = ${layerId}`,
   );
-  const cells = shared(Int32Array, rows.length);
-  const lngs = shared(Float64Array, rows.length);
-  const lats = shared(Float64Array, rows.length);
-  rows.forEach((r, i) => ((cells[i] = r.cell), (lngs[i] = r.x), (lats[i] = r.y)));
+  const c = row?.c ? row.c.split(',') : [];
+  const x = row?.x ? row.x.split(',') : [];
+  const y = row?.y ? row.y.split(',') : [];
+  const cells = shared(Int32Array, c.length);
+  const lngs = shared(Float64Array, c.length);
+  const lats = shared(Float64Array, c.length);
+  for (let i = 0; i < c.length; i++)
+    ((cells[i] = Number(c[i])), (lngs[i] = Number(x[i])), (lats[i] = Number(y[i])));
   return { cells, lngs, lats };
 }
 
@@ -152,21 +159,15 @@ export async function loadSlotWeights(
   return weights;
 }
 
-/**
- * For every cell of the layer, the area of `level` holding its centre (one area when it lies on
- * a shared border), as pairs of cell id and area code; cells outside every area are left out.
- */
-export async function cellAreas(
+/** The outlines of a level's areas, sorted by code, as GeoJSON (made valid once). */
+export async function levelOutlines(
   db: AppDatabase,
-  layerId: number,
   level: string,
-): Promise<Array<{ cell: number; code: string }>> {
+): Promise<Array<{ code: string; shape: { type: string; coordinates: unknown } }>> {
   return queryRows(
     db,
     sql`with ${areasCte({ level } satisfies AreaScope)}
-      select distinct on (c.cell) c.cell, a.code
-      from areas a join demand_cells c on c.layer_id = ${layerId} and ST_Intersects(a.geom, c.geom)
-      order by c.cell, a.code`,
+      select code, ST_AsGeoJSON(ST_CollectionExtract(geom, 3))::json as shape from areas order by code`,
   );
 }
 

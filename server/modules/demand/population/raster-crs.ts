@@ -60,8 +60,16 @@ const num = (keys: GeoKeys, name: string, fallback = 0) =>
 /** GeoTIFF ProjCoordTransGeoKey codes → proj4 projection parameters. */
 function projectionOf(keys: GeoKeys): string {
   const method = num(keys, 'ProjCoordTransGeoKey');
-  const lon0 = num(keys, 'ProjNatOriginLongGeoKey', num(keys, 'ProjCenterLongGeoKey', num(keys, 'ProjFalseOriginLongGeoKey')));
-  const lat0 = num(keys, 'ProjNatOriginLatGeoKey', num(keys, 'ProjCenterLatGeoKey', num(keys, 'ProjFalseOriginLatGeoKey')));
+  const lon0 = num(
+    keys,
+    'ProjNatOriginLongGeoKey',
+    num(keys, 'ProjCenterLongGeoKey', num(keys, 'ProjFalseOriginLongGeoKey')),
+  );
+  const lat0 = num(
+    keys,
+    'ProjNatOriginLatGeoKey',
+    num(keys, 'ProjCenterLatGeoKey', num(keys, 'ProjFalseOriginLatGeoKey')),
+  );
   const x0 = num(keys, 'ProjFalseEastingGeoKey', num(keys, 'ProjFalseOriginEastingGeoKey'));
   const y0 = num(keys, 'ProjFalseNorthingGeoKey', num(keys, 'ProjFalseOriginNorthingGeoKey'));
   const k = num(keys, 'ProjScaleAtNatOriginGeoKey', num(keys, 'ProjScaleAtCenterGeoKey', 1));
@@ -84,7 +92,9 @@ function projectionOf(keys: GeoKeys): string {
     case 28: // Equirectangular
       return `+proj=eqc +lat_ts=${lat1} +lon_0=${lon0} ${falseOrigin}`;
     default:
-      throw new UnsupportedCrsError(`projection method ${method} (ProjCoordTransGeoKey) is not supported`);
+      throw new UnsupportedCrsError(
+        `projection method ${method} (ProjCoordTransGeoKey) is not supported`,
+      );
   }
 }
 
@@ -101,13 +111,16 @@ function knownProjected(code: number): string | null {
   if (code === 3857 || code === 900913) {
     return '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +no_defs';
   }
-  if (code >= 32601 && code <= 32660) return `+proj=utm +zone=${code - 32600} +datum=WGS84 +units=m +no_defs`;
-  if (code >= 32701 && code <= 32760) return `+proj=utm +zone=${code - 32700} +south +datum=WGS84 +units=m +no_defs`;
+  if (code >= 32601 && code <= 32660)
+    return `+proj=utm +zone=${code - 32600} +datum=WGS84 +units=m +no_defs`;
+  if (code >= 32701 && code <= 32760)
+    return `+proj=utm +zone=${code - 32700} +south +datum=WGS84 +units=m +no_defs`;
   // CGCS2000 / 3-degree Gauss-Kruger CM 75E…135E (EPSG:4534–4554), no zone prefix in eastings.
   if (code >= 4534 && code <= 4554) {
     return `+proj=tmerc +lat_0=0 +lon_0=${75 + (code - 4534) * 3} +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs`;
   }
-  if (code === 6933) return '+proj=cea +lat_ts=30 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs';
+  if (code === 6933)
+    return '+proj=cea +lat_ts=30 +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs';
   if (code === 54009) return '+proj=moll +lon_0=0 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs';
   return null;
 }
@@ -138,7 +151,9 @@ export function crsFromGeoKeys(keys: GeoKeys): string {
     return `${projectionOf(keys)} ${ellipsoidOf(keys)} ${linearUnits(keys)} +no_defs`;
   }
   throw new UnsupportedCrsError(
-    model === 3 ? 'geocentric rasters are not supported' : 'the file states no CRS (GTModelTypeGeoKey)',
+    model === 3
+      ? 'geocentric rasters are not supported'
+      : 'the file states no CRS (GTModelTypeGeoKey)',
   );
 }
 

@@ -6,7 +6,12 @@
  */
 import fs from 'node:fs';
 import { fromArrayBuffer } from 'geotiff';
-import { crsFromGeoKeys, describeGeoKeys, UnsupportedCrsError, type GeoKeys } from './raster-crs.js';
+import {
+  crsFromGeoKeys,
+  describeGeoKeys,
+  UnsupportedCrsError,
+  type GeoKeys,
+} from './raster-crs.js';
 
 /** A raster that cannot be used; the message says why and what to do. */
 export class RasterError extends Error {
@@ -63,7 +68,9 @@ export async function readRasterCells(
     );
   }
   if (image.getSamplesPerPixel() !== 1) {
-    throw new RasterError(`expected one band of people per cell, found ${image.getSamplesPerPixel()}`);
+    throw new RasterError(
+      `expected one band of people per cell, found ${image.getSamplesPerPixel()}`,
+    );
   }
   const keys = (image.getGeoKeys() ?? {}) as GeoKeys;
   let crs = options.crs;
@@ -147,6 +154,8 @@ export async function readRasterFile(
   options: { aggregate?: number; crs?: string } = {},
 ): Promise<RasterCells> {
   const bytes = await fs.promises.readFile(file);
-  return readRasterCells(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, options);
+  return readRasterCells(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    options,
+  );
 }
-

@@ -10,8 +10,14 @@ import { readRasterFile } from './raster-read.js';
 parentPort!.on('message', async (request: { file: string; aggregate?: number; crs?: string }) => {
   try {
     const cells = await readRasterFile(request.file, request);
-    parentPort!.postMessage({ cells }, [cells.cells.buffer as ArrayBuffer, cells.values.buffer as ArrayBuffer]);
+    parentPort!.postMessage({ cells }, [
+      cells.cells.buffer as ArrayBuffer,
+      cells.values.buffer as ArrayBuffer,
+    ]);
   } catch (error) {
-    parentPort!.postMessage({ error: (error as Error).message, raster: error instanceof Error && error.name === 'RasterError' });
+    parentPort!.postMessage({
+      error: (error as Error).message,
+      raster: error instanceof Error && error.name === 'RasterError',
+    });
   }
 });
