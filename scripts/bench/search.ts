@@ -3,7 +3,7 @@
  * built in memory (no database). Measures the text index's build (cold: every character's pinyin
  * and every record's folded forms made; after an edit: a new snapshot sharing the other records)
  * and /api/search's service for narrow, broad and pinyin queries. Goals (issue 15): a cold build
- * well under a second, a rebuild after an edit ≤ 200 ms, a search ≤ 20 ms p95.
+ * well under a second, the index after an edit ≤ 100 ms (patched), a search ≤ 20 ms p95.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AreaSearch } from '../../server/modules/search/area-search.js';
@@ -104,7 +104,7 @@ export async function run(): Promise<BenchRow[]> {
       goal: 'background; searches answer before',
     },
     { name: 'event loop: longest wait during the cold build', value: longestStallMs, unit: 'ms', goal: '≤ 100 ms' },
-    { name: 'search index rebuild after one edit, 200k', value: rebuild.buildMs, unit: `ms (${rebuildCpu.toFixed(0)} ms CPU)`, goal: '≤ 200 ms' },
+    { name: `search index after one edit, 200k (${rebuild.patched ? 'patched' : 'rebuilt'})`, value: rebuild.buildMs, unit: `ms (${rebuildCpu.toFixed(0)} ms CPU)`, goal: '≤ 100 ms' },
   ];
   const queries: Array<[string, string]> = [
     ['东华门', 'name, narrow'],

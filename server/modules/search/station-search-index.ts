@@ -2,7 +2,9 @@
  * The stations' text index, one per mirror snapshot (a snapshot never changes), built on the first
  * search that needs it. Folding and pinyin are done once per station record and kept with it: an
  * edit makes a new snapshot that shares every unchanged record, so its index only re-joins the
- * texts and converts the changed stations.
+ * texts and converts the changed stations; and when the newest complete index differs from the
+ * new snapshot by a few stations (an edit, a small import), its columns are patched instead of
+ * re-joined: a few ms at 200,000 stations instead of hundreds.
  *
  * A cold build (a country's 200,000 stations after a start) converts in slices and lets the event
  * loop go between them, so /healthz and /api/nearest keep answering; searches arriving meanwhile
@@ -20,11 +22,64 @@ const SLICE = 2_000;
 const CONTEXT_SLICE = 300;
 /** Up to this many missing spellings in context are made before the index answers (≲ 20 ms). */
 const CONTEXT_INLINE = 2_000;
+/** More changed stations than this (a big import): a full build, not a patch. */
+const PATCH_LIMIT = 2_000;
 
 const formsOfRecord = new WeakMap<StationRecord, FoldedForms>();
 const indexOfSnapshot = new WeakMap<StationSnapshot, Promise<StationSearchIndex>>();
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The newest index whose text is complete (spellings in context included): what edits patch. */
+let newest: StationSearchIndex | null = null;
+
+type StationRun = { from: number; count: number } | { station: StationRecord };
+
+/**
+ * `next` as stretches of `old` (both in id order; an unchanged station is the same record object)
+ * and the stations changed or added between them; null past `limit` changes.
+ */
+export function diffStations(
+  old: readonly StationRecord[],
+  next: readonly StationRecord[],
+  limit: number,
+): StationRun[] | null {
+  const runs: StationRun[] = [];
+  let i = 0;
+  let changes = 0;
+  let copyFrom = 0;
+  let copyCount = 0;
+  const flush = () => {
+    if (copyCount > 0) runs.push({ from: copyFrom, count: copyCount });
+    copyCount = 0;
+  };
+  for (let j = 0; j < next.length; ) {
+    const was = old[i];
+    const now = next[j]!;
+    if (was === now) {
+      if (copyCount === 0) copyFrom = i;
+      copyCount++;
+      i++;
+      j++;
+      continue;
+    }
+    if (++changes > limit) return null;
+    flush();
+    if (was && was.id === now.id) {
+      runs.push({ station: now }); // changed
+      i++;
+      j++;
+    } else if (was && was.id < now.id) {
+      i++; // removed
+    } else {
+      runs.push({ station: now }); // added
+      j++;
+    }
+  }
+  if (changes + (old.length - i) > limit) return null;
+  flush();
+  return runs;
+}
 
 function knownForms(station: StationRecord): FoldedForms | undefined {
   return formsOfRecord.get(station);
@@ -55,10 +110,16 @@ export class StationSearchIndex {
     /** Stations folded for this snapshot (the rest were known from an earlier one). */
     readonly converted: number,
     pendingContext: StationRecord[],
+    /** Made by patching an earlier index rather than joining every text. */
+    readonly patched = false,
   ) {
     this.text = text;
-    this.complete =
-      pendingContext.length === 0 ? Promise.resolve() : this.addContext(pendingContext);
+    if (pendingContext.length === 0) {
+      newest = this;
+      this.complete = Promise.resolve();
+    } else {
+      this.complete = this.addContext(pendingContext);
+    }
   }
 
   /** The index of a snapshot: built once, on first use, for the snapshot's station order. */
@@ -75,6 +136,26 @@ export class StationSearchIndex {
 
   private static async build(stations: readonly StationRecord[]): Promise<StationSearchIndex> {
     const started = performance.now();
+    const base = newest;
+    const runs = base ? diffStations(base.stations, stations, PATCH_LIMIT) : null;
+    if (base && runs) {
+      let converted = 0;
+      const textRuns = runs.map((run) => {
+        if (!('station' in run)) return run;
+        const station = run.station;
+        let forms = knownForms(station);
+        if (!forms || forms.needsContext) {
+          forms = forms ? withContext(forms) : foldedForms(
+            { name: station.name, nameEn: station.name_en, address: station.address },
+          );
+          formsOfRecord.set(station, forms);
+          converted++;
+        }
+        return { forms };
+      });
+      const text = await TextIndex.patched(base.text, textRuns, nextTurn);
+      return new StationSearchIndex(stations, text, performance.now() - started, converted, [], true);
+    }
     let converted = 0;
     const pending: StationRecord[] = [];
     for (const station of stations) {
@@ -103,6 +184,7 @@ export class StationSearchIndex {
       await nextTurn();
       await spellInContext(pending);
       this.text = await TextIndex.inTurns(this.stations.map(knownForms) as FoldedForms[], nextTurn);
+      newest = this;
     } catch {
       // Searches keep the per-character spellings; the next snapshot's build tries again.
     }

@@ -1,8 +1,9 @@
 /**
  * Substring search over many short texts, kept as one joined string per field: V8's indexOf over a
  * few MB is far quicker than calling includes() on 200,000 small strings, and the offsets of the
- * items find the owner of a hit by binary search. One hit per item and field is enough: the first
- * occurrence is the only one that can be a prefix.
+ * items find the owner of a hit. One hit per item and field is enough: the first occurrence is the
+ * only one that can be a prefix. Every item is followed by the separator (the last one too), so a
+ * stretch of items is one slice of the text: an edit patches a column instead of re-joining it.
  */
 import { contextForms, foldText, hasHan, pinyinForms } from './search-text.js';
 
@@ -20,7 +21,8 @@ export class TextColumn {
   }
 
   static of(values: readonly string[]): TextColumn {
-    return new TextColumn(values.join(SEPARATOR), TextColumn.offsets(values.length, (i) => values[i]!));
+    const text = values.length ? values.join(SEPARATOR) + SEPARATOR : '';
+    return new TextColumn(text, TextColumn.offsets(values.length, (i) => values[i]!));
   }
 
   /**
@@ -37,10 +39,39 @@ export class TextColumn {
     for (let from = 0; from < count; from += chunk) {
       const slice: string[] = [];
       for (let i = from; i < Math.min(count, from + chunk); i++) slice.push(valueAt(i));
-      parts.push(slice.join(SEPARATOR));
+      parts.push(slice.join(SEPARATOR) + SEPARATOR);
       await nextTurn();
     }
-    return new TextColumn(parts.join(SEPARATOR), TextColumn.offsets(count, valueAt));
+    return new TextColumn(parts.join(''), TextColumn.offsets(count, valueAt));
+  }
+
+  /**
+   * A new column from an old one: stretches of its items copied (one slice each) and new values
+   * in between. O(stretches) string work plus one pass over the offsets: a few ms at 200,000
+   * items where a re-join is tens.
+   */
+  static patched(old: TextColumn, runs: readonly ColumnRun[]): TextColumn {
+    let count = 0;
+    for (const run of runs) count += 'value' in run ? 1 : run.count;
+    const starts = new Int32Array(count + 1);
+    const parts: string[] = [];
+    let item = 0;
+    let offset = 0;
+    for (const run of runs) {
+      if ('value' in run) {
+        starts[item++] = offset;
+        parts.push(run.value, SEPARATOR);
+        offset += run.value.length + 1;
+        continue;
+      }
+      const begin = old.starts[run.from]!;
+      const end = old.starts[run.from + run.count]!;
+      for (let k = 0; k < run.count; k++) starts[item++] = old.starts[run.from + k]! - begin + offset;
+      parts.push(old.text.slice(begin, end));
+      offset += end - begin;
+    }
+    starts[count] = offset;
+    return new TextColumn(parts.join(''), starts);
   }
 
   private static offsets(count: number, valueAt: (i: number) => string): Int32Array {
@@ -84,6 +115,9 @@ export class TextColumn {
     }
   }
 }
+
+/** A stretch of a patched column: `count` old items from `from`, or one new value. */
+export type ColumnRun = { from: number; count: number } | { value: string };
 
 /** Where a hit was found; what the answer says to explain a result. */
 export type MatchField = 'name' | 'pinyin' | 'initials' | 'address';
@@ -219,6 +253,25 @@ export class TextIndex {
       columns[name] = await TextColumn.inTurns(forms.length, (i) => forms[i]![name], nextTurn);
     }
     return new TextIndex(forms.length, columns);
+  }
+
+  /** The index after an edit: old items copied by stretches, changed ones from their forms. */
+  static async patched(
+    old: TextIndex,
+    runs: ReadonlyArray<{ from: number; count: number } | { forms: FoldedForms }>,
+    nextTurn: () => Promise<void>,
+  ): Promise<TextIndex> {
+    const columns = {} as Record<ColumnName, TextColumn>;
+    let size = 0;
+    for (const run of runs) size += 'forms' in run ? 1 : run.count;
+    for (const name of COLUMNS) {
+      await nextTurn();
+      columns[name] = TextColumn.patched(
+        old.columns[name],
+        runs.map((run) => ('forms' in run ? { value: run.forms[name] } : run)),
+      );
+    }
+    return new TextIndex(size, columns);
   }
 
   /** Every item matching the query with its best tier. Linear in the text size, not the hits. */
