@@ -2,6 +2,7 @@
  * Turns an uploaded CSV or GeoJSON into demand points, or explains exactly which row is wrong:
  * a planner fixing a spreadsheet needs the line number, not "invalid input".
  */
+import { parse as parseCsv } from 'csv-parse/sync';
 import { badRequest } from '../../http/errors.js';
 import { toWgs84, type Datum } from '../../geo/coords.js';
 import type { NewDemandPoint } from './demand.repository.js';
@@ -17,28 +18,26 @@ function checkPoint(lng: number, lat: number, weight: number, where: string) {
   }
 }
 
-/** Splits one CSV line, honouring double quotes ("a, b" stays one field). */
-function splitCsvLine(line: string): string[] {
-  const fields: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') ((current += '"'), i++);
-      else if (c === '"') quoted = false;
-      else current += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') (fields.push(current.trim()), (current = ''));
-    else current += c;
+/** csv-parse's refusals (an unclosed quote…) as a 400 naming the line. */
+function readCsv(text: string): Array<{ record: string[]; info: { lines: number } }> {
+  try {
+    // RFC 4180 with the usual spreadsheet leniencies: BOM, ragged rows, quoted commas and newlines.
+    return parseCsv(text, {
+      bom: true,
+      info: true,
+      trim: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    }) as unknown as Array<{ record: string[]; info: { lines: number } }>; // info: true's shape
+  } catch (error) {
+    const e = error as { lines?: number; message?: string };
+    throw badRequest(`CSV line ${e.lines ?? '?'}: ${e.message ?? 'not readable as CSV'}`);
   }
-  fields.push(current.trim());
-  return fields;
 }
 
 export function parseDemandCsv(text: string): Array<NewDemandPoint> {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = splitCsvLine(lines[0] ?? '').map((h) => h.toLowerCase());
+  const [first, ...rows] = readCsv(text);
+  const header = (first?.record ?? []).map((h) => h.toLowerCase());
   const col = (names: string[]) => header.findIndex((h) => names.includes(h));
   const lngAt = col(['lng', 'lon', 'longitude', 'x']);
   const latAt = col(['lat', 'latitude', 'y']);
@@ -47,26 +46,16 @@ export function parseDemandCsv(text: string): Array<NewDemandPoint> {
   if (lngAt < 0 || latAt < 0) {
     throw badRequest('CSV line 1 must be a header naming the columns lng,lat[,weight][,name]');
   }
-  const points: NewDemandPoint[] = [];
-  lines.slice(1).forEach((line, i) => {
-    if (!line.trim()) return;
-    const fields = splitCsvLine(line);
-    const where = `CSV line ${i + 2}`;
+  return rows.map(({ record: fields, info }) => {
+    const where = `CSV line ${info.lines}`;
     const lng = Number(fields[lngAt]);
     const lat = Number(fields[latAt]);
     const weightText = weightAt >= 0 ? fields[weightAt] : '';
     const weight = weightText ? Number(weightText) : 1;
-    if (fields[lngAt] === '' || fields[latAt] === '')
-      throw badRequest(`${where}: lng and lat are required`);
+    if (!fields[lngAt] || !fields[latAt]) throw badRequest(`${where}: lng and lat are required`);
     checkPoint(lng, lat, weight, where);
-    points.push({
-      lng,
-      lat,
-      weight,
-      name: nameAt >= 0 ? fields[nameAt]?.slice(0, 200) || null : null,
-    });
+    return { lng, lat, weight, name: nameAt >= 0 ? fields[nameAt]?.slice(0, 200) || null : null };
   });
-  return points;
 }
 
 export function parseDemandGeoJson(value: unknown): Array<NewDemandPoint> {
