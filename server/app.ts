@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { REPO_ROOT, type AppConfig } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import { compressWhenAccepted } from './http/compress.js';
+import { clientFilesRouter } from './http/client-files.js';
 import { corsFor } from './http/cors.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -183,11 +184,8 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   app.use('/api', api);
 
   if (clientDistDir && fs.existsSync(clientDistDir)) {
-    app.use(express.static(clientDistDir, { index: false, maxAge: '1h' }));
-    // The client is a single page: every other GET gets index.html.
-    app.get(/^\/(?!api\/).*/, (_req, res) => {
-      res.set('Cache-Control', 'no-cache').sendFile(path.join(clientDistDir, 'index.html'));
-    });
+    // A single page: fingerprinted assets immutable, index.html for page routes (http/client-files.ts).
+    app.use(clientFilesRouter(clientDistDir));
   }
   app.use(methodNotAllowed(app.router));
   app.use(unknownRoute);
