@@ -1,6 +1,7 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import type { Feature, FeatureCollection, Point } from 'geojson';
+import type { PointClusters } from './point-clusters.js';
 import {
   colorFor,
   type Bbox,
@@ -13,28 +14,8 @@ interface LayerEntry {
   style: LayerStyle;
   data: FeatureCollection;
   group: L.LayerGroup;
-}
-
-// Clusters dissolve at this zoom, as in the MapLibre view (clusterMaxZoom 13).
-const CLUSTER_MAX_ZOOM = 13;
-const CLUSTER_CELL_PX = 48;
-
-/**
- * Grid clustering in screen space: cheap enough for a few thousand points on an old phone, and
- * needs no plugin. Returns single features and cluster pseudo-features with a count.
- */
-function clusterPoints(map: L.Map, features: Feature[]) {
-  const cells = new Map<string, Feature[]>();
-  for (const f of features) {
-    if (f.geometry?.type !== 'Point') continue;
-    const [lng, lat] = (f.geometry as Point).coordinates as [number, number];
-    const p = map.project([lat, lng], map.getZoom());
-    const key = `${Math.floor(p.x / CLUSTER_CELL_PX)}:${Math.floor(p.y / CLUSTER_CELL_PX)}`;
-    const list = cells.get(key);
-    if (list) list.push(f);
-    else cells.set(key, [f]);
-  }
-  return [...cells.values()];
+  /** For `cluster: true`: built once per data, asked per zoom. */
+  clusters?: PointClusters;
 }
 
 export async function createLeafletAdapter(
@@ -68,10 +49,11 @@ export async function createLeafletAdapter(
       for (const handler of clickHandlers.get(id) ?? []) handler(feature, [latlng.lng, latlng.lat]);
     };
     if (style.type === 'circle') {
-      const groups =
-        style.cluster === true && map.getZoom() <= CLUSTER_MAX_ZOOM
-          ? clusterPoints(map, data.features)
-          : data.features.map((f) => [f]);
+      // Leaflet's zoom counts 256-px tiles, the clusters' (MapLibre's) 512-px ones: one less.
+      const features =
+        style.cluster === true && entry.clusters
+          ? entry.clusters.at(map.getZoom() - 1)
+          : data.features;
       const bubble = (lat: number, lng: number, count: number, zoomTo: number) =>
         L.circleMarker([lat, lng], {
           radius: count < 10 ? 12 : count < 50 ? 16 : count < 200 ? 22 : 28,
@@ -85,24 +67,15 @@ export async function createLeafletAdapter(
             map.setView([lat, lng], zoomTo);
           })
           .addTo(entry.group);
-      for (const group of groups) {
-        const first = group[0]!;
+      for (const first of features) {
         if (first.geometry?.type !== 'Point') continue;
         const made = first.properties?.point_count;
         if (typeof made === 'number') {
-          // A cluster the server made (style.cluster 'server'): drawn as sent, split where it says.
+          // A cluster (the server's, or supercluster's here): drawn as sent, split where it says.
           const [lng, lat] = (first.geometry as Point).coordinates as [number, number];
           // Its zoom counts 512-px tiles (MapLibre's); Leaflet's count 256-px tiles: one more.
           const zoomTo = Number(first.properties?.expansion_zoom ?? map.getZoom() + 1) + 1;
           bubble(lat, lng, made, zoomTo);
-          continue;
-        }
-        if (group.length > 1) {
-          const lat =
-            group.reduce((s, f) => s + (f.geometry as Point).coordinates[1]!, 0) / group.length;
-          const lng =
-            group.reduce((s, f) => s + (f.geometry as Point).coordinates[0]!, 0) / group.length;
-          bubble(lat, lng, group.length, Math.min(map.getZoom() + 2, CLUSTER_MAX_ZOOM + 1));
           continue;
         }
         const [lng, lat] = (first.geometry as Point).coordinates as [number, number];
@@ -155,7 +128,18 @@ export async function createLeafletAdapter(
       }
       entry.style = style;
       entry.data = data;
+      entry.clusters = undefined;
       render(id);
+      if (style.type === 'circle' && style.cluster === true) {
+        // supercluster loads only for a layer that clusters on the phone (none does today: the
+        // stations come clustered from the server); until then the points are drawn as they are.
+        const current = entry;
+        void import('./point-clusters.js').then(({ pointClusters }) => {
+          if (layers.get(id) !== current || current.data !== data) return;
+          current.clusters = pointClusters(data);
+          render(id);
+        });
+      }
     },
     removeLayer(id) {
       const entry = layers.get(id);
