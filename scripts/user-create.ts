@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { closeCpuPool } from '../server/work/cpu-pool.js';
 import { loadConfig } from '../server/config.js';
 import { migrateDatabase, openDatabase } from '../server/db/client.js';
 import { createUser } from '../server/modules/auth/auth.service.js';
@@ -64,6 +65,8 @@ async function main() {
     fail((error as Error).message);
   } finally {
     await database.close();
+    // The password's strength was checked in a worker thread: stop it, or the CLI would not exit.
+    await closeCpuPool();
   }
 }
 

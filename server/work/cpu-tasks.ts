@@ -8,6 +8,7 @@ import {
   setHoursContextData,
   type HoursContextData,
 } from '../modules/holidays/hours-context.js';
+import { passwordStrengthProblem } from '../modules/auth/password-strength.js';
 import { hoursPreview, type HoursPreviewInput } from '../modules/stations/hours-preview.js';
 import { readOpeningHoursInput } from '../hours/index.js';
 import {
@@ -30,6 +31,7 @@ import {
 } from '../modules/demand/population/population-coverage.js';
 
 export const CPU_TASKS = {
+  passwordStrength: passwordStrengthProblem,
   radiusCovering(
     input: RadiusCoveringInput,
   ): { result: RadiusCoveringResult } | { refused: { maxPairs: number } } {

@@ -173,4 +173,25 @@ describe('manager console', () => {
     expect(saved.body.station.opening_hours).toBe('Mo-Fr 08:00-12:00,13:00-18:00; PH off');
     await context.close();
   });
+
+  it('changes my password from "我的账户" (an easy one refused), then signs out everywhere', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    await signIn(page, 'wang', 'wang-password-1');
+    expect(await page.locator('[data-testid="signed-in"]').innerText()).toContain('站长');
+    await page.click('[data-testid="tab-account"]');
+    await page.fill('[data-testid="current-password"]', 'wang-password-1');
+    await page.fill('[data-testid="new-password"]', 'woaini1314');
+    await page.fill('[data-testid="repeat-password"]', 'woaini1314');
+    await page.click('[data-testid="change-password"]');
+    await expect.poll(() => page.locator('[data-testid="account-message"]').innerText(), { timeout: 15_000 }).toContain('太容易被猜到');
+    await page.fill('[data-testid="new-password"]', 'lantern-river-autumn');
+    await page.fill('[data-testid="repeat-password"]', 'lantern-river-autumn');
+    await page.click('[data-testid="change-password"]');
+    await expect.poll(() => page.locator('[data-testid="account-message"]').innerText(), { timeout: 15_000 }).toContain('密码已修改');
+    await page.screenshot({ path: screenshotPath('manager-account'), fullPage: true });
+    await page.click('[data-testid="sign-out-everywhere"]');
+    await page.waitForSelector('[data-testid="login-form"]');
+    await context.close();
+  });
 });

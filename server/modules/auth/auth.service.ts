@@ -126,7 +126,7 @@ export async function createUser(
   db: AppDatabase,
   input: { username: string; password: string; role: Role; stationIds?: number[] },
 ): Promise<number> {
-  const problem = passwordProblem(input.password, input.username);
+  const problem = await passwordProblem(input.password, input.username);
   if (problem) throw badRequest(problem);
   const stationIds = input.stationIds ?? [];
   await assertStationsExist(db, stationIds);
@@ -152,7 +152,7 @@ export async function changeUser(
   input: { role?: Role; password?: string; disabled?: boolean; stationIds?: number[] },
 ): Promise<void> {
   if (input.password !== undefined) {
-    const problem = passwordProblem(input.password);
+    const problem = await passwordProblem(input.password);
     if (problem) throw badRequest(problem);
   }
   if (input.stationIds) await assertStationsExist(db, input.stationIds);
@@ -183,7 +183,7 @@ export async function changeOwnPassword(
   if (!account || !(await verifyPassword(input.current_password, account.password_hash))) {
     throw new HttpError(403, 'The current password is not right');
   }
-  const problem = passwordProblem(input.new_password, account.username);
+  const problem = await passwordProblem(input.new_password, account.username);
   if (problem) throw badRequest(problem);
   const endedSessions = await setOwnPassword(db, user.id, await hashPassword(input.new_password), user.sessionId);
   return { endedSessions };
