@@ -88,7 +88,9 @@ afterAll(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-describe('npm run import:osm', () => {
+// Each test runs the CLI as a user would: a process that opens the embedded database and imports a
+// real extract (~20 s on a quiet 2-core machine, several times that while other suites run).
+describe('npm run import:osm', { timeout: 240_000 }, () => {
   let imported: RoadNetworkInfo;
 
   it('imports a real extract, printing progress and the counts', async () => {
