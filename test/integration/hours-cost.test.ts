@@ -4,6 +4,7 @@
  * on the event loop stalled every other request (nearest, /healthz) for that long.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readOpeningHoursInput } from '../../server/hours/index.js';
 import { MAX_OPENING_HOURS_LENGTH } from '../../server/hours/limits.js';
 import { createUser, loginAs, type LoggedIn } from '../setup/auth.js';
 import { newStation } from '../setup/factories.js';
@@ -28,6 +29,16 @@ function pathological(salt: number): string {
   let value = `Mo-Fr 08:00-${String(10 + (salt % 8)).padStart(2, '0')}:${String(salt % 60).padStart(2, '0')}`;
   while ((value + '; ' + unit).length <= MAX_OPENING_HOURS_LENGTH) value += '; ' + unit;
   return value;
+}
+
+/**
+ * What parsing one such value costs on this thread now (ms): the yardstick for the stalls below,
+ * so a loaded machine (slower parse, longer gaps alike) does not decide the test.
+ */
+function parseCostHere(salt: number): number {
+  const started = performance.now();
+  readOpeningHoursInput(pathological(salt));
+  return performance.now() - started;
 }
 
 /** The longest the event loop was held (ms) while `work` ran. */
@@ -58,10 +69,12 @@ describe('hours at the length cap are parsed off the event loop', () => {
         body: JSON.stringify({ opening_hours: value }),
       }),
     );
-    console.log(`PATCH with a ${value.length}-character value: longest event-loop stall ${stallMs} ms`);
+    const parseMs = Math.round(parseCostHere(901));
+    console.log(`PATCH with a ${value.length}-character value: longest event-loop stall ${stallMs} ms (one parse here: ${parseMs} ms)`);
     expect((result as { status: number }).status).toBe(200);
     expect((result as { body: { station: { opening_hours: string } } }).body.station.opening_hours).toBe(value);
-    expect(stallMs).toBeLessThan(400);
+    // Parsed on this thread the stall would be at least one parse.
+    expect(stallMs).toBeLessThan(Math.max(150, parseMs / 2));
   });
 
   it('still refuses hours it does not understand, naming the field', async () => {
@@ -84,9 +97,10 @@ describe('hours at the length cap are parsed off the event loop', () => {
         body: `编号,名称,经度,纬度,开放时间\n${rows.join('\n')}\n`,
       }),
     );
-    console.log(`import of 3 rows of ~1,000-character hours: longest event-loop stall ${stallMs} ms`);
+    const parseMs = Math.round(parseCostHere(902));
+    console.log(`import of 3 rows of ~1,000-character hours: longest event-loop stall ${stallMs} ms (one parse here: ${parseMs} ms)`);
     expect((result as { status: number; body: unknown }).status, JSON.stringify((result as { body: unknown }).body).slice(0, 300)).toBe(200);
-    expect(stallMs).toBeLessThan(400);
+    expect(stallMs).toBeLessThan(Math.max(150, parseMs / 2));
   });
 
   it('refuses an import whose distinct hours text exceeds the cap, before parsing any', async () => {
