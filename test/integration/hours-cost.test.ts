@@ -73,8 +73,8 @@ describe('hours at the length cap are parsed off the event loop', () => {
     console.log(`PATCH with a ${value.length}-character value: longest event-loop stall ${stallMs} ms (one parse here: ${parseMs} ms)`);
     expect((result as { status: number }).status).toBe(200);
     expect((result as { body: { station: { opening_hours: string } } }).body.station.opening_hours).toBe(value);
-    // Parsed on this thread the stall would be at least one parse.
-    expect(stallMs).toBeLessThan(Math.max(150, parseMs / 2));
+    // Parsed on this thread the stall would be at least one parse (944 ms measured before).
+    expect(stallMs).toBeLessThan(Math.max(250, parseMs * 0.6));
   });
 
   it('still refuses hours it does not understand, naming the field', async () => {
@@ -100,7 +100,8 @@ describe('hours at the length cap are parsed off the event loop', () => {
     const parseMs = Math.round(parseCostHere(902));
     console.log(`import of 3 rows of ~1,000-character hours: longest event-loop stall ${stallMs} ms (one parse here: ${parseMs} ms)`);
     expect((result as { status: number; body: unknown }).status, JSON.stringify((result as { body: unknown }).body).slice(0, 300)).toBe(200);
-    expect(stallMs).toBeLessThan(Math.max(150, parseMs / 2));
+    // Three parses on this thread would hold it for three (1,070 ms measured before).
+    expect(stallMs).toBeLessThan(Math.max(300, parseMs * 1.5));
   });
 
   it('refuses an import whose distinct hours text exceeds the cap, before parsing any', async () => {
