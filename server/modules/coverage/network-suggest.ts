@@ -63,7 +63,9 @@ async function networkDemand(db: AppDatabase, ctx: CoverageContext, graph: RoadG
   const rule = ctx.rule as NetworkRule;
   if (ctx.demandLayer) {
     const layer = ctx.demandLayer;
-    // People summed into squares: as many demand points as an uploaded layer may hold at most.
+    // People summed into squares, at most about as many as candidates: each demand point is
+    // snapped to a street in SQL (a KNN per point), which at 20 000 points outran the statement
+    // timeout on a busy machine.
     const raw =
       layer.kind === 'population'
         ? await populationPoints(
@@ -74,7 +76,9 @@ async function networkDemand(db: AppDatabase, ctx: CoverageContext, graph: RoadG
             Math.ceil(
               Math.max(
                 COVERAGE_LIMITS.minCellM * 2,
-                Math.sqrt((1e6 * (await scopeAreaKm2(db, ctx.scope))) / COVERAGE_LIMITS.maxDemandPoints),
+                Math.sqrt(
+                  (1e6 * (await scopeAreaKm2(db, ctx.scope))) / COVERAGE_LIMITS.maxCandidates,
+                ),
               ),
             ),
           )
@@ -198,7 +202,11 @@ export async function suggestNetworkSites(
 
   const total = demand.rawTotal;
   const before = demand.points.reduce((s, d, i) => s + (alreadyCovered[i] ? d.weight : 0), 0);
-  const progress = coverageProgress(total, before, picks.map((pick) => pick.gain));
+  const progress = coverageProgress(
+    total,
+    before,
+    picks.map((pick) => pick.gain),
+  );
   const { pct } = progress;
   const sites = picks.map((pick, rank) => {
     const site = useful[pick.candidate]!.site;
