@@ -7,7 +7,11 @@
 import crypto from 'node:crypto';
 import type { AppDatabase } from '../../db/client.js';
 import { WorkLimiter } from '../../work/work-limiter.js';
-import { findDemandLayer, type DemandLayerRecord } from '../demand/demand.repository.js';
+import {
+  findDemandLayer,
+  listDemandLayers,
+  type DemandLayerRecord,
+} from '../demand/demand.repository.js';
 import { hoursContext } from '../holidays/hours-context.js';
 import { ruleText } from './coverage-rule.js';
 import type { CoverageQuery, GapsQuery, SuggestQuery, TimelineQuery } from './coverage.schemas.js';
@@ -88,9 +92,11 @@ export class CoverageAnswers {
       // which the answer reports) belongs to the question as much as the open stations do.
       population:
         ctx.demandLayer?.kind === 'population'
-          ? (({ index, requested }) => ({ index, day_type: requested.day_type, hour: requested.hour }))(
-              slotAt(ctx.demandLayer, ctx.at),
-            )
+          ? (({ index, requested }) => ({
+              index,
+              day_type: requested.day_type,
+              hour: requested.hour,
+            }))(slotAt(ctx.demandLayer, ctx.at))
           : null,
     };
     return { ctx, data };
@@ -126,8 +132,21 @@ export class CoverageAnswers {
   async suggest(q: SuggestQuery, now: Date) {
     const { ctx, data } = await this.resolve(q, now);
     const { at: _at, ...rest } = q;
-    const answer = await this.cache.answer('suggest', { ...rest, ...data }, this.limiters.suggest, () =>
-      suggestSites(this.db, q, now, this.roadNetworks, undefined, ctx),
+    // Without a layer, the land that counts comes from the population layers and the road
+    // network (suggest-demand.ts): a layer loaded later (first start) must ask a new question.
+    const land = ctx.demandLayer
+      ? null
+      : {
+          population: (await listDemandLayers(this.db))
+            .filter((l) => l.kind === 'population' && !l.loading)
+            .map(demandVersion),
+          roads: (await this.roadNetworks?.current())?.info.id ?? null,
+        };
+    const answer = await this.cache.answer(
+      'suggest',
+      { ...rest, ...data, land },
+      this.limiters.suggest,
+      () => suggestSites(this.db, q, now, this.roadNetworks, undefined, ctx),
     );
     return { body: this.stamp(answer.json, ctx), cache: answer.cache };
   }
