@@ -44,6 +44,13 @@ export const plan: Dictionary = {
     en: '{at}: {pct}% covered ({covered} / {area} km²), {open} of {total} stations open',
   },
   'plan.demandShare': { zh: '需求覆盖 {pct}%（{layer}）', en: 'Demand covered {pct}% ({layer})' },
+  'plan.peopleShare': {
+    zh: '覆盖人口 {covered} 万 / {total} 万（{pct}%）',
+    en: 'People covered: {covered} / {total} × 10,000 ({pct}%)',
+  },
+  'plan.demand.population': { zh: '人口：{name}', en: 'People: {name}' },
+  'plan.demand.loading': { zh: '加载中', en: 'loading' },
+  'plan.source': { zh: '人口数据来源：{citation}', en: 'Population data: {citation}' },
   'plan.proxyNote': {
     zh: '未选需求图层：以覆盖面积作为需求代理指标。',
     en: 'No demand layer: covered area stands in for demand.',
@@ -90,6 +97,8 @@ export const plan: Dictionary = {
   },
   'plan.suggest.basis.grid': { zh: '{cell} 米网格面积代理', en: '{cell} m grid, area proxy' },
   'plan.suggest.basis.layer': { zh: '需求图层', en: 'demand layer' },
+  'plan.suggest.basis.population': { zh: '人口（按时段）', en: 'people at the hour' },
+  'plan.unit.people': { zh: '人', en: 'people' },
   'plan.suggest.basis.streets': { zh: '可通行道路长度代理', en: 'street length proxy' },
   'plan.suggest.whatIf': { zh: '假设新增这些站点', en: 'What if we add these' },
   'plan.suggest.delta': {

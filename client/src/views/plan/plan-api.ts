@@ -17,13 +17,26 @@ export interface DayInfo {
 export interface CoverageReport {
   rule: { rule: string; label_zh: string; label_en: string; distance_kind: string };
   instant: DayInfo & { at: string; local: string };
-  demand: { layer: { id: number; name: string } | null; proxy: string | null };
+  demand: {
+    layer: { id: number; name: string } | null;
+    proxy: string | null;
+    /** Population layers: the slot used for the instant and the source to cite. */
+    population?: {
+      slot: { day_type: string | null; hour: number | null };
+      exact: boolean;
+      note_zh: string | null;
+      note_en: string | null;
+      citation: string | null;
+    };
+  };
   totals: {
     area_km2: number;
     covered_km2: number;
     covered_pct: number | null;
     stations_total: number;
     stations_open: number;
+    demand_total: number | null;
+    demand_covered: number | null;
     demand_covered_pct: number | null;
     /** Network rules only. */
     street_km_reached?: number;
@@ -105,7 +118,7 @@ export interface SuggestedSite {
 }
 export interface Suggestion {
   demand: {
-    basis: 'layer' | 'grid_area_proxy' | 'street_length_proxy';
+    basis: 'layer' | 'population' | 'grid_area_proxy' | 'street_length_proxy';
     unit: string;
     cell_m?: number;
     /** Network rules explain how demand was put on the streets. */
@@ -134,5 +147,21 @@ export interface DemandLayer {
   id: number;
   name: string;
   point_count: number;
+  /** points (uploaded) or population (a raster: people per cell, by hour and day type). */
+  kind?: 'points' | 'population';
+  total_weight?: number;
+  /** True while the server is still loading it (first start); it cannot be chosen yet. */
+  loading?: boolean;
+  citation?: string | null;
+}
+
+/**
+ * The layer a planner sees first: the loaded population layer with the most people, so the page
+ * shows people rather than km² when the deployment has one.
+ */
+export function defaultDemandLayer(layers: DemandLayer[]): DemandLayer | undefined {
+  return layers
+    .filter((l) => l.kind === 'population' && !l.loading)
+    .sort((a, b) => (b.total_weight ?? 0) - (a.total_weight ?? 0))[0];
 }
 export const fetchDemandLayers = () => apiGet<{ layers: DemandLayer[] }>('/api/demand-layers');
