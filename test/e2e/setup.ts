@@ -71,6 +71,8 @@ export async function startE2eServer(
         HOST: '127.0.0.1',
         PGLITE_DATA_DIR: dataDir,
         NODE_ENV: 'production',
+        // As `npm start` runs it: one malloc arena (worker threads otherwise each grow their own).
+        MALLOC_ARENA_MAX: '1',
         LOG_LEVEL: 'warn',
         DATABASE_URL: options.databaseUrl ?? serverDb?.url ?? '',
         // Minutes of CPU in the background; a test that wants people sets it to true.
