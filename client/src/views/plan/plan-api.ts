@@ -3,7 +3,31 @@ import type { FeatureCollection } from 'geojson';
 import type { AreaFigures } from '../../../../server/modules/coverage/coverage-figures.js';
 import { apiGet } from '../../lib/api/http.js';
 
-export type Level = 'district' | 'subdistrict';
+/** An area level's name, as loaded (Beijing: district, subdistrict; Andorra: parish). */
+export type Level = string;
+
+/** A loaded level with its labels (`/api/meta` region.levels). */
+export interface LevelOption {
+  name: string;
+  depth: number;
+  label: string;
+  label_en: string | null;
+  count: number;
+}
+
+/** The levels the planner can count by, and the one to start with (from the loaded areas). */
+export async function fetchLevels(): Promise<{ levels: LevelOption[]; defaultLevel: string | null }> {
+  const meta = await apiGet<{ region?: { levels?: LevelOption[]; default_level?: string | null } }>('/api/meta');
+  const levels = meta.region?.levels ?? [];
+  const defaultLevel = meta.region?.default_level ?? null;
+  const start = levels.find((l) => l.name === defaultLevel)?.depth ?? 0;
+  // The default level and those below it: a single top area (the city) is not a table.
+  return { levels: levels.filter((l) => l.depth >= start && l.count > 0), defaultLevel };
+}
+
+/** The OGC collection of a level's areas (Beijing's keep their older plural ids). */
+const LEGACY_COLLECTIONS: Record<string, string> = { district: 'districts', subdistrict: 'subdistricts' };
+const collectionOf = (level: Level) => LEGACY_COLLECTIONS[level] ?? level;
 
 /** One area's figures exactly as the server computes them (type-only import: no server code ships). */
 export type AreaRow = AreaFigures;
@@ -76,13 +100,13 @@ export const fetchGaps = (p: CoverageParams, signal?: AbortSignal) =>
 /** Area outlines once per level (simplified for drawing); figures are joined by code. */
 export const fetchOutlines = (level: Level, signal?: AbortSignal) =>
   apiGet<FeatureCollection>(
-    `/api/collections/${level === 'district' ? 'districts' : 'subdistricts'}/items?limit=1000&simplify=${level === 'district' ? 80 : 40}`,
+    `/api/collections/${encodeURIComponent(collectionOf(level))}/items?limit=1000&simplify=${level === 'district' ? 80 : 40}`,
     { signal },
   );
 
 export const fetchAreaStations = (level: Level, code: string, signal?: AbortSignal) =>
   apiGet<FeatureCollection>(
-    `/api/collections/stations/items?limit=1000&${level === 'district' ? 'district' : 'subdistrict'}=${code}`,
+    `/api/collections/stations/items?limit=1000&area=${encodeURIComponent(code)}`,
     { signal },
   );
 
