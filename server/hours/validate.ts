@@ -58,7 +58,7 @@ export function readOpeningHoursInput(text: unknown): OpeningHoursInput {
     // Text with Chinese or spaces-and-words is a phrase attempt; say which part was not understood.
     const looksLikePhrase = /[\u4e00-\u9fff]/.test(text) || !/^[A-Za-z0-9 ,;:\-+/.]+$/.test(text);
     return looksLikePhrase
-      ? { ok: false, error: `not understood: "${phrase.unparsed}"`, unparsed: phrase.unparsed }
+      ? { ok: false, error: `could not read "${phrase.unparsed}"`, unparsed: phrase.unparsed }
       : { ...osm, unparsed: null };
   }
   const produced = validateOpeningHours(phrase.osm);
