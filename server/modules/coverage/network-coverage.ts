@@ -28,6 +28,7 @@ import {
   unionGapStrips,
 } from './network-coverage.repository.js';
 import type { ReachResult } from './network-reach.js';
+import { shapeRings } from '../../geo/shape-rings.js';
 
 // Kept importable from here (it moved so worker threads can use it without the database modules).
 export { pointsNearSegments };
@@ -98,17 +99,6 @@ function usableSegments(graph: RoadGraph, profile: ProfileName, bbox: number[]):
     }
   }
   return Float64Array.from(out);
-}
-
-/** GeoJSON Polygon / MultiPolygon → flat rings. */
-function shapeRings(shape: { type: string; coordinates: unknown }): Float64Array[] {
-  const polygons =
-    shape.type === 'Polygon'
-      ? [shape.coordinates as number[][][]]
-      : shape.type === 'MultiPolygon'
-        ? (shape.coordinates as number[][][][])
-        : [];
-  return polygons.flatMap((rings) => rings.map((ring) => Float64Array.from(ring.flat())));
 }
 
 function ringsBbox(areas: SweepArea[]): number[] {

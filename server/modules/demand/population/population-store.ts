@@ -13,6 +13,7 @@ import {
   loadSlotWeights,
   type CellPositions,
 } from './population.repository.js';
+import { shapeRings } from '../../../geo/shape-rings.js';
 
 /** Entries kept per kind; the oldest go first (a slot of Beijing at 100 m is ~1.7 MB). */
 const MAX_SLOTS = 80;
@@ -41,17 +42,6 @@ class BoundedMap<V> {
     }
     return value;
   }
-}
-
-/** GeoJSON Polygon / MultiPolygon → flat rings. */
-function shapeRings(shape: { type: string; coordinates: unknown }): Float64Array[] {
-  const polygons =
-    shape.type === 'Polygon'
-      ? [shape.coordinates as number[][][]]
-      : shape.type === 'MultiPolygon'
-        ? (shape.coordinates as number[][][][])
-        : [];
-  return polygons.flatMap((rings) => rings.map((ring) => Float64Array.from(ring.flat())));
 }
 
 export class PopulationStore {
