@@ -9,11 +9,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as gcoordModule from 'gcoord';
-import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../server/config.js';
 import { launchBrowser, screenshotPath, startE2eServer, type E2eServer } from './setup.js';
+import { createScratchDatabase } from '../../scripts/lib/scratch-database.js';
 
 const gcoord = gcoordModule.default as unknown as {
   transform(p: [number, number], from: string, to: string): [number, number];
@@ -53,23 +53,13 @@ function metres([lng1, lat1]: number[], [lng2, lat2]: number[]): number {
   return 2 * 6_371_008.8 * Math.asin(Math.sqrt(a));
 }
 
+/** An empty database on the server when the run is on PostgreSQL (the service migrates it), else null. */
 async function serverDatabaseUrl(): Promise<string | null> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) return null;
-  const name = `wp_e2e_admin_${Math.random().toString(16).slice(2, 10)}`;
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  dropDatabase = async () => {
-    const dropper = new pg.Client({ connectionString: adminUrl });
-    await dropper.connect();
-    await dropper.query(`drop database if exists ${name} with (force)`);
-    await dropper.end();
-  };
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const scratch = await createScratchDatabase(adminUrl, 'wp_e2e_admin');
+  dropDatabase = scratch.drop;
+  return scratch.url;
 }
 
 beforeAll(async () => {

@@ -9,12 +9,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../server/config.js';
 import { fromWgs84 } from '../../server/geo/coords.js';
 import { launchBrowser, screenshotPath, startE2eServer, type E2eServer } from './setup.js';
+import { createScratchDatabase } from '../../scripts/lib/scratch-database.js';
 
 const ADMIN = { username: 'e2e-search', password: 'e2e-search-password' };
 const PHONE = { width: 360, height: 740 };
@@ -35,23 +35,13 @@ async function api(pathname: string, init: RequestInit & { session?: typeof sess
   return { status: res.status, headers: res.headers, body: await res.json().catch(() => null) };
 }
 
+/** An empty database on the server when the run is on PostgreSQL (the service migrates it), else null. */
 async function serverDatabaseUrl(): Promise<string | null> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) return null;
-  const name = `wp_e2e_search_${Math.random().toString(16).slice(2, 10)}`;
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  dropDatabase = async () => {
-    const dropper = new pg.Client({ connectionString: adminUrl });
-    await dropper.connect();
-    await dropper.query(`drop database if exists ${name} with (force)`);
-    await dropper.end();
-  };
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const scratch = await createScratchDatabase(adminUrl, 'wp_e2e_search');
+  dropDatabase = scratch.drop;
+  return scratch.url;
 }
 
 /** The hour (0–23) on Beijing's clock, the deployment's zone. */
