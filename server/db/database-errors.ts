@@ -10,9 +10,12 @@
  * - disk-full / read-only: writes cannot succeed until an operator acts (53100 disk_full, ENOSPC,
  *   25006 read_only_sql_transaction, EROFS, 57P03 during recovery). Remembered for a while, so
  *   /readyz says not ready and a load balancer sends traffic elsewhere.
+ * - too-slow: the statement ran past the server's statement_timeout (57014 query_canceled), as
+ *   network snapping of a large demand layer can on a busy server. The request may well work when
+ *   the database is less busy, so it is a 503 with Retry-After too, not a 500.
  */
 
-export type DatabaseFault = 'unavailable' | 'transient' | 'disk-full' | 'read-only';
+export type DatabaseFault = 'unavailable' | 'transient' | 'disk-full' | 'read-only' | 'too-slow';
 
 const BY_CODE: Record<string, DatabaseFault> = {
   ECONNREFUSED: 'unavailable',
@@ -30,6 +33,7 @@ const BY_CODE: Record<string, DatabaseFault> = {
   EDQUOT: 'disk-full',
   '25006': 'read-only', // read_only_sql_transaction
   EROFS: 'read-only',
+  '57014': 'too-slow', // query_canceled (statement_timeout)
 };
 
 const MESSAGES: Record<DatabaseFault, string> = {
@@ -37,6 +41,7 @@ const MESSAGES: Record<DatabaseFault, string> = {
   transient: 'The database had a transient error; retry shortly',
   'disk-full': 'The database cannot write: its disk is full; retry later',
   'read-only': 'The database is read-only at the moment; retry later',
+  'too-slow': 'The database took too long to answer this question; retry later, or ask for a smaller area or fewer points',
 };
 
 /** Seconds a client should wait: longer where an operator has to act. */
@@ -45,6 +50,7 @@ const RETRY_AFTER_S: Record<DatabaseFault, number> = {
   transient: 1,
   'disk-full': 30,
   'read-only': 30,
+  'too-slow': 10,
 };
 
 function classifyOne(err: { code?: unknown; errno?: unknown; message?: unknown }): DatabaseFault | null {
@@ -57,6 +63,7 @@ function classifyOne(err: { code?: unknown; errno?: unknown; message?: unknown }
   if (/No space left on device|disk full|quota exceeded/i.test(message)) return 'disk-full';
   if (/read-only file system|read-only transaction/i.test(message)) return 'read-only';
   if (/could not (open|read|write|seek|fsync)( to| in)? file/i.test(message)) return 'transient';
+  if (/canceling statement due to statement timeout/i.test(message)) return 'too-slow';
   if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message))
     return 'unavailable';
   return null;

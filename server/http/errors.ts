@@ -26,28 +26,9 @@ export class ServiceUnavailableError extends HttpError {
   }
 }
 
-// Connection-level failures of pg / PGlite: the request was fine, the database was not there.
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  '57P01', // admin_shutdown
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now
-  '08000',
-  '08003',
-  '08006',
-  '53300', // too_many_connections
-]);
-
+/** No connection to the database right now (see db/database-errors.ts for what counts). */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const err = error as { code?: string; message?: string; cause?: unknown } | undefined;
-  if (!err) return false;
-  if (err.code && UNAVAILABLE_CODES.has(err.code)) return true;
-  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(err.message ?? ''))
-    return true;
-  return err.cause ? isDatabaseUnavailable(err.cause) : false;
+  return classifyDatabaseError(error) === 'unavailable';
 }
 
 export function describeZodError(error: ZodError): string {
@@ -95,10 +76,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       status = 503;
       body = { error: faultMessage(fault) };
       headers = { 'Retry-After': String(faultRetryAfterSeconds(fault)) };
-    } else if (isDatabaseUnavailable(error)) {
-      status = 503;
-      body = { error: 'The database is unavailable; retry shortly' };
-      headers = { 'Retry-After': '5' };
     }
     if (status >= 500) {
       logger.error({ err: error, reqId: req.id }, 'request failed');

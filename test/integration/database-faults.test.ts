@@ -3,9 +3,13 @@
  * test/unit/database-errors.test.ts) makes writes answer 503 with Retry-After, never 500, and
  * /readyz say "not ready" while reads and /healthz keep answering. Both engines.
  */
+import express from 'express';
 import pg from 'pg';
+import pino from 'pino';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFaults } from '../../server/db/database-errors.js';
+import { errorHandler } from '../../server/http/errors.js';
 import { newStation } from '../setup/factories.js';
 import { startTestServer, type TestServer } from '../setup/server.js';
 
@@ -81,5 +85,36 @@ describe('a database that cannot write', () => {
     if (res.status === 503) res = await report();
     expect(res.status).toBe(201);
     expect((await server.get('/readyz')).status).toBe(200);
+  });
+});
+
+describe('a statement past the server’s statement_timeout', () => {
+  // PGlite does not enforce statement_timeout (its watchdog restarts it instead: a 57P01, see
+  // pglite-watchdog.test.ts); a server cancels the statement with 57014.
+  it.runIf(!!process.env.TEST_DATABASE_URL)('is a 503 with Retry-After, not a 500', async () => {
+    const app = express();
+    app.get('/slow', async (_req, res, next) => {
+      try {
+        await server.database.handle.db.transaction(async (tx) => {
+          await tx.execute(sql`set local statement_timeout = 50`);
+          await tx.execute(sql`select pg_sleep(2)`);
+        });
+        res.json({ ok: true });
+      } catch (error) {
+        next(error);
+      }
+    });
+    app.use(errorHandler(pino({ level: 'silent' })));
+    const listener = app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => listener.once('listening', () => resolve()));
+    try {
+      const { port } = listener.address() as import('node:net').AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/slow`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect((await res.json()).error).toMatch(/too long/);
+    } finally {
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+    }
   });
 });

@@ -15,6 +15,9 @@ describe('classifyDatabaseError', () => {
     [{ code: '57P01', message: 'terminating connection due to administrator command' }, 'unavailable'],
     [{ code: '08006', message: 'connection failure' }, 'unavailable'],
     [new Error('Connection terminated unexpectedly'), 'unavailable'],
+    [{ code: '53300', message: 'sorry, too many clients already' }, 'unavailable'],
+    [new Error('timeout exceeded when trying to connect'), 'unavailable'],
+    [{ code: '57014', message: 'canceling statement due to statement timeout' }, 'too-slow'],
   ])('%o → %s, also when wrapped', (error, fault) => {
     expect(classifyDatabaseError(error)).toBe(fault);
     expect(classifyDatabaseError(wrapped(error))).toBe(fault);
