@@ -163,12 +163,14 @@ class LibraryBackedHours implements CompiledHours {
     location: SunLocation = [0, 0],
   ): OpeningHours {
     const value = this.references ? settleHolidays(this.references, isHoliday) : this.normalized;
-    // Without a sun event the place changes nothing: one variant serves every station.
+    // Without a sun event neither the place nor the sun correction changes anything: one variant
+    // (the one compiling already parsed) serves every station and zone.
     const at = this.usesSun ? roundLocation(location) : ([0, 0] as const);
-    const key = `${clockDifference}|${at[0]},${at[1]}|${value}`;
+    const correction = this.usesSun ? clockDifference : 0;
+    const key = `${correction}|${at[0]},${at[1]}|${value}`;
     let parsed = this.variants.get(key);
     if (!parsed) {
-      parsed = parse(value, clockDifference, at);
+      parsed = parse(value, correction, at);
       if (this.variants.size >= MAX_VARIANTS) this.variants.delete(this.variants.keys().next().value as string);
       this.variants.set(key, parsed);
     }
@@ -239,6 +241,11 @@ const MAX_CACHED_VALUES = 2000;
 /** Parsed variants kept per value (holiday worlds × sun corrections × places). */
 const MAX_VARIANTS = 64;
 const compiled = new Map<string, CompiledHours | Error>();
+
+/** Whether `value` is in the parse cache (so evaluating it now costs no parse). */
+export function isHoursCompiled(value: string): boolean {
+  return compiled.has(value);
+}
 
 /** Parses `value` (cached). Throws an Error carrying the library's message if it is invalid. */
 export function compileHours(value: string): CompiledHours {

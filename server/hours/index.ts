@@ -19,6 +19,7 @@ export {
 } from './holidays.js';
 export { provisionalHolidaysOf } from './provisional.js';
 export { isAlwaysOpen, openIntervals } from './open-intervals.js';
+export { compileHours, isHoursCompiled } from './compiled-hours.js';
 export { NEXT_CHANGE_HORIZON_DAYS, scheduleStateAt } from './state.js';
 export type {
   Closure,

@@ -28,6 +28,7 @@ import {
   type AreaPeople,
 } from './population-figures.js';
 import { describeInstant, openStationIds } from './open-stations.js';
+import { parseHoursAhead } from '../stations/station-hours.js';
 import type { LoadedRoadNetwork } from '../routes/road-network-cache.js';
 
 export interface CoverageContext {
@@ -96,6 +97,8 @@ export async function resolveContext(
   }
   const at = q.at ?? now;
   const stations = await listStationSchedules(db);
+  // Every station's hours are evaluated below (24 times for a timeline), synchronously.
+  await parseHoursAhead(stations);
   return {
     rule: q.rule,
     network,

@@ -1,5 +1,7 @@
 import {
+  compileHours,
   describeState,
+  isHoursCompiled,
   isAlwaysOpen,
   scheduleStateAt,
   weekTable,
@@ -62,4 +64,29 @@ export function describeStationHours(station: StationRecord, now: Date) {
     always_open: isAlwaysOpen(schedule, now),
     week: weekTable(schedule, localDate(now), 7),
   };
+}
+
+/**
+ * Parses the hours of `stations` not parsed yet, one value per macrotask, so that evaluating them
+ * later (nearest, listings, coverage: all synchronous) finds them in the parse cache. A value at the
+ * length cap can take 0.1–0.2 s to parse (more on a busy machine); an import of many distinct ones
+ * parsed on first evaluation held the event loop for their sum, this holds it for one at a time.
+ */
+export async function parseHoursAhead(
+  stations: Iterable<Pick<StationRecord, 'opening_hours' | 'hours_overrides'>>,
+): Promise<void> {
+  const values = new Set<string>();
+  for (const station of stations) {
+    if (station.opening_hours) values.add(station.opening_hours);
+    for (const override of station.hours_overrides ?? []) values.add(override.opening_hours);
+  }
+  for (const value of values) {
+    if (isHoursCompiled(value)) continue;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      compileHours(value);
+    } catch {
+      // A stored value that does not parse is cached as such; evaluation says "unknown".
+    }
+  }
 }

@@ -16,6 +16,7 @@ import {
   readStationChanges,
   type StationChanges,
 } from './station-mirror.repository.js';
+import { parseHoursAhead } from './station-hours.js';
 import type { StationRecord } from './stations.repository.js';
 
 /** Rows per statement when the mirror (re)loads: bounds one JSON text at a few MB. */
@@ -191,11 +192,13 @@ export class StationMirror {
     const byId = new Map(held.byId);
     for (const id of changes.removedIds) byId.delete(id);
     for (const station of changes.changed) byId.set(station.id, station);
+    await parseHoursAhead(changes.changed);
     return { snapshot: new StationSnapshot(changes.version, byId), roadNetworkId };
   }
 
   private async loadAll(): Promise<StationSnapshot> {
     const all = await this.readChanges(FROM_THE_START);
+    await parseHoursAhead(all.changed);
     return new StationSnapshot(all.version, new Map(all.changed.map((s) => [s.id, s])));
   }
 
