@@ -26,6 +26,10 @@ import {
   type CellAreasInput,
 } from '../modules/demand/population/cell-areas.js';
 import {
+  demandGrid,
+  type DemandGridInput,
+} from '../modules/demand/population/demand-grid.js';
+import {
   populationCoverage,
   type PopulationCoverageInput,
 } from '../modules/demand/population/population-coverage.js';
@@ -49,6 +53,10 @@ export const CPU_TASKS = {
   /** People within reach per area; the cell arrays come in shared memory (no copy). */
   populationCoverage(input: PopulationCoverageInput) {
     return populationCoverage(input);
+  },
+  /** A demand layer summed into map squares for one viewport (positions in shared memory). */
+  demandGrid(input: DemandGridInput) {
+    return demandGrid(input);
   },
   /** `context`: the caller's time zone and holiday calendar (a worker starts with the defaults). */
   hoursPreview(input: HoursPreviewInput & { context: HoursContextData }) {

@@ -13,6 +13,14 @@ import {
   listDemandLayers,
 } from './demand.repository.js';
 import { DemandLayerIdSchema, DemandUploadSchema } from './demand.schemas.js';
+import { DemandMap } from './demand-map.service.js';
+import {
+  DEMAND_SQUARE_PX,
+  DemandSquaresQuerySchema,
+  MAX_DEMAND_BBOX_DEG,
+  MAX_DEMAND_SQUARES,
+} from './demand-map.schemas.js';
+import { localizedError, localizedZodError } from './demand-messages.js';
 
 /**
  * Planners' demand layers (they may hold private counts, e.g. riders per block): planners and
@@ -30,6 +38,27 @@ export function demandRouter(db: AppDatabase): Router {
     const layer = await findDemandLayer(db, id);
     if (!layer) throw notFound(`Demand layer not found: ${id}`);
     res.json(layer);
+  });
+
+  const demandMap = new DemandMap(db);
+  router.get('/demand-layers/:id/squares', requireRole('planner', 'admin'), async (req, res) => {
+    const idParsed = DemandLayerIdSchema.safeParse(req.params.id);
+    if (!idParsed.success) throw localizedZodError(req, idParsed.error, SQUARES_WHAT);
+    const parsed = DemandSquaresQuerySchema.safeParse(req.query);
+    if (!parsed.success) throw localizedZodError(req, parsed.error, SQUARES_WHAT);
+    const layer = await findDemandLayer(db, idParsed.data);
+    if (!layer) throw localizedError(req, 404, LAYER_NOT_FOUND, { id: idParsed.data });
+    if (layer.loading) {
+      throw localizedError(req, 503, LAYER_LOADING, { id: layer.id, name: layer.name }, { 'Retry-After': '60' });
+    }
+    const { body, etag } = await demandMap.squares(layer, parsed.data, new Date());
+    // Layers never change after import: the same key is the same answer (private: planners' data).
+    res.set('ETag', etag).set('Cache-Control', 'private, max-age=300');
+    if (req.headers['if-none-match'] === etag) {
+      res.status(304).end();
+      return;
+    }
+    res.json(body);
   });
 
   router.post(
@@ -67,6 +96,13 @@ export function demandRouter(db: AppDatabase): Router {
   return router;
 }
 
+const SQUARES_WHAT = { zh: '需求分布图', en: 'Demand map' };
+const LAYER_NOT_FOUND = { zh: '没有编号为 {id} 的需求图层', en: 'Demand layer not found: {id}' };
+const LAYER_LOADING = {
+  zh: '需求图层 {id}（{name}）仍在载入，请稍后再试',
+  en: 'Demand layer {id} ({name}) is still being loaded; retry in a minute',
+};
+
 const access = ['planner'];
 const params = z.object({ id: DemandLayerIdSchema });
 /** What a population layer (imported with npm run import:population, or loaded at first start) adds. */
@@ -96,6 +132,31 @@ export const DEMAND_OPERATIONS: ApiOperation[] = [
     params,
     access,
     responses: { '200': 'Layer', '401': 'Sign in', '403': 'Not a planner', '404': 'Not found' },
+  },
+  {
+    method: 'get',
+    path: '/api/demand-layers/{id}/squares',
+    summary: 'A demand layer drawn on the map: its people (or weights) summed into grid squares for one viewport; planner or admin',
+    description:
+      `Squares of a global grid of 360/2^n degrees, about ${DEMAND_SQUARE_PX} px at the zoom and never finer than the layer's cells; ` +
+      `the viewport is snapped outwards to blocks of 16 squares (nearby views share an answer). At most ${MAX_DEMAND_SQUARES} squares: ` +
+      `past it the grid coarsens (coarsened: true, step_deg says the size used). bbox at most ${MAX_DEMAND_BBOX_DEG}° on a side. ` +
+      'Population layers: the slot of at= (day type by the holiday calendar, hour; the nearest standing in, slot.exact false), ' +
+      'estimate: true (modelled people), and the citation. Computed in the CPU pool, kept per layer version, slot, step and box; ' +
+      'ETag and If-None-Match (304). Errors in the language of lang= or Accept-Language.',
+    tags: ['planning'],
+    params,
+    query: DemandSquaresQuerySchema,
+    access,
+    responses: {
+      '200': 'Squares: [west, south, value], step_deg, bbox, total, max, slot, citation',
+      '304': 'Not modified (If-None-Match)',
+      '400': 'Invalid bbox, zoom or at (in zh or en)',
+      '401': 'Sign in',
+      '403': 'Not a planner',
+      '404': 'Not found',
+      '503': 'Layer still loading, or busy: retry after Retry-After seconds',
+    },
   },
   {
     method: 'post',

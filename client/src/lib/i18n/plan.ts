@@ -78,6 +78,16 @@ export const plan: Dictionary = {
   'plan.chart.city': { zh: '全市', en: 'the city' },
   'plan.chart.hour': { zh: '时', en: 'hour' },
   'plan.chart.pct': { zh: '覆盖率 %', en: 'covered %' },
+  'plan.chart.peopleTitle': { zh: '24 小时覆盖人数：{scope}', en: 'People covered over 24 hours: {scope}' },
+  'plan.chart.tenThousand': { zh: '万人', en: '10k' },
+  'plan.chart.peopleUnit': { zh: '万人，括号内为覆盖率', en: '10,000 people; covered % in brackets' },
+  'plan.chart.hourTick': { zh: '{h}时', en: '{h}:00' },
+  'plan.chart.hourCol': { zh: '时刻', en: 'Hour' },
+  'plan.chart.asTable': { zh: '以表格查看', en: 'Show as a table' },
+  'plan.chart.modelled': {
+    zh: '人数为模型估计值（{layer}，逐时人口模型），非实际统计。{source}',
+    en: 'People are modelled estimates ({layer}, an hourly population model), not counts. {source}',
+  },
   'plan.suggest.title': { zh: '新增站点建议', en: 'Where to add stations' },
   'plan.signIn.hint': {
     zh: '新增站点建议、方案比选（what-if）和需求图层需要规划人员或管理员账号。',

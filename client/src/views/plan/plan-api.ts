@@ -114,9 +114,14 @@ export interface TimelineHour {
   hour: number;
   covered_pct: number | null;
   stations_open: number;
+  /** With a population layer: people in scope and within reach at this hour (modelled). */
+  demand_total?: number;
+  demand_covered?: number;
+  demand_covered_pct?: number | null;
 }
 export interface Timeline {
   day: DayInfo & { weekday_zh: string; weekday_en: string };
+  demand: { id: number; name: string; kind: string; citation?: string | null } | null;
   hours: TimelineHour[];
 }
 
@@ -124,10 +129,16 @@ export const fetchTimeline = (
   date: string,
   rule: string,
   area: string | undefined,
+  demand: number | undefined,
   signal?: AbortSignal,
 ) =>
   apiGet<Timeline>(
-    `/api/coverage/timeline?${new URLSearchParams({ date, rule, ...(area ? { area } : {}) })}`,
+    `/api/coverage/timeline?${new URLSearchParams({
+      date,
+      rule,
+      ...(area ? { area } : {}),
+      ...(demand ? { demand: String(demand) } : {}),
+    })}`,
     { signal },
   );
 
