@@ -111,7 +111,7 @@ describe('demand layers on the map', () => {
     const res = await plannerGet(`/api/demand-layers/${pointsId}/squares?bbox=116.3,39.7,116.6,40&zoom=12`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ estimate: false, slot: null, total: 13 });
-    expect(res.body.squares.find((q: number[]) => q[2] === 12)).toBeDefined();
+    expect(res.body.squares.find((q: number[]) => q[2] === 12)).toEqual([expect.any(Number), expect.any(Number), 12, 2]);
   });
 
   it('answers 304 to its own ETag; refuses bad input in the page’s language; needs a planner', async () => {

@@ -115,7 +115,16 @@ export class CoverageAnswers {
     const answer = await this.cache.answer('coverage', question, this.limiters.coverage, () =>
       coverageReport(this.db, q, now, this.roadNetworks, ctx),
     );
-    return { body: this.stamp(answer.json, ctx), cache: answer.cache };
+    const body = this.stamp(answer.json, ctx);
+    // What the figures were computed from, for a printed report to name (and a reader to compare).
+    body.data_version = {
+      stations: data.versions.stations,
+      areas: data.versions.areas,
+      demand: data.demand,
+      road_network: data.network,
+      calendar: data.calendar,
+    };
+    return { body, cache: answer.cache };
   }
 
   async gaps(q: GapsQuery, now: Date) {

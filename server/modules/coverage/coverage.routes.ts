@@ -117,7 +117,7 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
     summary:
       'Coverage per area of one level (level=; default region.default_level of /api/meta) at an instant (only open stations count): area, covered km² and %, stations, largest gap, weighted demand share; what-if with without=/with=; format=csv|geojson exports',
     description:
-      'With a population layer (demand=<id> of kind population) demand_total / demand_covered are people: the cells of the slot for the instant (day type from the holiday calendar, hour), counted when their centre lies within the rule’s reach of a station open then; demand.population names the slot used, whether it matched exactly, and the citation.',
+      'With a population layer (demand=<id> of kind population) demand_total / demand_covered are people: the cells of the slot for the instant (day type from the holiday calendar, hour), counted when their centre lies within the rule’s reach of a station open then; demand.population names the slot used, whether it matched exactly, and the citation. data_version names what the figures were computed from (station change-log version, areas version, demand layer version, road network, calendar), for reports to cite.',
     tags: ['planning'],
     query: CoverageQuerySchema,
     access: 'optional',

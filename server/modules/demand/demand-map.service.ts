@@ -32,8 +32,8 @@ export interface DemandSquares {
   /** Square side in degrees, and the box the squares cover (the viewport snapped outwards). */
   step_deg: number;
   bbox: Bbox;
-  /** [west, south, value] per non-empty square; value = people (or the layer's weights). */
-  squares: Array<[number, number, number]>;
+  /** [west, south, value, cells] per non-empty square; value = people (or the layer's weights). */
+  squares: Array<[number, number, number, number]>;
   total: number;
   max: number;
   max_squares: number;
@@ -92,12 +92,13 @@ export class DemandMap {
       answer = this.limiter.run(async () => {
         const data = await this.positionsAndWeights(layer, slot);
         const grid = await runCpuTask('demandGrid', { ...data, bbox, step, maxSquares: MAX_DEMAND_SQUARES });
-        const squares: Array<[number, number, number]> = [];
-        for (let k = 0; k < grid.squares.length; k += 3) {
+        const squares: Array<[number, number, number, number]> = [];
+        for (let k = 0; k < grid.squares.length; k += 4) {
           squares.push([
             Number(grid.squares[k]!.toFixed(7)),
             Number(grid.squares[k + 1]!.toFixed(7)),
             Number(grid.squares[k + 2]!.toFixed(1)),
+            grid.squares[k + 3]!,
           ]);
         }
         return {

@@ -149,7 +149,7 @@ export const DEMAND_OPERATIONS: ApiOperation[] = [
     query: DemandSquaresQuerySchema,
     access,
     responses: {
-      '200': 'Squares: [west, south, value], step_deg, bbox, total, max, slot, citation',
+      '200': 'Squares: [west, south, value, cells] (cells: how many of the layer’s cells or points fell in it), step_deg, bbox, total, max, slot, citation',
       '304': 'Not modified (If-None-Match)',
       '400': 'Invalid bbox, zoom or at (in zh or en)',
       '401': 'Sign in',

@@ -41,7 +41,7 @@ describe('demand grid', () => {
     );
     expect(r.step).toBe(0.5);
     expect(r.total).toBe(22);
-    expect(Array.from(r.squares)).toEqual([116, 39.5, 15, 116.5, 39.5, 7]);
+    expect(Array.from(r.squares)).toEqual([116, 39.5, 15, 2, 116.5, 39.5, 7, 1]);
     expect(r.max).toBe(15);
   });
 
@@ -50,9 +50,9 @@ describe('demand grid', () => {
     for (let i = 0; i < 100; i++) points.push([116 + i * 0.01 + 0.001, 39.5 + 0.001, 1]);
     const r = grid(points, [116, 39.5, 117, 40], 0.01, 30);
     expect(r.step).toBeGreaterThan(0.01);
-    expect(r.squares.length / 3).toBeLessThanOrEqual(30);
+    expect(r.squares.length / 4).toBeLessThanOrEqual(30);
     let sum = 0;
-    for (let k = 2; k < r.squares.length; k += 3) sum += r.squares[k]!;
+    for (let k = 2; k < r.squares.length; k += 4) sum += r.squares[k]!;
     expect(sum).toBe(100);
   });
 

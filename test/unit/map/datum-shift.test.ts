@@ -12,6 +12,7 @@ function recordingAdapter() {
     engine: 'maplibre',
     setGeoJsonLayer: (id, data) => void layers.set(id, data),
     removeLayer: () => {},
+    setMarkers: () => {},
     onFeatureClick: () => () => {},
     onMapClick: (handler) => ((mapClick = handler), () => {}),
     onMoveEnd: () => () => {},

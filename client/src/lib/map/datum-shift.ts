@@ -50,6 +50,8 @@ export function shiftToDatum(inner: MapAdapter, datum: BasemapDatum): MapAdapter
     ...inner,
     engine: inner.engine,
     setGeoJsonLayer: (id, data, style) => inner.setGeoJsonLayer(id, shiftCollection(data), style),
+    setMarkers: (id, markers) =>
+      inner.setMarkers(id, markers.map((m) => ({ ...m, at: convert(m.at, 'WGS84', datum) as LngLat }))),
     onFeatureClick: (layerId, handler) =>
       inner.onFeatureClick(layerId, (feature, at) => handler(feature, toWgs(at, datum))),
     onMapClick: (handler) => inner.onMapClick((at) => handler(toWgs(at, datum))),

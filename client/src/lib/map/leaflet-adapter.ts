@@ -118,8 +118,21 @@ export async function createLeafletAdapter(
       if (entry.style.type === 'circle' && entry.style.cluster === true) render(id);
   });
 
+  const markerSets = new Map<string, L.Marker[]>();
   const adapter: MapAdapter = {
     engine: 'leaflet',
+    setMarkers(id, markers) {
+      for (const m of markerSets.get(id) ?? []) m.remove();
+      markerSets.set(
+        id,
+        markers.map((m) => {
+          // The element handles its own clicks and focus; the map must not also take them.
+          L.DomEvent.disableClickPropagation(m.element);
+          const icon = L.divIcon({ html: m.element, className: 'wp-marker', iconSize: [0, 0] });
+          return L.marker([m.at[1], m.at[0]], { icon, keyboard: false, zIndexOffset: 1000 }).addTo(map);
+        }),
+      );
+    },
     setGeoJsonLayer(id, data, style) {
       let entry = layers.get(id);
       if (!entry) {

@@ -150,8 +150,13 @@ export async function createMapLibreAdapter(
     }
   }
 
+  const markerSets = new Map<string, maplibregl.Marker[]>();
   const adapter: MapAdapter = {
     engine: 'maplibre',
+    setMarkers(id, markers) {
+      for (const m of markerSets.get(id) ?? []) m.remove();
+      markerSets.set(id, markers.map((m) => new maplibregl.Marker({ element: m.element }).setLngLat(m.at).addTo(map)));
+    },
     setGeoJsonLayer(id, data: FeatureCollection, style) {
       const previous = styles.get(id);
       const source = map.getSource(id) as GeoJSONSource | undefined;

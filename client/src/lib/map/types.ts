@@ -43,6 +43,12 @@ export type LayerStyle =
     }
   | { type: 'line'; color: string; width?: number; dash?: number[]; opacity?: number };
 
+/** An HTML marker (e.g. a numbered button) the view builds; the map only places it. */
+export interface MapMarker {
+  at: LngLat;
+  element: HTMLElement;
+}
+
 /**
  * What views need from a map, implemented once with MapLibre (WebGL) and once with Leaflet (the
  * fallback for old phones and WebViews without WebGL), so every view works on both.
@@ -52,6 +58,11 @@ export interface MapAdapter {
   /** Adds or replaces a GeoJSON layer; later layers draw above earlier ones. */
   setGeoJsonLayer(id: string, data: FeatureCollection, style: LayerStyle): void;
   removeLayer(id: string): void;
+  /**
+   * Replaces the set of HTML markers under `id` (an empty list removes them). Markers sit above
+   * every layer and keep their own focus and click handling (buttons work with the keyboard).
+   */
+  setMarkers(id: string, markers: MapMarker[]): void;
   /** Click on a feature of a layer (clusters zoom in by themselves). Returns an unsubscribe. */
   onFeatureClick(layerId: string, handler: (feature: Feature, at: LngLat) => void): () => void;
   /** Click on the map where no feature of a clickable layer is. */

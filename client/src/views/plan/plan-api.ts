@@ -16,13 +16,13 @@ export interface LevelOption {
 }
 
 /** The levels the planner can count by, and the one to start with (from the loaded areas). */
-export async function fetchLevels(): Promise<{ levels: LevelOption[]; defaultLevel: string | null }> {
-  const meta = await apiGet<{ region?: { levels?: LevelOption[]; default_level?: string | null } }>('/api/meta');
+export async function fetchLevels(): Promise<{ levels: LevelOption[]; defaultLevel: string | null; regionName: string | null }> {
+  const meta = await apiGet<{ region?: { name?: string | null; levels?: LevelOption[]; default_level?: string | null } }>('/api/meta');
   const levels = meta.region?.levels ?? [];
   const defaultLevel = meta.region?.default_level ?? null;
   const start = levels.find((l) => l.name === defaultLevel)?.depth ?? 0;
   // The default level and those below it: a single top area (the city) is not a table.
-  return { levels: levels.filter((l) => l.depth >= start && l.count > 0), defaultLevel };
+  return { levels: levels.filter((l) => l.depth >= start && l.count > 0), defaultLevel, regionName: meta.region?.name ?? null };
 }
 
 /** The OGC collection of a level's areas (Beijing's keep their older plural ids). */

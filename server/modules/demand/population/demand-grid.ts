@@ -25,7 +25,11 @@ export interface DemandGridInput {
 export interface DemandGridResult {
   /** The step finally used (≥ the asked one when the cap made it coarser). */
   step: number;
-  /** Flat [lngWest, latSouth, people, …] per non-empty square, in grid order. */
+  /**
+   * Flat [lngWest, latSouth, people, cells, …] per non-empty square, in grid order. `cells` (how
+   * many of the layer's cells fell in it) lets a map show density without stripes: a raster not
+   * aligned with the grid puts 1 cell in one square and 2 in the next.
+   */
   squares: Float64Array;
   /** People inside the bbox (all squares). */
   total: number;
@@ -83,6 +87,7 @@ export function demandGrid(input: DemandGridInput): DemandGridResult {
   }
   for (let step = input.step; ; step *= 2) {
     const sums = new Map<number, number>();
+    const counts = new Map<number, number>();
     const cols = Math.ceil(360 / step);
     let overflow = false;
     for (const i of inside) {
@@ -93,18 +98,20 @@ export function demandGrid(input: DemandGridInput): DemandGridResult {
         break;
       }
       sums.set(key, (before ?? 0) + weights[i]!);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     if (overflow) continue;
     const keys = [...sums.keys()].sort((a, b) => a - b);
-    const squares = new Float64Array(keys.length * 3);
+    const squares = new Float64Array(keys.length * 4);
     let max = 0;
     keys.forEach((key, k) => {
       const row = Math.floor(key / cols);
       const col = key - row * cols;
       const people = sums.get(key)!;
-      squares[k * 3] = -180 + col * step;
-      squares[k * 3 + 1] = -90 + row * step;
-      squares[k * 3 + 2] = people;
+      squares[k * 4] = -180 + col * step;
+      squares[k * 4 + 1] = -90 + row * step;
+      squares[k * 4 + 2] = people;
+      squares[k * 4 + 3] = counts.get(key)!;
       if (people > max) max = people;
     });
     return { step, squares, total, max };
