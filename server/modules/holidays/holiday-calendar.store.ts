@@ -3,9 +3,12 @@
  *
  * Loaded at start (seeding the `cn` calendar from `chinese-days` into an empty database), then
  * checked against `holiday_calendars.version` — one tiny query — at most every CHECK_INTERVAL_MS,
- * before a request that may evaluate hours. An import on this instance reloads at once; another
- * instance sees it within CHECK_INTERVAL_MS. The loaded calendar is handed to the hours engine
- * through the hours context.
+ * when a request that may evaluate hours comes. Only the first load is waited for: afterwards the
+ * check runs beside the request, which answers from the loaded calendar. (Awaited, the check queued
+ * behind whatever the database was busy with: on the embedded database, one connection, a nearest
+ * search waited seconds behind a coverage statement.) An import on this instance reloads at once;
+ * another instance sees it on its first request after CHECK_INTERVAL_MS plus that check's time.
+ * The loaded calendar is handed to the hours engine through the hours context.
  */
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
@@ -54,18 +57,20 @@ export class HolidayCalendarStore {
     if (setting === 'none') setHoursContext({ calendar: NO_HOLIDAYS });
   }
 
-  /** Makes sure the calendar is loaded and not older than CHECK_INTERVAL_MS. */
+  /** Makes sure the calendar is loaded; starts a version check if the last is CHECK_INTERVAL_MS old. */
   async fresh(): Promise<void> {
     if (this.setting === 'none') return;
     if (this.version !== null && Date.now() - this.checkedAt < CHECK_INTERVAL_MS) return;
-    this.pending ??= this.check().finally(() => (this.pending = null));
-    try {
-      await this.pending;
-    } catch (error) {
-      // Already loaded: keep answering from it (the check is retried on the next request).
-      if (this.version === null) throw error;
-      this.log?.warn({ err: error }, 'holiday calendar version check failed; keeping the loaded one');
+    if (!this.pending) {
+      this.pending = this.check().finally(() => (this.pending = null));
+      this.pending.catch((error) => {
+        // Already loaded: keep answering from it (the check is retried on the next request).
+        if (this.version !== null) this.log?.warn({ err: error }, 'holiday calendar version check failed; keeping the loaded one');
+      });
     }
+    // Loaded: answer from it now; the check runs beside this request.
+    if (this.version !== null) return;
+    await this.pending;
   }
 
   /** Reloads now (after an import on this instance). */
