@@ -7,7 +7,10 @@
  *
  * Pure: same input and seed → identical output. Coordinates are WGS-84 `[lng, lat]`.
  */
-import { area, bbox, booleanPointInPolygon } from '@turf/turf';
+// The three turf modules this needs, not the whole @turf/turf bundle (116 packages, 9.7 MB installed).
+import { area } from '@turf/area';
+import { bbox } from '@turf/bbox';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type {
   AmenityKey,

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { centerOfMass, distance } from '@turf/turf';
+import { centerOfMass } from '@turf/center-of-mass';
+import { distance } from '@turf/distance';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,5 @@
-import { length as turfLength, lineString } from '@turf/turf';
+import { lineString } from '@turf/helpers';
+import { length as turfLength } from '@turf/length';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pointAtFraction, routeCoordinates } from '../../../server/routing/edge-geometry.js';
 import type { RoadEdgeRow } from '../../../server/routing/graph-builder.js';

@@ -1,12 +1,9 @@
-import {
-  along,
-  bearing,
-  destination,
-  distance,
-  lineString,
-  point,
-  pointToLineDistance,
-} from '@turf/turf';
+import { along } from '@turf/along';
+import { bearing } from '@turf/bearing';
+import { destination } from '@turf/destination';
+import { distance } from '@turf/distance';
+import { lineString, point } from '@turf/helpers';
+import { pointToLineDistance } from '@turf/point-to-line-distance';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pointAtFraction } from '../../../server/routing/edge-geometry.js';
 import type { LngLat } from '../../../server/routing/geo.js';

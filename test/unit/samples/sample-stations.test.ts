@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { area, booleanPointInPolygon } from '@turf/turf';
+import { area } from '@turf/area';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import OpeningHours from 'opening_hours';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
