@@ -57,7 +57,7 @@ export async function apiSend<T>(
 }
 
 /**
- * Deletes what the service worker (client/public/sw.js) saved of API answers, every version of its
+ * Deletes what the service worker (client/src/sw.ts) saved of API answers, every version of its
  * cache: done at sign-in and sign-out, so nothing of one session is served offline in another.
  */
 export async function clearApiCache(): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * Registers the service worker (client/public/sw.js) that keeps the app shell and the last API
+ * Registers the service worker (client/src/sw.ts, built to /sw.js with Workbox) that keeps the app and the last API
  * answers for a flaky network. Not under vite's dev server (it would cache its modules); checked
  * through `import.meta.hot` because env.PROD follows NODE_ENV, which test runners set to 'test'.
  */

@@ -1,0 +1,115 @@
+/// <reference lib="webworker" />
+/**
+ * Offline support for a phone on a flaky network, built with Workbox (vite-plugin-pwa injects the
+ * precache list at build time):
+ * - every file of the build (index.html, hashed scripts and styles, icons) precached with its
+ *   revision, so a page opened once works offline, lazily loaded parts too (the Leaflet fallback,
+ *   the planner) — the hand-written worker before kept only what had been fetched;
+ * - page loads network-first, falling back to the precached index.html;
+ * - PUBLIC API reads only (PUBLIC_API below) network-first; when the network fails the last saved
+ *   answer is served with `X-Served-From-Cache: <ISO time it was saved>`, so the page can say it is
+ *   cached data, and only while it is younger than MAX_API_AGE_S (hours and closures change).
+ * Never kept: anything else under /api/ (accounts, users, reports, history, exports: private to a
+ * session), any answer marked `Cache-Control: no-store` (the server marks every signed-in answer so),
+ * and writes. Signing in or out deletes the API cache (client: clearApiCache, by its name prefix).
+ */
+import { CacheableResponsePlugin } from 'workbox-cacheable-response';
+import { clientsClaim, type WorkboxPlugin } from 'workbox-core';
+import { ExpirationPlugin } from 'workbox-expiration';
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { CacheFirst, NetworkFirst } from 'workbox-strategies';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
+
+/** v3: Workbox's. Earlier versions (v1 kept private answers) are deleted on activate. */
+const API_CACHE = 'warm-posts-api-v3';
+const SHELL_CACHE = 'warm-posts-shell-v2';
+const MAX_API_AGE_S = 24 * 3600;
+/** API paths anyone may read, the same for every visitor: the only ones worth keeping offline. */
+const PUBLIC_API = [/^\/api\/collections(\/|$)/, /^\/api\/nearest$/, /^\/api\/meta$/, /^\/api\/roads$/, /^\/api\/route$/];
+
+self.skipWaiting();
+clientsClaim();
+cleanupOutdatedCaches();
+precacheAndRoute(self.__WB_MANIFEST);
+
+self.addEventListener('activate', (event) => {
+  const kept = new Set([API_CACHE, SHELL_CACHE]);
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names
+            // Our own caches of earlier versions; Workbox's precache manages its own.
+            .filter((name) => name.startsWith('warm-posts-') && !kept.has(name))
+            .map((name) => caches.delete(name)),
+        ),
+      ),
+  );
+});
+
+/**
+ * Stores only what the server allows keeping at all, stamped with when it was saved, and serves a
+ * saved answer only while it is young enough, saying it came from here. (`private` alone is fine:
+ * this cache is the device's own; the server sends `no-store` for anything of a session.)
+ */
+const savedAnswers: WorkboxPlugin = {
+  cacheWillUpdate: async ({ response }) => {
+    const cacheControl = (response.headers.get('Cache-Control') ?? '').toLowerCase();
+    if (!response.ok || /\bno-store\b/.test(cacheControl)) return null;
+    const headers = new Headers(response.headers);
+    headers.set('X-Saved-At', new Date().toISOString());
+    return new Response(await response.clone().blob(), { status: response.status, headers });
+  },
+  cachedResponseWillBeUsed: async ({ cachedResponse }) => {
+    if (!cachedResponse) return null;
+    const savedAt = cachedResponse.headers.get('X-Saved-At');
+    if (!savedAt || !(Date.now() - Date.parse(savedAt) <= MAX_API_AGE_S * 1000)) return null;
+    const headers = new Headers(cachedResponse.headers);
+    headers.set('X-Served-From-Cache', savedAt);
+    return new Response(await cachedResponse.blob(), { status: cachedResponse.status, headers });
+  },
+  // Nearest answers differ by position: keep only the last one, not one per place.
+  cacheKeyWillBeUsed: async ({ request }) =>
+    new URL(request.url).pathname === '/api/nearest' ? new Request(new URL('/api/nearest', request.url).href) : request,
+};
+
+registerRoute(
+  ({ url, request, sameOrigin }) =>
+    sameOrigin && request.method === 'GET' && PUBLIC_API.some((pattern) => pattern.test(url.pathname)),
+  new NetworkFirst({
+    cacheName: API_CACHE,
+    plugins: [
+      savedAnswers,
+      new CacheableResponsePlugin({ statuses: [200] }),
+      // Bounds the device storage too: old boxes of the map are dropped first.
+      new ExpirationPlugin({ maxAgeSeconds: MAX_API_AGE_S, maxEntries: 300 }),
+    ],
+    matchOptions: { ignoreVary: true },
+  }),
+);
+
+// Built files not precached (the planner's and the console's views): their names change with their
+// content, so a saved copy is always right.
+registerRoute(
+  ({ url, sameOrigin }) => sameOrigin && url.pathname.startsWith('/assets/'),
+  new CacheFirst({ cacheName: SHELL_CACHE, plugins: [new ExpirationPlugin({ maxEntries: 40 })] }),
+);
+
+// Page loads: the network's index.html when there is one (a deploy changes it), else the precached.
+const offlineShell = createHandlerBoundToURL('/index.html');
+registerRoute(
+  new NavigationRoute(
+    async (options) => {
+      try {
+        return await new NetworkFirst({ cacheName: SHELL_CACHE, networkTimeoutSeconds: 4 }).handle(options);
+      } catch {
+        return offlineShell(options);
+      }
+    },
+    // API and server pages are not the app.
+    { denylist: [/^\/api\//, /^\/healthz/, /^\/readyz/] },
+  ),
+);
