@@ -37,6 +37,7 @@ import {
   stationMapRouter,
 } from './modules/stations/station-map.routes.js';
 import { META_OPERATIONS, metaRouter } from './modules/meta/meta.routes.js';
+import { BASEMAP_OPERATIONS, basemapRouter } from './modules/basemap/basemap.routes.js';
 import { SEARCH_OPERATIONS, searchRouter } from './modules/search/search.routes.js';
 import { regionCentre } from './modules/areas/areas.service.js';
 import { BOUNDARIES_OPERATIONS, boundariesRouter } from './modules/boundaries/boundaries.routes.js';
@@ -66,6 +67,7 @@ export const API_OPERATIONS = [
   ...REPORTS_OPERATIONS,
   ...HOURS_PREVIEW_OPERATIONS,
   ...META_OPERATIONS,
+  ...BASEMAP_OPERATIONS,
   ...HOLIDAYS_OPERATIONS,
   ...ROUTES_OPERATIONS,
   ...ROADS_OPERATIONS,
@@ -97,10 +99,12 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
       contentSecurityPolicy: {
         useDefaults: true,
         directives: {
-          // MapLibre builds its workers from blob: URLs; tiles/styles may come from a deployer's basemap.
+          // MapLibre builds its workers from blob: URLs. Tiles come from the deployer's basemap
+          // hosts only when one is configured (BASEMAP): MapLibre fetches them (connect-src),
+          // Leaflet loads them as images (img-src).
           'worker-src': ["'self'", 'blob:'],
-          'img-src': ["'self'", 'data:', 'blob:', ...(config.BASEMAP_STYLE_URL ? ['https:'] : [])],
-          'connect-src': ["'self'", ...(config.BASEMAP_STYLE_URL ? ['https:'] : [])],
+          'img-src': ["'self'", 'data:', 'blob:', ...config.basemap.origins],
+          'connect-src': ["'self'", ...config.basemap.origins],
           'upgrade-insecure-requests': null,
         },
       },
@@ -153,6 +157,8 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   // The deployment's region: its loaded areas plus this margin (areas/region.ts).
   const region = { marginM: config.REGION_MARGIN_M };
   const api = express.Router();
+  // The self-hosted basemap's tiles: a file read by ranges, first so tile requests pass no other router.
+  api.use(basemapRouter(config.basemap, logger.child({ module: 'basemap' })));
   // On a server, a commit's notification comes a moment after it: a write request marks the mirror
   // stale so its client reads its own write. The embedded database hands the notification back with
   // the commit itself, so there the mark would only make the next reads (after a login, say) wait

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from './hours/zone.js';
+import { resolveBasemap, type BasemapConfig } from './modules/basemap/basemap.config.js';
 
 /**
  * Repository root, so relative defaults work whatever the working directory: the project folder: the nearest one above this module holding package.json, whether the server
@@ -61,10 +62,6 @@ const ConfigSchema = z.object({
   /** Heavy planner computations waiting per kind; more are refused with 503 + Retry-After. */
   COVERAGE_QUEUE: z.coerce.number().int().min(0).max(1000).default(6),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Optional MapLibre style URL for an outside basemap; empty = our own offline style. */
-  BASEMAP_STYLE_URL: z.string().url().optional(),
-  /** Datum of that basemap's tiles: Amap/Tencent draw in GCJ02, Baidu in BD09; our layers are shifted. */
-  BASEMAP_DATUM: z.enum(['WGS84', 'GCJ02', 'BD09']).default('WGS84'),
   /** IANA zone the deployment's stations keep their hours in (e.g. Europe/Andorra). */
   TIME_ZONE: z
     .string()
@@ -102,7 +99,12 @@ const ConfigSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
 });
 
-export type AppConfig = Readonly<z.infer<typeof ConfigSchema>>;
+export type AppConfig = Readonly<
+  z.infer<typeof ConfigSchema> & {
+    /** BASEMAP_* (modules/basemap/basemap.config.ts): the tiles under our layers. */
+    basemap: Readonly<BasemapConfig>;
+  }
+>;
 
 /**
  * Parses the environment once into a frozen, typed config. Fails fast naming each bad variable,
@@ -113,11 +115,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const parsed = ConfigSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
-      .join('\n');
-    throw new Error(`Invalid configuration:\n${problems}`);
+  const basemap = resolveBasemap(cleaned);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)),
+    ...(Array.isArray(basemap) ? basemap.map((p) => `  ${p.variable}: ${p.message}`) : []),
+  ];
+  if (!parsed.success || Array.isArray(basemap)) {
+    throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
   }
-  return Object.freeze(parsed.data);
+  return Object.freeze({ ...parsed.data, basemap: Object.freeze(basemap) });
 }
