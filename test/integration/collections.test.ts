@@ -171,6 +171,12 @@ describe('boundaries', () => {
     // 东城区 is about 41.8 km².
     expect(dongcheng.properties.area_km2).toBeGreaterThan(38);
     expect(dongcheng.properties.area_km2).toBeLessThan(46);
+    // Where the map writes its name: one point inside it (东城 spans ~116.37–116.45 E, 39.86–39.97 N).
+    const [lng, lat] = dongcheng.properties.label_point;
+    expect(lng).toBeGreaterThan(116.36);
+    expect(lng).toBeLessThan(116.46);
+    expect(lat).toBeGreaterThan(39.85);
+    expect(lat).toBeLessThan(39.98);
   });
 
   it('serves one district by code and 404s an unknown code', async () => {

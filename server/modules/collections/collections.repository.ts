@@ -12,6 +12,11 @@ export interface BoundaryRow {
   district_code?: string | null;
   source: string;
   area_km2: number;
+  /**
+   * Where the area's name goes on a map, `[lng, lat]`: a point inside it (ST_PointOnSurface of the
+   * full geometry, so a simplified outline cannot push it outside), one per area however it is tiled.
+   */
+  label_point: [number, number];
   geometry: unknown;
 }
 
@@ -58,7 +63,10 @@ export async function listBoundaries(db: AppDatabase, q: BoundaryQuery): Promise
   const rows = await queryRows<BoundaryRow>(
     db,
     sql`select b.code, b.name, b.name_en, b.pinyin, b.level, b.parent_code, b.source,
-          round((ST_Area(b.geom::geography) / 1e6)::numeric, 3)::float8 as area_km2, ${geometry} as geometry
+          round((ST_Area(b.geom::geography) / 1e6)::numeric, 3)::float8 as area_km2,
+          json_build_array(round(ST_X(ST_PointOnSurface(b.geom))::numeric, 6)::float8,
+                           round(ST_Y(ST_PointOnSurface(b.geom))::numeric, 6)::float8) as label_point,
+          ${geometry} as geometry
         from areas b join area_levels l on l.name = b.level
         where ${boundaryConditions(q)}
         order by l.depth, b.code limit ${q.limit} offset ${q.offset}`,

@@ -1,14 +1,47 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
+import './leaflet-labels.css';
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import type { PointClusters } from './point-clusters.js';
 import {
   colorFor,
   type Bbox,
   type CreateMapOptions,
+  type LabelStyle,
   type LayerStyle,
   type MapAdapter,
 } from './types.js';
+
+/** Labels per layer at most: Leaflet draws each as a DOM element. */
+const MAX_LABELS = 150;
+
+/** A label as plain HTML text (a non-interactive marker: taps go through to what is under it). */
+function labelMarker(lat: number, lng: number, text: string, label: LabelStyle, className: string) {
+  const span = document.createElement('span');
+  span.textContent = text;
+  span.style.fontSize = `${label.size ?? 12}px`;
+  if (label.color) span.style.color = label.color;
+  return L.marker([lat, lng], {
+    interactive: false,
+    keyboard: false,
+    icon: L.divIcon({ className: `wp-map-label ${className}`, html: span, iconSize: undefined }),
+  });
+}
+
+/** Whether a label shows at a Leaflet zoom (its zooms count MapLibre's 512-px tiles: one less). */
+function labelShown(label: LabelStyle, leafletZoom: number): boolean {
+  const zoom = leafletZoom - 1;
+  return zoom >= (label.minZoom ?? 0) && zoom < (label.maxZoom ?? 99);
+}
+
+/** The middle vertex of a line's longest part: where its name goes. */
+function lineLabelPoint(feature: Feature): [number, number] | null {
+  const g = feature.geometry;
+  const parts = g?.type === 'LineString' ? [g.coordinates] : g?.type === 'MultiLineString' ? g.coordinates : [];
+  const longest = parts.reduce((a, b) => (b.length > a.length ? b : a), [] as number[][]);
+  const mid = longest[Math.floor(longest.length / 2)];
+  return mid ? [mid[0]!, mid[1]!] : null;
+}
 
 interface LayerEntry {
   style: LayerStyle;
@@ -17,6 +50,8 @@ interface LayerEntry {
   /** For `cluster: true`: built once per data, asked per zoom. */
   clusters?: PointClusters;
 }
+
+const hasLabels = (style: LayerStyle) => style.type === 'label' || ('label' in style && Boolean(style.label));
 
 export async function createLeafletAdapter(
   container: HTMLElement,
@@ -35,6 +70,17 @@ export async function createLeafletAdapter(
   container.setAttribute('role', 'region');
   if (options.label) container.setAttribute('aria-label', options.label);
   container.style.background = '#eef0ea';
+  // The deployer's raster tiles under everything (Leaflet draws templates; a MapLibre style or
+  // vector archive it cannot draw, and then our own layers stand alone).
+  for (const tiles of options.basemapStyleUrl ? [] : (options.basemap?.tiles ?? [])) {
+    L.tileLayer(tiles.url, {
+      subdomains: tiles.subdomains.length ? tiles.subdomains : ['a'],
+      maxZoom: 20,
+      maxNativeZoom: tiles.maxZoom,
+      tileSize: tiles.tileSize,
+      attribution: tiles === options.basemap!.tiles[0] ? (options.basemap!.attribution ?? '') : '',
+    }).addTo(map);
+  }
   const layers = new Map<string, LayerEntry>();
   const clickHandlers = new Map<string, Set<(f: Feature, at: [number, number]) => void>>();
   let featureClickAt = 0;
@@ -48,13 +94,29 @@ export async function createLeafletAdapter(
       featureClickAt = Date.now();
       for (const handler of clickHandlers.get(id) ?? []) handler(feature, [latlng.lng, latlng.lat]);
     };
+    const zoom = map.getZoom();
+    const view = map.getBounds().pad(0.2);
+    if (style.type === 'label') {
+      if (!labelShown(style, zoom)) return;
+      let shown = 0;
+      for (const f of data.features) {
+        if (f.geometry?.type !== 'Point' || shown >= MAX_LABELS) continue;
+        const [lng, lat] = f.geometry.coordinates as [number, number];
+        const text = f.properties?.[style.property];
+        if (text == null || text === '' || !view.contains([lat, lng])) continue;
+        labelMarker(lat, lng, String(text), style, 'wp-map-label-area').addTo(entry.group);
+        shown++;
+      }
+      return;
+    }
     if (style.type === 'circle') {
       // Leaflet's zoom counts 256-px tiles, the clusters' (MapLibre's) 512-px ones: one less.
+      let labels = 0;
       const features =
         style.cluster === true && entry.clusters
           ? entry.clusters.at(map.getZoom() - 1)
           : data.features;
-      const bubble = (lat: number, lng: number, count: number, zoomTo: number) =>
+      const bubble = (lat: number, lng: number, count: number, zoomTo: number) => {
         L.circleMarker([lat, lng], {
           radius: count < 10 ? 12 : count < 50 ? 16 : count < 200 ? 22 : 28,
           color: '#fff',
@@ -67,6 +129,13 @@ export async function createLeafletAdapter(
             map.setView([lat, lng], zoomTo);
           })
           .addTo(entry.group);
+        // The count on the bubble, as HTML over the canvas (not interactive: the tap reaches the bubble).
+        L.marker([lat, lng], {
+          interactive: false,
+          keyboard: false,
+          icon: L.divIcon({ className: 'wp-map-cluster-count', html: String(count), iconSize: [40, 16] }),
+        }).addTo(entry.group);
+      };
       for (const first of features) {
         if (first.geometry?.type !== 'Point') continue;
         const made = first.properties?.point_count;
@@ -88,8 +157,23 @@ export async function createLeafletAdapter(
         })
           .on('click', (e) => emitClick(first, e.latlng))
           .addTo(entry.group);
+        const text = style.label ? first.properties?.[style.label.property] : null;
+        if (style.label && text && labelShown(style.label, zoom) && view.contains([lat, lng]) && labels++ < MAX_LABELS) {
+          labelMarker(lat, lng, String(text), style.label, 'wp-map-label-point').addTo(entry.group);
+        }
       }
       return;
+    }
+    if (style.type === 'line' && style.label && labelShown(style.label, zoom)) {
+      // One name per street and view: a street is many ways, and Leaflet cannot write along a line.
+      const named = new Set<string>();
+      for (const f of data.features) {
+        const text = f.properties?.[style.label.property];
+        const at = text ? lineLabelPoint(f) : null;
+        if (!at || named.has(String(text)) || named.size >= MAX_LABELS || !view.contains([at[1], at[0]])) continue;
+        named.add(String(text));
+        labelMarker(at[1], at[0], String(text), style.label, 'wp-map-label-line').addTo(entry.group);
+      }
     }
     L.geoJSON(data, {
       style: (feature) =>
@@ -115,7 +199,11 @@ export async function createLeafletAdapter(
 
   map.on('zoomend', () => {
     for (const [id, entry] of layers)
-      if (entry.style.type === 'circle' && entry.style.cluster === true) render(id);
+      if ((entry.style.type === 'circle' && entry.style.cluster === true) || hasLabels(entry.style)) render(id);
+  });
+  // Labels are drawn for the view only (a DOM element each): a pan brings the new ones.
+  map.on('moveend', () => {
+    for (const [id, entry] of layers) if (hasLabels(entry.style)) render(id);
   });
 
   const markerSets = new Map<string, L.Marker[]>();

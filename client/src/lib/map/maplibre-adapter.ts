@@ -5,15 +5,47 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 // MapLibre 6 starts its worker from a separate, self-contained file; ship it as a hashed asset.
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection } from 'geojson';
-import { OFFLINE_STYLE } from './offline-style.js';
+import { basemapStyle } from './maplibre-basemap.js';
 import type {
   Bbox,
   ColorMatch,
   ColorStops,
   CreateMapOptions,
+  LabelStyle,
   LayerStyle,
   MapAdapter,
 } from './types.js';
+
+/**
+ * Our labels' font: no `glyphs` URL is set, so MapLibre draws them with the phone's fonts; the
+ * stack names Noto Sans (what the Protomaps style asks for too) before the generic fallback.
+ */
+const LABEL_FONT = ['Noto Sans Regular'];
+
+/** A symbol layer's text settings for one label style (halo so it reads on tiles and on blank). */
+function labelLayout(label: LabelStyle) {
+  return {
+    'text-field': ['to-string', ['coalesce', ['get', label.property], '']] as ExpressionSpecification,
+    'text-font': LABEL_FONT,
+    'text-size': label.size ?? 12,
+    'text-max-width': 8,
+  };
+}
+
+function labelPaint(label: LabelStyle) {
+  return {
+    'text-color': label.color ?? '#333',
+    'text-halo-color': label.haloColor ?? 'rgba(255,255,255,0.9)',
+    'text-halo-width': 1.5,
+  };
+}
+
+function zoomRange(label: LabelStyle) {
+  return {
+    ...(label.minZoom !== undefined ? { minzoom: label.minZoom } : {}),
+    ...(label.maxZoom !== undefined ? { maxzoom: label.maxZoom } : {}),
+  };
+}
 
 function colorExpression(
   color: string,
@@ -41,8 +73,9 @@ function colorExpression(
 /** Sub-layer ids drawn for one logical layer (a fill has an outline, a cluster a bubble layer). */
 function subLayers(id: string, style: LayerStyle): string[] {
   if (style.type === 'fill') return [id, `${id}-outline`];
-  if (style.type === 'circle' && style.cluster) return [`${id}-clusters`, id];
-  return [id];
+  const labels = 'label' in style && style.label ? [`${id}-labels`] : [];
+  if (style.type === 'circle' && style.cluster) return [`${id}-clusters`, `${id}-cluster-counts`, id, ...labels];
+  return [id, ...labels];
 }
 
 export async function createMapLibreAdapter(
@@ -50,9 +83,12 @@ export async function createMapLibreAdapter(
   options: CreateMapOptions,
 ): Promise<MapAdapter> {
   maplibregl.setWorkerUrl(maplibreWorkerUrl);
+  const style = options.basemapStyleUrl ?? (await basemapStyle(options.basemap));
   const map = new maplibregl.Map({
     container,
-    style: options.basemapStyleUrl ?? OFFLINE_STYLE,
+    style,
+    // CJK names are drawn from the phone's own fonts (the default, said here because labels rely on it).
+    localIdeographFontFamily: 'sans-serif',
     center: options.center,
     zoom: options.zoom,
     ...(options.bounds ? { bounds: options.bounds, fitBoundsOptions: { padding: 16 } } : {}),
@@ -61,6 +97,8 @@ export async function createMapLibreAdapter(
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   container.setAttribute('role', 'region');
   if (options.label) container.setAttribute('aria-label', options.label);
+  // The map object for devtools and the browser tests (project, queryRenderedFeatures); not an API.
+  Object.defineProperty(container, 'maplibreMap', { value: map, configurable: true });
   await new Promise<void>((resolve, reject) => {
     map.once('load', () => resolve());
     map.once('error', (e) => reject(e.error ?? new Error('map failed to load')));
@@ -102,9 +140,28 @@ export async function createMapLibreAdapter(
           ...(style.dash ? { 'line-dasharray': style.dash } : {}),
         },
       });
+      if (style.label) {
+        map.addLayer({
+          id: `${id}-labels`,
+          type: 'symbol',
+          source: id,
+          ...zoomRange(style.label),
+          layout: { ...labelLayout(style.label), 'symbol-placement': 'line', 'text-rotation-alignment': 'map' },
+          paint: labelPaint(style.label),
+        });
+      }
+    } else if (style.type === 'label') {
+      map.addLayer({
+        id,
+        type: 'symbol',
+        source: id,
+        ...zoomRange(style),
+        layout: { ...labelLayout(style), 'text-padding': 4 },
+        paint: labelPaint(style),
+      });
     } else {
       if (style.cluster) {
-        // No glyphs offline, so clusters are bubbles sized by count rather than labelled numbers.
+        // Bubbles sized by count, with the count written on them (drawn on the phone: no glyph server).
         map.addLayer({
           id: `${id}-clusters`,
           type: 'circle',
@@ -119,6 +176,23 @@ export async function createMapLibreAdapter(
           },
         });
       }
+      if (style.cluster) {
+        map.addLayer({
+          id: `${id}-cluster-counts`,
+          type: 'symbol',
+          source: id,
+          filter: ['has', 'point_count'],
+          layout: {
+            'text-field': ['to-string', ['get', 'point_count']],
+            'text-font': LABEL_FONT,
+            'text-size': 12,
+            // A count belongs to its bubble: never hidden by a street or area name.
+            'text-allow-overlap': true,
+            'text-ignore-placement': true,
+          },
+          paint: { 'text-color': '#fff', 'text-halo-color': 'rgba(0,0,0,0.35)', 'text-halo-width': 1 },
+        });
+      }
       map.addLayer({
         id,
         type: 'circle',
@@ -131,6 +205,23 @@ export async function createMapLibreAdapter(
           'circle-stroke-width': style.strokeWidth ?? 2,
         },
       });
+      if (style.label) {
+        map.addLayer({
+          id: `${id}-labels`,
+          type: 'symbol',
+          source: id,
+          ...(style.cluster ? { filter: ['!', ['has', 'point_count']] } : {}),
+          ...zoomRange(style.label),
+          layout: {
+            ...labelLayout(style.label),
+            'text-anchor': 'top',
+            'text-offset': [0, 0.9],
+            // The point matters more than its name: a name that does not fit is left out.
+            'text-optional': true,
+          },
+          paint: labelPaint(style.label),
+        });
+      }
       if (style.cluster) {
         map.on('click', `${id}-clusters`, async (e) => {
           const feature = e.features?.[0];

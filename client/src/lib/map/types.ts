@@ -1,4 +1,7 @@
 import type { Feature, FeatureCollection } from 'geojson';
+import type { BasemapSpec } from '../../../../server/modules/basemap/basemap.config.js';
+
+export type { BasemapSpec };
 
 /** Coordinates are always [lng, lat] (GeoJSON order), WGS-84. */
 export type LngLat = [number, number];
@@ -18,6 +21,23 @@ export interface ColorMatch {
   fallback: string;
 }
 
+/**
+ * Text drawn from a feature property. Zooms count 512-px tiles (MapLibre's); the Leaflet side adds
+ * one. Glyphs are drawn on the phone (MapLibre without a `glyphs` URL, Leaflet as HTML), so labels
+ * need nothing from outside.
+ */
+export interface LabelStyle {
+  property: string;
+  /** Shown from this zoom (inclusive). */
+  minZoom?: number;
+  /** Hidden from this zoom on. */
+  maxZoom?: number;
+  /** Font size in px (default 12). */
+  size?: number;
+  color?: string;
+  haloColor?: string;
+}
+
 export type LayerStyle =
   | {
       type: 'circle';
@@ -32,6 +52,8 @@ export type LayerStyle =
        * /api/map/stations sends them, so a country's stations never reach the phone one by one.
        */
       cluster?: boolean | 'server';
+      /** Each point's name beside it (e.g. station names at close zoom); clusters show their counts. */
+      label?: LabelStyle;
     }
   | {
       type: 'fill';
@@ -41,7 +63,17 @@ export type LayerStyle =
       outlineColor?: string;
       outlineWidth?: number;
     }
-  | { type: 'line'; color: string; width?: number; dash?: number[]; opacity?: number };
+  | {
+      type: 'line';
+      color: string;
+      width?: number;
+      dash?: number[];
+      opacity?: number;
+      /** Text along each line (street names). */
+      label?: LabelStyle;
+    }
+  /** Text only, at each point feature (area names at their label points). */
+  | ({ type: 'label' } & LabelStyle);
 
 /** An HTML marker (e.g. a numbered button) the view builds; the map only places it. */
 export interface MapMarker {
@@ -84,10 +116,10 @@ export interface CreateMapOptions {
    * 512-px tiles, Leaflet's 256-px ones, so one zoom number is not one view on both).
    */
   bounds?: Bbox;
-  /** An outside basemap style URL set by the deployer; null = our own offline style. */
+  /** An outside basemap style URL a view insists on; overrides `basemap`. */
   basemapStyleUrl?: string | null;
-  /** Datum the basemap's tiles are drawn in (Amap/Tencent: GCJ02, Baidu: BD09); layers are shifted to it. */
-  basemapDatum?: 'WGS84' | 'GCJ02' | 'BD09';
+  /** The deployer's basemap (/api/meta `basemap`); absent = none (our own layers only). */
+  basemap?: BasemapSpec;
   /** Force the Leaflet fallback (e.g. `?lite=1`). */
   lite?: boolean;
   /** Accessible name of the map region. */

@@ -1,16 +1,19 @@
 /**
  * The worker map's layers in a fixed stacking order, whichever finishes loading first: boundaries,
- * then roads (widest on top), then stations, the route, the nearest stations and "me" on top.
+ * then roads (widest on top, their names with them), area names, then stations, the route, the nearest stations and "me" on top.
  * Both engines draw a new layer above the others (and Leaflet redraws an updated layer on top), so
  * after a change every layer that must stay above it is drawn again.
  */
 import type { FeatureCollection } from 'geojson';
 import type { LayerStyle, MapAdapter } from '../../lib/map/types.js';
+import { AREA_LABEL_LAYERS } from '../../lib/map/area-labels.js';
 import { ROAD_LAYER_IDS } from './road-layer.js';
 
 export const LAYER_ORDER = [
   'districts',
   ...ROAD_LAYER_IDS,
+  // Area names above the streets, below the stations (whose counts and names matter more).
+  ...AREA_LABEL_LAYERS,
   'stations',
   'route',
   'nearest',

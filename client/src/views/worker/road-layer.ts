@@ -21,7 +21,7 @@ export const ROAD_CLASSES = [
   {
     layer: 'roads-minor',
     highways: ['residential', 'unclassified', 'living_street', 'service', 'road'],
-    style: { type: 'line', color: '#9a9a9a', width: 2.5 },
+    style: { type: 'line', color: '#9a9a9a', width: 2.5, label: { property: 'name', minZoom: 15, size: 11 } },
   },
   {
     layer: 'roads-major',
@@ -37,7 +37,12 @@ export const ROAD_CLASSES = [
       'secondary_link',
       'tertiary_link',
     ],
-    style: { type: 'line', color: '#d08a3c', width: 4.5 },
+    style: {
+      type: 'line',
+      color: '#d08a3c',
+      width: 4.5,
+      label: { property: 'name', minZoom: 14, size: 12, color: '#5a3a12' },
+    },
   },
 ] as const satisfies ReadonlyArray<{
   layer: string;
