@@ -62,7 +62,7 @@ export interface ReadOsmOptions {
   onProgress?: (progress: { pass: 1 | 2; nodes: number; ways: number }) => void;
 }
 
-interface ParsedItem {
+export interface ParsedItem {
   type?: string;
   id?: number;
   lat?: number;
@@ -131,7 +131,7 @@ async function assertReadableFile(path: string): Promise<void> {
   if (size === 0) throw new Error(`OSM file is empty: ${path}`);
 }
 
-type TagFilter = boolean | string[];
+export type TagFilter = boolean | string[];
 
 /**
  * Streams the file through the parser, handing each decoded block to `onBlock`. Errors from the
@@ -139,7 +139,7 @@ type TagFilter = boolean | string[];
  * every parser failure is rethrown with the file name, because the parser's own messages
  * ("input format error") do not say which file or why.
  */
-async function forEachBlock(
+export async function forEachBlock(
   path: string,
   withTags: { node: TagFilter; way: TagFilter; relation: TagFilter },
   onBlock: (items: ParsedItem[]) => void,
