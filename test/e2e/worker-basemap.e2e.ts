@@ -172,19 +172,22 @@ function rendered(page: Page, match: string, point?: [number, number]): Promise<
 }
 
 /**
- * With a position, the page fits the view to the nearest stations when their answer comes: wait for
- * it and for that move to end, so a test's own view is not undone under it.
+ * With a position, the page fits the view to the nearest stations when their answer comes, and
+ * once more when the map has its outlines (whichever is later): wait for both and for the move to
+ * end, so a test's own view is not undone under it.
  */
 async function nearestShown(page: Page) {
   await page.locator('[data-testid="nearest-route"]').first().waitFor({ timeout: 30_000 });
   await expect
-    .poll(() =>
-      page.evaluate(() => {
-        const map = (document.querySelector('[data-testid="map"]') as unknown as { maplibreMap: any }).maplibreMap;
-        return map.isMoving();
-      }),
+    .poll(
+      () =>
+        page.evaluate(() => {
+          const map = (document.querySelector('[data-testid="map"]') as unknown as { maplibreMap: any }).maplibreMap;
+          return Boolean(map.getLayer('districts') && map.getLayer('nearest')) && !map.isMoving();
+        }),
+      { timeout: 30_000 },
     )
-    .toBe(false);
+    .toBe(true);
 }
 
 /** MapLibre moves to a view and settles (tiles and symbols placed). */
