@@ -197,7 +197,7 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
       queue: config.COVERAGE_QUEUE,
     }),
   );
-  api.use(demandRouter(database.db));
+  api.use(demandRouter(database.db, logger.child({ module: 'demand' })));
   api.use(apiDescriptionRouter(API_OPERATIONS));
   api.use(methodNotAllowed(api));
   api.use(unknownRoute);

@@ -22,6 +22,9 @@ function cpuPool(): Piscina {
     minThreads: 1,
     maxThreads: Math.max(1, Math.min(4, os.availableParallelism() - 1)),
     idleTimeout: 30_000,
+    // geotiff's 'web-worker' dependency reads workerData in any non-main thread and fails to load
+    // when it is undefined (raster uploads are parsed in this pool).
+    workerData: {},
   });
   return pool;
 }

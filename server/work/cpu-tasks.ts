@@ -30,6 +30,10 @@ import {
   type DemandGridInput,
 } from '../modules/demand/population/demand-grid.js';
 import {
+  readRasterHeader,
+  readRasterUpload,
+} from '../modules/demand/population/raster-upload.js';
+import {
   populationCoverage,
   type PopulationCoverageInput,
 } from '../modules/demand/population/population-coverage.js';
@@ -57,6 +61,14 @@ export const CPU_TASKS = {
   /** A demand layer summed into map squares for one viewport (positions in shared memory). */
   demandGrid(input: DemandGridInput) {
     return demandGrid(input);
+  },
+  /** An uploaded population GeoTIFF's header (size, bands, CRS), checked before the job starts. */
+  readRasterHeader(input: Parameters<typeof readRasterHeader>[0]) {
+    return readRasterHeader(input);
+  },
+  /** An uploaded population GeoTIFF read whole into a one-slot layer (cells in WGS-84). */
+  readRasterUpload(input: Parameters<typeof readRasterUpload>[0]) {
+    return readRasterUpload(input);
   },
   /** `context`: the caller's time zone and holiday calendar (a worker starts with the defaults). */
   hoursPreview(input: HoursPreviewInput & { context: HoursContextData }) {

@@ -12,6 +12,7 @@ import { importPopulationFiles } from '../../server/modules/demand/population/po
 import { createUser, loginAs, type LoggedIn } from '../setup/auth.js';
 import { startTestServer, type TestServer } from '../setup/server.js';
 import { syntheticWgs84Raster } from '../setup/synthetic-raster.js';
+import { SHARED_DATA_DIR } from '../setup/template.js';
 
 let server: TestServer;
 let db: AppDatabase;
@@ -135,4 +136,141 @@ describe('demand layers on the map', () => {
     const anonymous = await server.get(url);
     expect(anonymous.status).toBe(401);
   });
+});
+
+describe('raster upload', () => {
+  const upload = (query: string, body: BodyInit, headers: Record<string, string> = {}) =>
+    server.request(`/api/demand-layers/rasters?${query}`, {
+      method: 'POST',
+      headers: { cookie: planner.cookie, 'x-csrf-token': planner.csrfToken, 'content-type': 'image/tiff', ...headers },
+      body,
+    });
+  async function loaded(id: number) {
+    for (let i = 0; i < 600; i++) {
+      const res = await plannerGet(`/api/demand-layers/${id}`);
+      if (!res.body.loading || res.body.load_error) return res.body;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`layer ${id} still loading`);
+  }
+  const tiny = (values: number[][]) =>
+    Buffer.from(syntheticWgs84Raster({ west: 116.35, north: 39.95, cellDeg: CELL, values }));
+
+  it('a GeoTIFF becomes a layer through a job: 202 loading, then loaded with its slot; coverage counts it', async () => {
+    const res = await upload('name=Uploaded%20noon&day_type=workday&hour=12&citation=Test%20upload', tiny([[100, 200], [0, 50]]));
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ loading: true, load_error: null, kind: 'population', name: 'Uploaded noon' });
+    expect(res.headers.get('location')).toBe(`/api/demand-layers/${res.body.id}`);
+    const layer = await loaded(res.body.id);
+    expect(layer).toMatchObject({ loading: false, point_count: 3, total_weight: 350, citation: 'Test upload' });
+    expect(layer.slots).toEqual([{ day_type: 'workday', hour: 12, total: 350, file: 'Uploaded noon' }]);
+    const coverage = await plannerGet(`/api/coverage?level=district&demand=${layer.id}&at=2026-03-04T12:00`);
+    expect(coverage.status).toBe(200);
+    expect(coverage.body.totals.demand_total).toBe(350);
+  });
+
+  it('the real Beijing file (1700×1900 Float32, Albers/Krasovsky): read in the pool; a third upload while two are read gets 503', async () => {
+    const file = fs.readFileSync(path.join(SHARED_DATA_DIR, 'population', 'beijing-hourly', '2015-07-13_h10.tif'));
+    const started = performance.now();
+    const [a, b] = await Promise.all([
+      upload('name=Beijing%2010h&day_type=workday&hour=10&aggregate=4', file),
+      upload('name=Beijing%2010h%20again&aggregate=4', file),
+    ]);
+    expect([a.status, b.status]).toEqual([202, 202]);
+    const busy = await upload('name=third&lang=en', tiny([[1]]));
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('30');
+    expect(busy.body.error).toMatch(/^Other raster uploads are being read \(2 at once/);
+    const [la, lb] = await Promise.all([loaded(a.body.id), loaded(b.body.id)]);
+    console.log(`two Beijing uploads (aggregate 4) loaded in ${Math.round(performance.now() - started)} ms`);
+    expect(la.load_error).toBeNull();
+    expect(la.total_weight).toBeGreaterThan(26.85e6);
+    expect(la.total_weight).toBeLessThan(26.95e6);
+    expect(la.cell_m).toBeCloseTo(400, 0);
+    expect(lb.slots[0]).toMatchObject({ day_type: null, hour: null });
+  }, 120_000);
+
+  it('refuses what is not a usable raster, in the page’s language, before any job', async () => {
+    const notTiff = await upload('name=x', Buffer.from('lng,lat,weight\n116,39,1\n'));
+    expect(notTiff.status).toBe(400);
+    expect(notTiff.body.error).toMatch(/^不是可读取的 GeoTIFF 文件/);
+    const noName = await upload('hour=3', tiny([[1]]), { 'accept-language': 'en' });
+    expect(noName.status).toBe(400);
+    expect(noName.body.error).toMatch(/^Raster upload: name: /);
+    const badHour = await upload('name=x&hour=24', tiny([[1]]));
+    expect(badHour.status).toBe(400);
+    expect(badHour.body.error).toMatch(/^栅格上传参数有误（hour/);
+    const csv = await upload('name=x', 'a,b', { 'content-type': 'text/csv', 'accept-language': 'en' });
+    expect(csv.status).toBe(415);
+    const empty = await upload('name=x', Buffer.alloc(0));
+    expect(empty.status).toBe(400);
+    // A file without GeoKeys does not say where it lies: 422 naming the crs= parameter.
+    const { writeArrayBuffer } = await import('geotiff');
+    const bare = Buffer.from(writeArrayBuffer(new Float32Array([1, 2, 3, 4]), { width: 2, height: 2 } as never));
+    const noCrs = await upload('name=x&lang=en', bare);
+    expect(noCrs.status).toBe(422);
+    expect(noCrs.body.error).toMatch(/CRS is not understood.*crs=/);
+    // Too many pixels: refused from the header (6000 × 4200 = 25.2 M > 25 M).
+    const big = Buffer.from(
+      writeArrayBuffer(new Uint8Array(6000 * 4200), {
+        width: 6000,
+        height: 4200,
+        ModelPixelScale: [0.001, 0.001, 0],
+        ModelTiepoint: [0, 0, 0, 116, 40, 0],
+        GTModelTypeGeoKey: 2,
+        GeographicTypeGeoKey: 4326,
+      } as never),
+    );
+    const tooMany = await upload('name=x&lang=en', big);
+    expect(tooMany.status).toBe(413);
+    expect(tooMany.body.error).toMatch(/6000×4200 pixels, more than 25000000/);
+    // None of these left a layer behind.
+    const names = (await plannerGet('/api/demand-layers')).body.layers.map((l: { name: string }) => l.name);
+    expect(names).not.toContain('x');
+  }, 60_000);
+
+  it('stops reading a body past 100 MB (declared or streamed): 413, nothing kept', async () => {
+    const http = await import('node:http');
+    const send = (declared: number | null) =>
+      new Promise<{ status: number; sent: number; body: string }>((resolve, reject) => {
+        const url = new URL(`${server.baseUrl}/api/demand-layers/rasters?name=huge&lang=en`);
+        const req = http.request(url, {
+          method: 'POST',
+          headers: {
+            cookie: planner.cookie,
+            'x-csrf-token': planner.csrfToken,
+            'content-type': 'image/tiff',
+            ...(declared === null ? {} : { 'content-length': String(declared) }),
+          },
+        });
+        let sent = 0;
+        let done = false;
+        const chunk = Buffer.alloc(1024 * 1024, 7);
+        const pump = () => {
+          while (!done && sent < 120 * 1024 * 1024) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+          if (!done) req.end();
+        };
+        req.on('response', (res) => {
+          done = true;
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode!, sent, body }));
+          req.destroy();
+        });
+        req.on('error', (e) => (done ? undefined : reject(e)));
+        pump();
+      });
+    const declared = await send(200 * 1024 * 1024);
+    expect(declared.status).toBe(413);
+    expect(declared.sent).toBeLessThan(100 * 1024 * 1024);
+    const streamed = await send(null);
+    expect(streamed.status).toBe(413);
+    expect(JSON.parse(streamed.body).error).toMatch(/larger than 100 MB/);
+    expect(streamed.sent).toBeGreaterThan(100 * 1024 * 1024);
+    const names = (await plannerGet('/api/demand-layers')).body.layers.map((l: { name: string }) => l.name);
+    expect(names).not.toContain('huge');
+  }, 60_000);
 });

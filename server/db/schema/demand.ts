@@ -59,6 +59,11 @@ export const demandLayers = pgTable(
      * writing, so coverage refuses the layer (503) instead of counting part of it.
      */
     loadedAt: timestamp('loaded_at', { withTimezone: true }).defaultNow(),
+    /**
+     * Why an uploaded raster could not be loaded (its job failed); null while loading or once
+     * loaded. A failed layer is never counted: coverage refuses it naming this.
+     */
+    loadError: text('load_error'),
   },
   (t) => [check('demand_layers_kind_check', sql`${t.kind} in ('points', 'population')`)],
 );

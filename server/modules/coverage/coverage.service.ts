@@ -86,6 +86,12 @@ export async function resolveContext(
   if (q.demand !== undefined) {
     demandLayer = await findDemandLayer(db, q.demand);
     if (!demandLayer) throw notFound(`Demand layer not found: ${q.demand}`);
+    if (demandLayer.load_error) {
+      throw new HttpError(
+        422,
+        `Demand layer ${demandLayer.id} (${demandLayer.name}) failed to load and holds no data: ${demandLayer.load_error}; delete it and upload again`,
+      );
+    }
     if (demandLayer.loading) {
       throw new HttpError(
         503,

@@ -18,6 +18,8 @@ export interface DemandLayerRecord {
   citation: string | null;
   /** True while a background load is still writing the layer's cells. */
   loading: boolean;
+  /** Why an uploaded raster failed to load (then `loading` stays true and it is never counted). */
+  load_error: string | null;
 }
 
 export interface NewDemandPoint {
@@ -29,7 +31,7 @@ export interface NewDemandPoint {
 
 const LAYER_COLUMNS = sql`id, name, description, weight_label, source, point_count,
   total_weight::float8 as total_weight, to_json(created_at) #>> '{}' as created_at,
-  kind, cell_m::float8 as cell_m, slots, citation, loaded_at is null as loading`;
+  kind, cell_m::float8 as cell_m, slots, citation, loaded_at is null as loading, load_error`;
 
 /** Creates a layer with all its points in one transaction: a failed upload leaves nothing. */
 export async function insertDemandLayer(

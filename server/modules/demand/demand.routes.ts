@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import pino, { type Logger } from 'pino';
 import type { AppDatabase } from '../../db/client.js';
 import { notFound } from '../../http/errors.js';
 import { z } from 'zod';
@@ -21,13 +22,34 @@ import {
   MAX_DEMAND_SQUARES,
 } from './demand-map.schemas.js';
 import { localizedError, localizedZodError } from './demand-messages.js';
+import { RasterUploads } from './raster-upload.service.js';
+import { RASTER_UPLOAD_LIMITS, RasterUploadQuerySchema } from './raster-upload.schemas.js';
 
 /**
  * Planners' demand layers (they may hold private counts, e.g. riders per block): planners and
  * admins only, to read as to change.
  */
-export function demandRouter(db: AppDatabase): Router {
+export function demandRouter(db: AppDatabase, log: Logger = pino({ level: 'silent' })): Router {
   const router = Router();
+  const uploads = new RasterUploads(db, log);
+
+  /**
+   * A population GeoTIFF as the raw body: 202 with the loading layer (poll GET /demand-layers/{id}
+   * until loading is false, or load_error says why not); size and pixel caps refused at once.
+   */
+  router.post('/demand-layers/rasters', requireRole('planner', 'admin'), csrfProtection, async (req, res) => {
+    const parsed = RasterUploadQuerySchema.safeParse(req.query);
+    if (!parsed.success) {
+      // The body is not read: say so to the client and close the connection after the answer.
+      res.set('Connection', 'close');
+      throw localizedZodError(req, parsed.error, UPLOAD_WHAT);
+    }
+    const layer = await uploads.accept(req, parsed.data);
+    res.status(202).location(`/api/demand-layers/${layer.id}`).json({
+      ...layer,
+      status_url: `/api/demand-layers/${layer.id}`,
+    });
+  });
 
   router.get('/demand-layers', requireRole('planner', 'admin'), async (_req, res) => {
     res.json({ layers: await listDemandLayers(db) });
@@ -97,6 +119,7 @@ export function demandRouter(db: AppDatabase): Router {
 }
 
 const SQUARES_WHAT = { zh: '需求分布图', en: 'Demand map' };
+const UPLOAD_WHAT = { zh: '栅格上传', en: 'Raster upload' };
 const LAYER_NOT_FOUND = { zh: '没有编号为 {id} 的需求图层', en: 'Demand layer not found: {id}' };
 const LAYER_LOADING = {
   zh: '需求图层 {id}（{name}）仍在载入，请稍后再试',
@@ -111,7 +134,8 @@ const POPULATION_FIELDS =
   'slots: for population layers, what each weight stands for — {day_type: workday|weekend|holiday|null, hour: 0–23|null, total, file}; ' +
   'coverage at an instant uses the slot of its day type (holiday calendar) and hour, the nearest one standing in (said so). ' +
   'citation: the source to cite wherever the figures are shown (the Beijing hourly layer: Cheng, Wang, Zhu, Ge & Zhou 2022, CASGIS/DynPop). ' +
-  'loading: true while a first-start load is still writing the layer (coverage answers 503 with Retry-After for it).';
+  'loading: true while a first-start load or an upload job is still writing the layer (coverage answers 503 with Retry-After for it). ' +
+  'load_error: why an uploaded raster failed (English | 中文); such a layer is never counted (coverage answers 422) until deleted.';
 
 export const DEMAND_OPERATIONS: ApiOperation[] = [
   {
@@ -132,6 +156,30 @@ export const DEMAND_OPERATIONS: ApiOperation[] = [
     params,
     access,
     responses: { '200': 'Layer', '401': 'Sign in', '403': 'Not a planner', '404': 'Not found' },
+  },
+  {
+    method: 'post',
+    path: '/api/demand-layers/rasters',
+    summary: 'Upload a population GeoTIFF as a new layer (a job: 202, then poll the layer); planner or admin',
+    description:
+      `The raw body is one GeoTIFF (image/tiff or application/octet-stream): ${RASTER_UPLOAD_LIMITS}. ` +
+      'The CRS is read from the GeoKeys (geographic WGS-84, Web Mercator, UTM, CGCS2000 Gauss–Krüger, Albers / Lambert / transverse Mercator on a stated ellipsoid) and reprojected with proj4; crs= overrides. ' +
+      'The header is checked in the CPU pool before the answer (413 too many pixels, 422 bands or CRS); the file is then read in the CPU pool and written in one transaction while GET /api/demand-layers/{id} says loading: true, then loading: false (or load_error). ' +
+      'One file is one slot: day_type and hour name it (omit both for a static layer). Errors in the language of lang= or Accept-Language.',
+    tags: ['planning'],
+    query: RasterUploadQuerySchema,
+    upload: { contentTypes: ['image/tiff', 'application/octet-stream'], description: 'one single-band population GeoTIFF (people per cell)' },
+    access,
+    responses: {
+      '202': 'Accepted: the layer, loading (Location and status_url: poll it)',
+      '400': 'Invalid query, empty body or not a GeoTIFF (in zh or en)',
+      '401': 'Sign in',
+      '403': 'Not a planner, or no CSRF token',
+      '413': 'File or pixel count over the cap',
+      '415': 'Not image/tiff or application/octet-stream',
+      '422': 'More than one band, or a CRS not understood (pass crs=)',
+      '503': 'Other uploads are being read: retry after Retry-After seconds',
+    },
   },
   {
     method: 'get',

@@ -81,6 +81,47 @@ export async function insertCells(
   );
 }
 
+/** An uploaded raster's layer row, loading until its job writes the cells (or fails). */
+export async function insertUploadRow(
+  db: AppDatabase,
+  layer: { name: string; description: string | null; citation: string | null; crs: string },
+): Promise<number> {
+  const [row] = await queryRows<{ id: number }>(
+    db,
+    sql`insert into demand_layers (name, description, weight_label, source, point_count, total_weight,
+          kind, slots, source_crs, citation, loaded_at)
+        values (${layer.name}, ${layer.description}, 'people', 'upload', 0, 0, 'population', '[]'::jsonb,
+          ${layer.crs}, ${layer.citation}, null)
+        returning id`,
+  );
+  return row!.id;
+}
+
+/**
+ * An upload's cells and its row's figures in one transaction. `created_at` moves to now: it is
+ * part of the layer's version (answers cached for the loading row never match the loaded one).
+ */
+export async function finishUpload(db: AppDatabase, id: number, set: PopulationSet): Promise<void> {
+  await db.transaction(async (tx) => {
+    const t = tx as unknown as AppDatabase;
+    for (let start = 0; start < set.cells.length; start += BATCH_ROWS) {
+      await insertCells(t, id, set, start, Math.min(set.cells.length, start + BATCH_ROWS));
+    }
+    const total = Math.max(...set.slots.map((s) => s.total));
+    await t.execute(
+      sql`update demand_layers set point_count = ${set.cells.length}, total_weight = ${total},
+            cell_m = ${set.cellM}, slots = ${JSON.stringify(set.slots)}::jsonb, source_crs = ${set.crs},
+            loaded_at = now(), created_at = now()
+          where id = ${id}`,
+    );
+  });
+}
+
+/** Why an upload failed; the row stays (loading, never counted) until someone deletes it. */
+export async function failUpload(db: AppDatabase, id: number, message: string): Promise<void> {
+  await db.execute(sql`update demand_layers set load_error = ${message.slice(0, 1000)} where id = ${id}`);
+}
+
 export async function markLoaded(db: AppDatabase, id: number): Promise<void> {
   await db.execute(sql`update demand_layers set loaded_at = now() where id = ${id}`);
 }

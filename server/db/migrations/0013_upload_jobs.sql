@@ -1,0 +1,1 @@
+ALTER TABLE "demand_layers" ADD COLUMN "load_error" text;
