@@ -173,8 +173,8 @@ describe('raster upload', () => {
     const file = fs.readFileSync(path.join(SHARED_DATA_DIR, 'population', 'beijing-hourly', '2015-07-13_h10.tif'));
     const started = performance.now();
     const [a, b] = await Promise.all([
-      upload('name=Beijing%2010h&day_type=workday&hour=10&aggregate=4', file),
-      upload('name=Beijing%2010h%20again&aggregate=4', file),
+      upload('name=Beijing%2010h&day_type=workday&hour=10&aggregate=10', file),
+      upload('name=Beijing%2010h%20again&aggregate=10', file),
     ]);
     expect([a.status, b.status]).toEqual([202, 202]);
     const busy = await upload('name=third&lang=en', tiny([[1]]));
@@ -182,11 +182,11 @@ describe('raster upload', () => {
     expect(busy.headers.get('retry-after')).toBe('30');
     expect(busy.body.error).toMatch(/^Other raster uploads are being read \(2 at once/);
     const [la, lb] = await Promise.all([loaded(a.body.id), loaded(b.body.id)]);
-    console.log(`two Beijing uploads (aggregate 4) loaded in ${Math.round(performance.now() - started)} ms`);
+    console.log(`two Beijing uploads (aggregate 10) loaded in ${Math.round(performance.now() - started)} ms`);
     expect(la.load_error).toBeNull();
     expect(la.total_weight).toBeGreaterThan(26.85e6);
     expect(la.total_weight).toBeLessThan(26.95e6);
-    expect(la.cell_m).toBeCloseTo(400, 0);
+    expect(la.cell_m).toBeCloseTo(1000, 0);
     expect(lb.slots[0]).toMatchObject({ day_type: null, hour: null });
   }, 120_000);
 
@@ -204,23 +204,38 @@ describe('raster upload', () => {
     expect(csv.status).toBe(415);
     const empty = await upload('name=x', Buffer.alloc(0));
     expect(empty.status).toBe(400);
-    // A file without GeoKeys does not say where it lies: 422 naming the crs= parameter.
     const { writeArrayBuffer } = await import('geotiff');
-    const bare = Buffer.from(writeArrayBuffer(new Float32Array([1, 2, 3, 4]), { width: 2, height: 2 } as never));
-    const noCrs = await upload('name=x&lang=en', bare);
-    expect(noCrs.status).toBe(422);
-    expect(noCrs.body.error).toMatch(/CRS is not understood.*crs=/);
-    // Too many pixels: refused from the header (6000 × 4200 = 25.2 M > 25 M).
-    const big = Buffer.from(
-      writeArrayBuffer(new Uint8Array(6000 * 4200), {
-        width: 6000,
-        height: 4200,
-        ModelPixelScale: [0.001, 0.001, 0],
-        ModelTiepoint: [0, 0, 0, 116, 40, 0],
-        GTModelTypeGeoKey: 2,
-        GeographicTypeGeoKey: 4326,
+    // A projected CRS the importer does not know (Lambert azimuthal by EPSG code): 422 naming crs=.
+    const laea = Buffer.from(
+      writeArrayBuffer(new Float32Array([1, 2, 3, 4]), {
+        width: 2,
+        height: 2,
+        ModelPixelScale: [100, 100, 0],
+        ModelTiepoint: [0, 0, 0, 4321000, 3210000, 0],
+        GTModelTypeGeoKey: 1,
+        ProjectedCSTypeGeoKey: 3035,
       } as never),
     );
+    const unknownCrs = await upload('name=x&lang=en', laea);
+    expect(unknownCrs.status).toBe(422);
+    expect(unknownCrs.body.error).toMatch(/CRS is not understood.*crs=/);
+    // Too many pixels: refused from the header (6000 × 4200 = 25.2 M > 25 M). A small file whose
+    // header claims that size: only the header is read before the refusal.
+    const big = Buffer.from(syntheticWgs84Raster({ west: 116, north: 40, cellDeg: 0.001, values: [[1, 2], [3, 4]] }));
+    const le = big.toString('latin1', 0, 2) === 'II';
+    const u16 = (at: number) => (le ? big.readUInt16LE(at) : big.readUInt16BE(at));
+    const ifd = le ? big.readUInt32LE(4) : big.readUInt32BE(4);
+    for (let i = 0, n = u16(ifd); i < n; i++) {
+      const entry = ifd + 2 + i * 12;
+      const tag = u16(entry);
+      const short = u16(entry + 2) === 3;
+      const write = (v: number) =>
+        short
+          ? le ? big.writeUInt16LE(v, entry + 8) : big.writeUInt16BE(v, entry + 8)
+          : le ? big.writeUInt32LE(v, entry + 8) : big.writeUInt32BE(v, entry + 8);
+      if (tag === 256) write(6000);
+      if (tag === 257) write(4200);
+    }
     const tooMany = await upload('name=x&lang=en', big);
     expect(tooMany.status).toBe(413);
     expect(tooMany.body.error).toMatch(/6000×4200 pixels, more than 25000000/);
@@ -257,8 +272,10 @@ describe('raster upload', () => {
           done = true;
           let body = '';
           res.on('data', (d) => (body += d));
-          res.on('end', () => resolve({ status: res.statusCode!, sent, body }));
-          req.destroy();
+          res.on('end', () => {
+            resolve({ status: res.statusCode!, sent, body });
+            req.destroy();
+          });
         });
         req.on('error', (e) => (done ? undefined : reject(e)));
         pump();

@@ -22,7 +22,7 @@ import {
   MAX_DEMAND_SQUARES,
 } from './demand-map.schemas.js';
 import { localizedError, localizedZodError } from './demand-messages.js';
-import { RasterUploads } from './raster-upload.service.js';
+import { discardBody, RasterUploads } from './raster-upload.service.js';
 import { RASTER_UPLOAD_LIMITS, RasterUploadQuerySchema } from './raster-upload.schemas.js';
 
 /**
@@ -40,8 +40,7 @@ export function demandRouter(db: AppDatabase, log: Logger = pino({ level: 'silen
   router.post('/demand-layers/rasters', requireRole('planner', 'admin'), csrfProtection, async (req, res) => {
     const parsed = RasterUploadQuerySchema.safeParse(req.query);
     if (!parsed.success) {
-      // The body is not read: say so to the client and close the connection after the answer.
-      res.set('Connection', 'close');
+      discardBody(req);
       throw localizedZodError(req, parsed.error, UPLOAD_WHAT);
     }
     const layer = await uploads.accept(req, parsed.data);

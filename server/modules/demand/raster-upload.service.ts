@@ -53,6 +53,10 @@ const M = {
     en: 'The file’s CRS is not understood ({detail}); pass it as a proj4 definition in crs=',
   },
   unreadable: { zh: '无法读取该栅格：{detail}', en: 'The raster could not be read: {detail}' },
+  noLocation: {
+    zh: '文件没有地理位置（缺少控制点或仿射变换），请导出为 GeoTIFF 后再上传',
+    en: 'The file does not say where it lies (no tie point or transformation); export it as a GeoTIFF',
+  },
 } satisfies Record<string, Bilingual>;
 
 /** A problem found in the file, as a message in both languages. */
@@ -66,12 +70,27 @@ export function describeProblem(problem: RasterProblem): { status: number; messa
       return { status: 422, message: M.bands, params: { n: problem.bands } };
     case 'crs':
       return { status: 422, message: M.crs, params: { detail: problem.detail } };
+    case 'no_location':
+      return { status: 422, message: M.noLocation, params: {} };
     case 'unreadable':
       return { status: 422, message: M.unreadable, params: { detail: problem.detail } };
   }
 }
 const fill = (text: string, params: Record<string, string | number>) =>
   text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? `{${k}}`));
+
+/**
+ * Reads and drops the rest of a body we refused before reading it, so the client (still sending)
+ * gets the answer rather than a reset connection; past the byte cap the connection is closed.
+ */
+export function discardBody(req: Request): void {
+  let bytes = 0;
+  req.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > MAX_RASTER_UPLOAD_BYTES) req.socket.destroy();
+  });
+  req.resume();
+}
 
 export class RasterUploads {
   private active = 0;
@@ -112,6 +131,7 @@ export class RasterUploads {
   async accept(req: Request, q: RasterUploadQuery): Promise<DemandLayerRecord> {
     const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!['image/tiff', 'image/geotiff', 'application/octet-stream'].includes(type)) {
+      discardBody(req);
       throw localizedError(req, 415, M.contentType, { type: type || 'none' });
     }
     const declared = Number(req.get('content-length'));
@@ -119,7 +139,8 @@ export class RasterUploads {
       throw localizedError(req, 413, M.tooLarge, { mb: MAX_RASTER_UPLOAD_BYTES / 1024 / 1024 }, { Connection: 'close' });
     }
     if (this.active >= MAX_RASTER_JOBS) {
-      throw localizedError(req, 503, M.busy, { n: MAX_RASTER_JOBS, s: 30 }, { 'Retry-After': '30', Connection: 'close' });
+      discardBody(req);
+      throw localizedError(req, 503, M.busy, { n: MAX_RASTER_JOBS, s: 30 }, { 'Retry-After': '30' });
     }
     this.active += 1;
     let handedOver = false;

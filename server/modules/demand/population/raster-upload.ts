@@ -21,6 +21,7 @@ export type RasterProblem =
   | { kind: 'too_many_pixels'; width: number; height: number }
   | { kind: 'bands'; bands: number }
   | { kind: 'crs'; detail: string }
+  | { kind: 'no_location' }
   | { kind: 'unreadable'; detail: string };
 
 export interface RasterHeader {
@@ -44,6 +45,12 @@ export async function readRasterHeader(input: {
   const height = image.getHeight();
   if (width * height > MAX_RASTER_UPLOAD_PIXELS) return { problem: { kind: 'too_many_pixels', width, height } };
   if (image.getSamplesPerPixel() !== 1) return { problem: { kind: 'bands', bands: image.getSamplesPerPixel() } };
+  try {
+    image.getOrigin();
+    image.getResolution();
+  } catch {
+    return { problem: { kind: 'no_location' } };
+  }
   let crs = input.crs;
   if (!crs) {
     const keys = (image.getGeoKeys() ?? {}) as GeoKeys;
