@@ -2,11 +2,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, type ScratchDatabase } from '../../scripts/lib/scratch-database.js';
 import { REPO_ROOT } from '../../server/config.js';
-import { launchBrowser, screenshotPath, startE2eServer, type E2eServer } from './setup.js';
+import { syntheticWgs84Raster } from '../setup/synthetic-raster.js';
+import { ARTIFACTS_DIR, launchBrowser, screenshotPath, startE2eServer, type E2eServer } from './setup.js';
 
 let server: E2eServer;
 let browser: Browser;
@@ -200,6 +201,155 @@ describe('planner page', () => {
     await expect
       .poll(() => page.locator('.upload [role="status"]').innerText(), { timeout: 30_000 })
       .toContain('已上传');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+/**
+ * With people (issue 14), after the tests above (which run without any layer): a planner uploads
+ * a population GeoTIFF through the page (the raster job API, polled until loaded); then the
+ * 24-hour chart counts people with its table, the layer is drawn on the map with its legend and
+ * citation, suggestions are numbered on the map, follow the selected area and select their row
+ * (and back), and the printed report carries the figures.
+ */
+describe('planner page with people', () => {
+  /** 0.01° cells over central Beijing, people peaking at 天安门 (a workday at noon). */
+  function noonRaster(): Buffer {
+    const values = Array.from({ length: 40 }, (_, r) =>
+      Array.from({ length: 50 }, (_, c) => {
+        const lng = 116.15 + (c + 0.5) * 0.01;
+        const lat = 40.1 - (r + 0.5) * 0.01;
+        const d2 = ((lng - 116.3975) / 0.12) ** 2 + ((lat - 39.9087) / 0.1) ** 2;
+        return Math.round(20_000 * Math.exp(-d2));
+      }),
+    );
+    return Buffer.from(syntheticWgs84Raster({ west: 116.15, north: 40.1, cellDeg: 0.01, values }));
+  }
+
+  it('uploads a population raster; charts people by the hour (table too), draws the layer, numbers suggestions, prints a report', async () => {
+    const { page, errors } = await openPlanner('', { signedIn: true });
+    await page.click('.upload summary');
+    await page.setInputFiles('.upload input[type="file"]', { name: 'people-noon.tif', mimeType: 'image/tiff', buffer: noonRaster() });
+    await page.fill('[data-testid="upload-name"]', '合成人口（测试）');
+    await page.selectOption('[data-testid="upload-day-type"]', 'workday');
+    await page.selectOption('[data-testid="upload-hour"]', '12');
+    await page.fill('[data-testid="upload-citation"]', 'Synthetic test raster (e2e)');
+    await page.click('.upload button[type="submit"]');
+    await expect
+      .poll(() => page.locator('.upload [role="status"]').innerText(), { timeout: 60_000 })
+      .toMatch(/已载入人口栅格“合成人口（测试）”：\d+ 个格网/);
+    // The new layer is chosen: people, not km².
+    await expect.poll(() => page.locator('[data-testid="people-covered"]').count(), { timeout: 60_000 }).toBe(1);
+
+    // 1. The 24-hour chart counts people (万), says they are modelled, and has a table alternative.
+    const chart = page.locator('[data-testid="hour-chart"]');
+    await expect.poll(() => chart.getAttribute('data-unit')).toBe('people');
+    await expect.poll(() => chart.locator('svg path').count(), { timeout: 60_000 }).toBe(3);
+    expect(await chart.locator('figcaption').innerText()).toContain('24 小时覆盖人数');
+    expect(await page.locator('[data-testid="hour-chart-note"]').innerText()).toMatch(/模型估计.*Synthetic test raster \(e2e\)/);
+    await chart.locator('summary').click();
+    const noonRow = chart.locator('[data-testid="hour-chart-table"] tbody tr').nth(12);
+    expect(await chart.locator('[data-testid="hour-chart-table"] tbody tr').count()).toBe(24);
+    // Noon on the workday: people covered in 万 with the covered share, e.g. "12.3 (4.5%)".
+    await expect.poll(() => noonRow.locator('td').first().innerText(), { timeout: 60_000 }).toMatch(/^\d+\.\d \(\d+(\.\d+)?%\)$/);
+
+    // 2. The population layer on the map, for the hour, with legend and citation.
+    const squares: Response[] = [];
+    page.on('response', (r) => r.url().includes('/squares?') && squares.push(r));
+    await page.check('[data-testid="demand-map-toggle"]');
+    const legend = page.locator('[data-testid="demand-legend"]');
+    await expect.poll(() => legend.innerText(), { timeout: 30_000 }).toMatch(/人口密度.*时段：工作日 12:00/s);
+    expect(await legend.innerText()).toContain('模型估计值');
+    expect(await page.locator('[data-testid="demand-legend-citation"]').innerText()).toContain('Synthetic test raster (e2e)');
+    expect(squares.at(-1)!.status()).toBe(200);
+    const answer = await squares.at(-1)!.json();
+    expect(answer.squares.length).toBeGreaterThan(10);
+    expect(answer.squares.length).toBeLessThanOrEqual(6000);
+    await page.screenshot({ path: screenshotPath('planner-people-map') });
+
+    // 3. Numbered suggestions for the selected area: markers 1..3 on the map match the list.
+    await page.locator('[data-testid="coverage-table"] button.link', { hasText: '东城区' }).click();
+    await page.fill('[data-testid="suggest-panel"] input[type="number"]', '3');
+    await page.click('[data-testid="suggest-run"]');
+    const markers = page.locator('.site-marker');
+    await expect.poll(() => markers.count(), { timeout: 60_000 }).toBe(3);
+    expect(await markers.allInnerTexts()).toEqual(['1', '2', '3']);
+    const list = page.locator('[data-testid="suggested-sites"] li');
+    expect(await list.first().innerText()).toMatch(/新增覆盖 [\d,]+ 人/);
+    const dongcheng = await list.allInnerTexts();
+    // A marker click selects its row; a row (by keyboard) selects its marker.
+    await page.locator('.site-marker[data-rank="2"]').click();
+    await expect.poll(() => page.locator('[data-testid="suggested-sites"] li.chosen').getAttribute('data-rank')).toBe('2');
+    await page.locator('[data-testid="suggested-sites"] li[data-rank="3"] button').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.site-marker.chosen').innerText()).toBe('3');
+    // Another area: the suggestions follow it (asked again, not the old area's list).
+    await page.locator('[data-testid="coverage-table"] button.link', { hasText: '西城区' }).click();
+    await expect.poll(async () => (await list.allInnerTexts()).join('|'), { timeout: 60_000 }).not.toBe(dongcheng.join('|'));
+    await expect.poll(() => markers.count(), { timeout: 60_000 }).toBe(3);
+    // The squares are asked again for the moved view (西城区, 116.37 E 39.91 N, inside it).
+    await expect
+      .poll(async () => {
+        const box = (await squares.at(-1)!.json()).bbox as number[];
+        return box[0]! < 116.37 && box[2]! > 116.37 && box[1]! < 39.91 && box[3]! > 39.91;
+      }, { timeout: 30_000 })
+      .toBe(true);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: screenshotPath('planner-suggest-numbered') });
+
+    // 4. The printed report: scope, instant, people, table, suggestions with coordinates, sources, version.
+    // (The area's three curves are asked again for 西城区 first.)
+    await expect.poll(() => chart.locator('svg path').count(), { timeout: 60_000 }).toBe(3);
+    await page.emulateMedia({ media: 'print' });
+    const report = page.locator('[data-testid="print-report"]');
+    expect(await report.isVisible()).toBe(true);
+    expect(await page.locator('.plan').isVisible()).toBe(false);
+    const text = await report.innerText();
+    expect(text).toContain('驿站覆盖分析报告：西城区');
+    expect(text).toContain('2026-03-04 12:00');
+    expect(text).toMatch(/覆盖人数 [\d.]+ 万 \/ [\d.]+ 万.*未覆盖 [\d.]+ 万人/);
+    expect(text).toContain('人口时段\n工作日 12:00');
+    // The selected area's own figures, not the city's (西城区 holds fewer people than the city).
+    const cityTotal = Number(/\/ ([\d.]+) 万/.exec(await page.locator('[data-testid="people-covered"]').innerText())![1]);
+    const areaTotal = Number(/覆盖人数 [\d.]+ 万 \/ ([\d.]+) 万/.exec(text)![1]);
+    expect(areaTotal).toBeGreaterThan(0);
+    expect(areaTotal).toBeLessThan(cityTotal / 2);
+    expect(text).toContain('24 小时覆盖人数');
+    const firstSite = (await page.locator('[data-testid="print-suggestions"] tbody tr').first().innerText()).split('\t');
+    expect(Number(firstSite[1])).toBeGreaterThan(116.2);
+    expect(Number(firstSite[2])).toBeGreaterThan(39.8);
+    expect(text).toContain('Synthetic test raster (e2e)');
+    expect(text).toContain('模型估计值');
+    expect(text).toMatch(/生成时间 .*数据版本 stations \d+/);
+    await page.screenshot({ path: screenshotPath('planner-report'), fullPage: true });
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    fs.writeFileSync(path.join(ARTIFACTS_DIR, 'planner-report.pdf'), pdf);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(20_000);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Leaflet fallback: the demand squares are painted and the numbered markers are there', async () => {
+    const { page, errors } = await openPlanner('?lite=1', { signedIn: true });
+    await expect.poll(() => page.locator('[data-testid="people-covered"]').count(), { timeout: 60_000 }).toBe(1);
+    await page.check('[data-testid="demand-map-toggle"]');
+    await expect.poll(() => page.locator('[data-testid="demand-legend"]').innerText(), { timeout: 30_000 }).toContain('人口密度');
+    // Orange squares on the canvas (the choropleth steps back to a faint tint).
+    const orange = async () =>
+      page.locator('.leaflet-overlay-pane canvas').first().evaluate((canvas) => {
+        const c = canvas as HTMLCanvasElement;
+        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i]! > 200 && data[i + 1]! > 80 && data[i + 1]! < 190 && data[i + 2]! < 120) n++;
+        return n / (c.width * c.height);
+      });
+    await expect.poll(orange, { timeout: 30_000 }).toBeGreaterThan(0.02);
+    await page.fill('[data-testid="suggest-panel"] input[type="number"]', '2');
+    await page.click('[data-testid="suggest-run"]');
+    await expect.poll(() => page.locator('.leaflet-marker-pane .site-marker').count(), { timeout: 60_000 }).toBe(2);
+    await page.screenshot({ path: screenshotPath('planner-people-lite') });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -36,6 +36,7 @@ export const plan: Dictionary = {
   'plan.upload.anyHour': { zh: '全天（静态人口）', en: 'All day (static population)' },
   'plan.upload.reading': { zh: '正在读取“{name}”…', en: 'Reading “{name}”…' },
   'plan.upload.rasterDone': { zh: '已载入人口栅格“{name}”：{n} 个格网', en: 'Loaded population raster “{name}”: {n} cells' },
+  'plan.upload.citation': { zh: '数据来源（引用）', en: 'Source to cite' },
   'plan.upload.name': { zh: '图层名称', en: 'Layer name' },
   'plan.upload.crs': { zh: '坐标系', en: 'Coordinates' },
   'plan.upload.send': { zh: '上传', en: 'Upload' },
@@ -92,8 +93,8 @@ export const plan: Dictionary = {
   'plan.chart.hourCol': { zh: '时刻', en: 'Hour' },
   'plan.chart.asTable': { zh: '以表格查看', en: 'Show as a table' },
   'plan.chart.modelled': {
-    zh: '人数为模型估计值（{layer}，逐时人口模型），非实际统计。{source}',
-    en: 'People are modelled estimates ({layer}, an hourly population model), not counts. {source}',
+    zh: '人数为模型估计值（{layer}），非实际统计。{source}',
+    en: 'People are modelled estimates ({layer}), not counts. {source}',
   },
   'plan.demandMap.toggle': { zh: '在地图上显示需求分布', en: 'Show demand on the map' },
   'plan.demandMap.density': { zh: '人口密度（人/平方公里）：{name}', en: 'People per km²: {name}' },
