@@ -261,6 +261,8 @@ describe('planner page with people', () => {
     const legend = page.locator('[data-testid="demand-legend"]');
     await expect.poll(() => legend.innerText(), { timeout: 30_000 }).toMatch(/人口密度.*时段：工作日 12:00/s);
     expect(await legend.innerText()).toContain('模型估计值');
+    // The layer's one slot is this instant's (workday 12:00): no stand-in said.
+    expect(await legend.innerText()).not.toContain('最近时段');
     expect(await page.locator('[data-testid="demand-legend-citation"]').innerText()).toContain('Synthetic test raster (e2e)');
     expect(squares.at(-1)!.status()).toBe(200);
     const answer = await squares.at(-1)!.json();

@@ -47,7 +47,11 @@ export function chooseSlot(slots: PopulationSlot[], date: string, hour: number):
       day_type: slots[0]?.day_type ?? null,
       hour: slots[0]?.hour ?? null,
       requested,
-      exact: slots.length === 1 && slots[0]!.hour === null,
+      // One slot stands for every instant; it is exact when it says nothing more, or says this.
+      exact:
+        slots.length === 1 &&
+        (slots[0]!.day_type === null || slots[0]!.day_type === dayType) &&
+        (slots[0]!.hour === null || slots[0]!.hour === hour),
     };
   }
   const forType =
