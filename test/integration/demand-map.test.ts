@@ -169,6 +169,22 @@ describe('raster upload', () => {
     expect(coverage.body.totals.demand_total).toBe(350);
   });
 
+  it('an upload left loading for 30 minutes (its instance stopped) reads as failed; coverage refuses it (422)', async () => {
+    const res = await upload('name=Cut%20short', tiny([[5]]));
+    await loaded(res.body.id);
+    // As if the job had died before writing: loading again, and old.
+    await db.execute(
+      sql`update demand_layers set loaded_at = null, created_at = now() - interval '31 minutes' where id = ${res.body.id}`,
+    );
+    const layer = (await plannerGet(`/api/demand-layers/${res.body.id}`)).body;
+    expect(layer.loading).toBe(true);
+    expect(layer.load_error).toMatch(/^The upload was interrupted/);
+    const coverage = await plannerGet(`/api/coverage?level=district&demand=${res.body.id}`);
+    expect(coverage.status).toBe(422);
+    expect(coverage.body.error).toMatch(/failed to load and holds no data/);
+    expect((await server.request(`/api/demand-layers/${res.body.id}`, { method: 'DELETE', headers: planner.headers })).status).toBe(204);
+  });
+
   it('the real Beijing file (1700×1900 Float32, Albers/Krasovsky): read in the pool; a third upload while two are read gets 503', async () => {
     const file = fs.readFileSync(path.join(SHARED_DATA_DIR, 'population', 'beijing-hourly', '2015-07-13_h10.tif'));
     const started = performance.now();

@@ -31,7 +31,12 @@ export interface NewDemandPoint {
 
 const LAYER_COLUMNS = sql`id, name, description, weight_label, source, point_count,
   total_weight::float8 as total_weight, to_json(created_at) #>> '{}' as created_at,
-  kind, cell_m::float8 as cell_m, slots, citation, loaded_at is null as loading, load_error`;
+  kind, cell_m::float8 as cell_m, slots, citation, loaded_at is null as loading,
+  -- An upload still loading after 30 minutes was cut short (a job takes seconds to a minute; the
+  -- instance reading it stopped): said as failed, so nobody waits for it.
+  coalesce(load_error, case when source = 'upload' and loaded_at is null
+    and created_at < now() - interval '30 minutes'
+    then 'The upload was interrupted (the server stopped while reading it); delete it and upload again | 上传被中断（服务器读取时停止），请删除后重新上传' end) as load_error`;
 
 /** Creates a layer with all its points in one transaction: a failed upload leaves nothing. */
 export async function insertDemandLayer(

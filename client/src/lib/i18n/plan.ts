@@ -36,6 +36,7 @@ export const plan: Dictionary = {
   'plan.upload.anyHour': { zh: '全天（静态人口）', en: 'All day (static population)' },
   'plan.upload.reading': { zh: '正在读取“{name}”…', en: 'Reading “{name}”…' },
   'plan.upload.rasterDone': { zh: '已载入人口栅格“{name}”：{n} 个格网', en: 'Loaded population raster “{name}”: {n} cells' },
+  'plan.demand.failed': { zh: '载入失败', en: 'failed to load' },
   'plan.upload.citation': { zh: '数据来源（引用）', en: 'Source to cite' },
   'plan.upload.name': { zh: '图层名称', en: 'Layer name' },
   'plan.upload.crs': { zh: '坐标系', en: 'Coordinates' },

@@ -187,6 +187,8 @@ export interface DemandLayer {
   total_weight?: number;
   /** True while the server is still loading it (first start); it cannot be chosen yet. */
   loading?: boolean;
+  /** Why an uploaded raster failed to load ("English | 中文"); such a layer is never counted. */
+  load_error?: string | null;
   citation?: string | null;
 }
 
