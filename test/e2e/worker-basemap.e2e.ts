@@ -264,7 +264,7 @@ describe('BASEMAP=amap (GCJ-02 raster tiles)', () => {
     await page.context().close();
   });
 
-  it('the Leaflet fallback (?lite=1, as without WebGL) draws the same Amap tiles and counted clusters', async () => {
+  it('the Leaflet fallback (?lite=1, as without WebGL) draws the same Amap tiles, counted clusters and area names', async () => {
     const server = amap.get();
     {
       const { page, errors } = await openWorker(browser, server, `?lite=1&pos=${TIANANMEN.join(',')}`, {
@@ -281,6 +281,10 @@ describe('BASEMAP=amap (GCJ-02 raster tiles)', () => {
       await expect
         .poll(() => page.locator('.wp-map-cluster-count').allTextContents(), { timeout: 15_000 })
         .toContainEqual(expect.stringMatching(/^\d+$/));
+      // Area names as HTML labels (Leaflet cannot draw symbols): Beijing's districts at this zoom.
+      await expect
+        .poll(() => page.locator('.wp-map-label-area').allTextContents(), { timeout: 15_000 })
+        .toContainEqual(expect.stringMatching(/区$/));
       await page.screenshot({ path: screenshotPath('worker-basemap-leaflet-amap') });
       expect(errors).toEqual([]);
       await page.context().close();
