@@ -260,6 +260,10 @@ describe('BASEMAP=amap (GCJ-02 raster tiles)', () => {
     // The attribution names Amap.
     await expect.poll(() => page.locator('.maplibregl-ctrl-attrib').textContent()).toMatch(/高德|AutoNavi/);
     await page.screenshot({ path: screenshotPath('worker-basemap-amap') });
+    // The legend says what each mark means, closed-on-arrival as a ring.
+    await page.locator('[data-testid="map-legend"] summary').click();
+    await expect.poll(() => page.locator('[data-testid="map-legend"]').textContent()).toMatch(/空心.*我的位置/s);
+    await page.screenshot({ path: screenshotPath('worker-basemap-legend') });
     expect(errors).toEqual([]);
     await page.context().close();
   });

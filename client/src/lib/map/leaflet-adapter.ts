@@ -148,11 +148,14 @@ export async function createLeafletAdapter(
           continue;
         }
         const [lng, lat] = (first.geometry as Point).coordinates as [number, number];
+        const colour = colorFor(style, first.properties as Record<string, unknown>);
+        const hollow =
+          style.hollowWhen && String(first.properties?.[style.hollowWhen.property]) === style.hollowWhen.value;
         L.circleMarker([lat, lng], {
           radius: style.radius ?? 7,
-          color: style.strokeColor ?? '#fff',
-          weight: style.strokeWidth ?? 2,
-          fillColor: colorFor(style, first.properties as Record<string, unknown>),
+          color: hollow ? colour : (style.strokeColor ?? '#fff'),
+          weight: hollow ? 4 : (style.strokeWidth ?? 2),
+          fillColor: hollow ? '#fff' : colour,
           fillOpacity: 1,
         })
           .on('click', (e) => emitClick(first, e.latlng))

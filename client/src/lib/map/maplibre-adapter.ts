@@ -198,12 +198,24 @@ export async function createMapLibreAdapter(
         type: 'circle',
         source: id,
         ...(style.cluster ? { filter: ['!', ['has', 'point_count']] } : {}),
-        paint: {
-          'circle-color': colorExpression(style.color, style.colorBy),
-          'circle-radius': style.radius ?? 7,
-          'circle-stroke-color': style.strokeColor ?? '#fff',
-          'circle-stroke-width': style.strokeWidth ?? 2,
-        },
+        paint: style.hollowWhen
+          ? (() => {
+              // A ring: white inside, the feature's colour as a thick outline.
+              const hollow = ['==', ['to-string', ['get', style.hollowWhen.property]], style.hollowWhen.value];
+              const colour = colorExpression(style.color, style.colorBy);
+              return {
+                'circle-color': ['case', hollow, '#fff', colour] as ExpressionSpecification,
+                'circle-radius': style.radius ?? 7,
+                'circle-stroke-color': ['case', hollow, colour, style.strokeColor ?? '#fff'] as ExpressionSpecification,
+                'circle-stroke-width': ['case', hollow, 4, style.strokeWidth ?? 2] as ExpressionSpecification,
+              };
+            })()
+          : {
+              'circle-color': colorExpression(style.color, style.colorBy),
+              'circle-radius': style.radius ?? 7,
+              'circle-stroke-color': style.strokeColor ?? '#fff',
+              'circle-stroke-width': style.strokeWidth ?? 2,
+            },
       });
       if (style.label) {
         map.addLayer({

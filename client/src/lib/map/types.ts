@@ -54,6 +54,11 @@ export type LayerStyle =
       cluster?: boolean | 'server';
       /** Each point's name beside it (e.g. station names at close zoom); clusters show their counts. */
       label?: LabelStyle;
+      /**
+       * Points whose property equals this value are drawn as a ring (white inside, their colour as
+       * a thick outline) instead of a disc: a difference of shape, not only of shade.
+       */
+      hollowWhen?: { property: string; value: string };
     }
   | {
       type: 'fill';
