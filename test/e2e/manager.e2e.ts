@@ -241,6 +241,25 @@ describe('manager console', () => {
     await context.close();
   });
 
+  it('moves the pin by typed GCJ-02 coordinates, seeing the areas it will count in before saving', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    await signIn(page, 'wang', 'wang-password-1');
+    await page.click('[data-testid="move-station"] summary');
+    await page.locator('[data-testid="position-map"]').waitFor();
+    // 国贸 as Amap shows it (GCJ-02): 朝阳区, several hundred metres from its WGS-84 place.
+    await page.selectOption('[data-testid="new-datum"]', 'GCJ02');
+    await page.fill('[data-testid="new-lng"]', '116.4670');
+    await page.fill('[data-testid="new-lat"]', '39.9105');
+    await expect.poll(() => page.locator('[data-testid="move-areas"]').innerText(), { timeout: 15_000 }).toContain('朝阳区');
+    await page.screenshot({ path: screenshotPath('manager-move-pin'), fullPage: true });
+    await page.click('[data-testid="save"]');
+    await expect.poll(async () => (await api(`/api/stations/${stationId}`)).body.station.district_code).toBe('110105');
+    const stored = (await api(`/api/stations/${stationId}`)).body.station;
+    expect(stored.lng).toBeLessThan(116.467 - 0.004);
+    await context.close();
+  });
+
   it('changes my password from "我的账户" (an easy one refused), then signs out everywhere', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();

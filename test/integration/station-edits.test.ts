@@ -106,6 +106,31 @@ describe('PATCH /api/stations/:id', () => {
     expect(moved.changes.district_code).toEqual({ before: '110101', after: '110108' });
   });
 
+  it('previews the areas of a new position exactly as the move then derives them, changing nothing', async () => {
+    const before = await current();
+    const changesBefore = (await server.get(`/api/stations/${station.id}/history`, { headers: manager.headers })).body.changes.length;
+    // 国贸 (朝阳区 110105), typed as Amap shows it (GCJ-02).
+    const preview = await server.get(`/api/stations/${station.id}/placement?lng=116.4670&lat=39.9105&datum=GCJ02`, { headers: manager.headers });
+    expect(preview.status).toBe(200);
+    expect(preview.body.lng).toBeLessThan(116.467);
+    const codes = preview.body.areas.map((a: { code: string }) => a.code);
+    expect(preview.body.areas.find((a: { level: string }) => a.level === 'district')).toMatchObject({ code: '110105', name: '朝阳区' });
+    expect(preview.body.areas.some((a: { level: string }) => a.level === 'subdistrict')).toBe(true);
+    // Nothing moved, no version, no history entry; the mirror's listing still has the old place.
+    const after = await current();
+    expect([after.lng, after.lat, after.version, after.district_code]).toEqual([before.lng, before.lat, before.version, before.district_code]);
+    expect((await server.get(`/api/stations/${station.id}/history`, { headers: manager.headers })).body.changes.length).toBe(changesBefore);
+    // Saving the same move derives the same areas.
+    const moved = await patch(station.id, { version: before.version, lng: 116.467, lat: 39.9105, datum: 'GCJ02' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.station.area_codes).toEqual(codes);
+    // Far from every area: none; another manager's station, or none signed in: refused.
+    const nowhere = await server.get(`/api/stations/${station.id}/placement?lng=100&lat=30`, { headers: manager.headers });
+    expect(nowhere.body.areas).toEqual([]);
+    expect((await server.get(`/api/stations/${station.id}/placement?lng=116.4&lat=39.9`)).status).toBe(401);
+    expect((await server.get(`/api/stations/${station.id}/placement?lng=39.9&lat=116.4`, { headers: manager.headers })).body.error).toContain('did you swap');
+  });
+
   it('converts GCJ-02 positions to WGS-84 before storing', async () => {
     const before = await current();
     // GCJ-02 is offset by a few hundred metres in Beijing; the stored point must move back.

@@ -14,6 +14,7 @@ import {
   HistoryQuerySchema,
   MyStationsQuerySchema,
   NewStationBodySchema,
+  PlacementQuerySchema,
   checkHoursBudget,
   parseIfMatch,
   StationIdParam,
@@ -28,7 +29,8 @@ import {
   verifyStation,
   type EditResult,
 } from './station-edits.service.js';
-import { findStationById } from './stations.repository.js';
+import { findStationById, previewAreasAt } from './stations.repository.js';
+import { toWgs84 } from '../../geo/coords.js';
 
 export const stationIdOf = (req: Request) => parseRequest(StationIdParam, req.params.id, 'params');
 
@@ -110,6 +112,16 @@ export function stationEditsRouter(db: AppDatabase, region: RegionOptions): Rout
     const q = parseRequest(HistoryQuerySchema, req.query);
     const changes = await listStationChanges(db, id, q);
     res.set('Cache-Control', 'no-store').json({ station_id: id, changes });
+  });
+
+  // Before a move is saved: the areas the station will be counted in at the new place.
+  router.get('/stations/:id/placement', access, async (req, res) => {
+    const id = stationIdOf(req);
+    const q = parseRequest(PlacementQuerySchema, req.query);
+    const [lng, lat] = toWgs84([q.lng, q.lat], q.datum);
+    const areas = await previewAreasAt(db, id, lng, lat);
+    if (!areas) throw notFound(`Station not found: ${id}`);
+    res.set('Cache-Control', 'no-store').json({ station_id: id, lng, lat, areas });
   });
 
   router.post('/stations', requireRole('admin'), async (req, res) => {
@@ -201,6 +213,28 @@ export const STATION_EDITS_OPERATIONS: ApiOperation[] = [
     body: VersionBodySchema,
     access: 'session',
     responses: { '200': edited('Reverted'), '404': 'No such station or change', ...conflict },
+  },
+  {
+    method: 'get',
+    path: '/api/stations/{id}/placement',
+    summary:
+      'Before moving a station: its position in WGS-84 and the areas (outermost first) it would be counted in there, exactly as saving would derive them; nothing is changed',
+    tags,
+    params,
+    query: PlacementQuerySchema,
+    access: ['manager'],
+    responses: {
+      '200': {
+        description: 'The areas at that position (empty: in none, nor within 500 m of one)',
+        schema: z.object({
+          station_id: z.number().int(),
+          lng: z.number(),
+          lat: z.number(),
+          areas: z.array(z.object({ code: z.string(), name: z.string(), level: z.string() })),
+        }),
+      },
+      '404': 'No such station',
+    },
   },
   {
     method: 'get',

@@ -161,3 +161,10 @@ export function parseIfMatch(header: string | undefined): number | undefined | n
   const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
   return match ? Number(match[1]) : null;
 }
+
+/** Where a station would stand: a position to preview its areas for, before saving a move. */
+export const PlacementQuerySchema = z.strictObject({
+  lng: z.coerce.number().min(-180, `lng must be within -180–180 (${SWAP_HINT})`).max(180, `lng must be within -180–180 (${SWAP_HINT})`),
+  lat: z.coerce.number().min(-90, `lat must be within -90–90 (${SWAP_HINT})`).max(90, `lat must be within -90–90 (${SWAP_HINT})`),
+  datum: z.enum(DATUMS).default('WGS84').describe('the datum of lng/lat (GCJ02 as copied from Amap, BD09 from Baidu)'),
+});

@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL, TransactionRollbackError } from 'drizzle-orm';
 import { queryRows, type AppDatabase } from '../../db/client.js';
 import type { Closure, DateOverride } from '../../db/schema/stations.js';
 import type { AmenityKey, AmenityMap, StationKind } from './amenities.js';
@@ -188,4 +188,38 @@ export async function listStationFeaturesJson(
     returned: Math.min(fetched, page.limit),
     hasMore: fetched > page.limit,
   };
+}
+
+export interface PlacedArea {
+  code: string;
+  name: string;
+  level: string;
+}
+
+/**
+ * The areas a station would be given at `[lng, lat]` (WGS-84), outermost first, without moving it:
+ * the move is made inside a transaction that is rolled back, so the answer is exactly what the
+ * stations trigger (migration 0010) derives, never a second copy of its rules. Nothing is kept:
+ * no version, no change record, no notification (those come at commit). Null: no such station.
+ */
+export async function previewAreasAt(db: AppDatabase, stationId: number, lng: number, lat: number): Promise<PlacedArea[] | null> {
+  let areas: PlacedArea[] | null = null;
+  await db
+    .transaction(async (tx) => {
+      const rows = await queryRows<{ areas: PlacedArea[] | null }>(
+        tx as unknown as AppDatabase,
+        sql`with moved as (
+              update stations set geom = ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326)
+              where id = ${stationId} returning area_codes)
+            select (select json_agg(json_build_object('code', a.code, 'name', a.name, 'level', a.level) order by o.n)
+                      from unnest(moved.area_codes) with ordinality o(code, n) join areas a on a.code = o.code) as areas
+            from moved`,
+      );
+      if (rows.length > 0) areas = rows[0]!.areas ?? [];
+      tx.rollback();
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof TransactionRollbackError)) throw error;
+    });
+  return areas;
 }
