@@ -299,6 +299,15 @@ describe('planner page with people', () => {
       .toBe(true);
     await page.waitForTimeout(300);
     await page.screenshot({ path: screenshotPath('planner-suggest-numbered') });
+    // The what-if adds them: people newly covered, by area, as many as the gains add up to.
+    const gains = (await list.allInnerTexts()).map((text) => Number(/新增覆盖 ([\d,]+) 人/.exec(text)![1]!.replace(/,/g, '')));
+    await page.click('[data-testid="suggest-panel"] button:has-text("假设新增这些站点")');
+    const whatIf = page.locator('[data-testid="what-if-delta"]');
+    await expect.poll(() => whatIf.count(), { timeout: 60_000 }).toBe(1);
+    const added = Number(/覆盖人数 \+([\d,]+) 人/.exec(await whatIf.innerText())![1]!.replace(/,/g, ''));
+    const sum = gains.reduce((a, b) => a + b, 0);
+    expect(Math.abs(added - sum)).toBeLessThanOrEqual(Math.max(3, sum * 0.01));
+    expect(await whatIf.innerText()).toContain('西城区：+');
 
     // 4. The printed report: scope, instant, people, table, suggestions with coordinates, sources, version.
     // (The area's three curves are asked again for 西城区 first.)

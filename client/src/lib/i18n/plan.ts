@@ -163,6 +163,10 @@ export const plan: Dictionary = {
   'plan.unit.people': { zh: '人', en: 'people' },
   'plan.suggest.basis.streets': { zh: '可通行道路长度代理', en: 'street length proxy' },
   'plan.suggest.whatIf': { zh: '假设新增这些站点', en: 'What if we add these' },
+  'plan.suggest.deltaPeople': {
+    zh: '覆盖人数 +{people} 人（+{pct} 个百分点），各区变化：',
+    en: 'People covered +{people} (+{pct} points); by area:',
+  },
   'plan.suggest.delta': {
     zh: '覆盖面积 +{km2} km²（+{pct} 个百分点）',
     en: 'Covered area +{km2} km² (+{pct} points)',

@@ -67,7 +67,17 @@ export interface CoverageReport {
     street_km_total?: number;
   };
   areas: AreaRow[];
-  what_if: null | { delta: { covered_km2: number; covered_pct_points: number | null } };
+  what_if: null | {
+    delta: {
+      covered_km2: number;
+      covered_pct_points: number | null;
+      /** With a demand layer: people (or weights) newly covered, and the share's change. */
+      demand_covered: number | null;
+      demand_covered_pct_points: number | null;
+    };
+    /** The areas whose figures change, with their deltas. */
+    areas: Array<{ code: string; name: string; delta_covered_km2: number; delta_demand_covered: number | null }>;
+  };
 }
 
 export interface CoverageParams {
