@@ -2,7 +2,8 @@
  * The way to a station on the worker page, in Debian's Chromium against the built app:
  * - on a server holding the real Andorra road network (imported with the CLI, as a deployer would)
  *   and one station in Andorra la Vella: the route is drawn with its steps, switching mode changes
- *   the minutes, our own roads are drawn under the stations, on MapLibre and on Leaflet (?lite=1);
+ *   the minutes, our own roads are drawn under the stations (with their names close up), on MapLibre
+ *   and on Leaflet (?lite=1);
  * - on Beijing's default (no road network): a dashed straight line, said plainly.
  * Screenshots go to test-results/.
  */
@@ -145,6 +146,30 @@ describe('the way to a station on the Andorra road network', () => {
     const driveMinutes = await routeMinutes(page);
     expect(driveMinutes).toBeGreaterThanOrEqual(1);
     await page.screenshot({ path: screenshotPath('worker-route-drive') });
+
+    // Close up, the imported streets carry their names (drawn on the phone: no glyph server).
+    await page.evaluate(
+      ([lng, lat]) =>
+        (document.querySelector('[data-testid="map"]') as unknown as { maplibreMap: any }).maplibreMap.jumpTo({
+          center: [lng, lat],
+          zoom: 16,
+        }),
+      ANDORRA_POSITION.split(',').map(Number),
+    );
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() => {
+            const m = (document.querySelector('[data-testid="map"]') as unknown as { maplibreMap: any }).maplibreMap;
+            const layers = ['roads-minor-labels', 'roads-major-labels'].filter((id) => m.getLayer(id));
+            return layers.length
+              ? m.queryRenderedFeatures({ layers }).filter((f: any) => f.properties.name).length
+              : 0;
+          }),
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThan(0);
+    await page.screenshot({ path: screenshotPath('worker-route-street-names') });
 
     // Closing the sheet clears the route from the map.
     await page.click('[data-testid="station-sheet"] .close');
