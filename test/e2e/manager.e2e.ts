@@ -179,12 +179,25 @@ describe('manager console', () => {
     await context.close();
   });
 
-  it('shows a worker\'s report in the queue and resolves it', async () => {
-    const report = await api(`/api/stations/${stationId}/reports`, {
-      method: 'POST',
-      body: JSON.stringify({ category: 'amenity_broken', note: '微波炉坏了 <b>急</b>' }),
-    });
-    expect(report.status).toBe(201);
+  it('a worker reports from the sheet, the manager answers from the queue, the worker sees the answer by receipt', async () => {
+    const station = (await api(`/api/stations/${stationId}`)).body.station;
+    const worker = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const workerPage = await worker.newPage();
+    // The station found by name with the search box (it may be closed now, so not in the open list).
+    const openSheet = async () => {
+      await workerPage.goto(`${server.baseUrl}/?pos=${station.lng},${station.lat}#/`);
+      await workerPage.locator('[data-testid="search-input"]').pressSequentially(station.name.slice(0, 6), { delay: 20 });
+      await workerPage.locator('[data-testid="search-option"]', { hasText: station.name }).first().click({ timeout: 20_000 });
+    };
+    await openSheet();
+    const sheet = workerPage.locator('[data-testid="station-sheet"]');
+    await sheet.locator('[data-testid="confirm-wrong"]').click();
+    await sheet.getByLabel('设施坏了（如微波炉）').check();
+    await sheet.locator('textarea').fill('微波炉坏了 <b>急</b>');
+    await sheet.locator('[data-testid="report-send"]').click();
+    await expect.poll(() => sheet.locator('[data-testid="report-thanks"]').innerText()).toMatch(/回执码 [0-9A-Z]{5}-[0-9A-Z]{5}/);
+    await expect.poll(() => sheet.locator('[data-testid="my-report"]').first().innerText()).toContain('待处理');
+
     const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page, 'wang', 'wang-password-1');
@@ -192,10 +205,30 @@ describe('manager console', () => {
     const item = page.locator('[data-testid="report-item"]').first();
     await expect.poll(() => item.innerText()).toContain('微波炉坏了 <b>急</b>');
     expect(await item.innerText()).toContain('设施损坏');
+    await item.locator('[data-testid="report-reply"]').fill('微波炉需工会采购，已上报，请先用隔壁站');
+    await item.locator('[data-testid="answer-needs_union"]').click();
+    // Handed to the union: still open, marked so.
+    await expect.poll(() => item.locator('[data-testid="report-outcome"]').innerText()).toBe('已转工会');
     await page.screenshot({ path: screenshotPath('manager-report-queue'), fullPage: true });
-    await item.locator('[data-testid="resolve"]').click();
+    // The station link opens it in the editor.
+    await item.locator('[data-testid="report-station"]').click();
+    await expect.poll(() => page.locator('[data-testid="station-editor"] h2').innerText()).toBe(station.name);
+
+    // The worker, on their next visit, sees the answer.
+    await workerPage.goto('about:blank');
+    await openSheet();
+    const mine = sheet.locator('[data-testid="my-report"]').first();
+    await expect.poll(() => mine.innerText(), { timeout: 15_000 }).toContain('已转工会协调');
+    expect(await mine.innerText()).toContain('请先用隔壁站');
+    await mine.scrollIntoViewIfNeeded();
+    await workerPage.screenshot({ path: screenshotPath('worker-report-answer') });
+
+    // Closed as fixed: gone from the open queue.
+    await page.click('[data-testid="tab-reports"]');
+    await page.locator('[data-testid="report-item"]').first().locator('[data-testid="resolve"]').click();
     await expect.poll(() => page.locator('[data-testid="report-item"]').count()).toBe(0);
     await context.close();
+    await worker.close();
   });
 
   it('reads hours written in words (周一至周五 8:00-18:00，午休…，节假日休息), shows the OSM form, and saves it', async () => {

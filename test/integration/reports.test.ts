@@ -114,3 +114,40 @@ describe('worker reports', () => {
     expect(statuses).toEqual([201, 201, 201, 429]);
   });
 });
+
+describe('answers to reporters', () => {
+  it('the reporter follows the answer with a receipt code: handed to the union with a reply, then not a problem', async () => {
+    const sent = await report(mine, { category: 'no_water', note: '饮水机没水' }, '192.0.2.77');
+    expect(sent.status).toBe(201);
+    expect(sent.body.receipt).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
+    const receipt = sent.body.receipt as string;
+    const read = (code: string) => server.get(`/api/reports/receipt/${code}`);
+    expect((await read(receipt)).body).toMatchObject({ station_name: '东城站', category: 'no_water', status: 'open', outcome: null, reply: null });
+    // Typed without the dash and in lower case, as a worker might.
+    expect((await read(receipt.replace('-', '').toLowerCase())).status).toBe(200);
+
+    const handOn = await server.request(`/api/reports/${sent.body.id}/resolve`, {
+      method: 'POST',
+      headers: manager.headers,
+      body: JSON.stringify({ outcome: 'needs_union', reply: '饮水机需要工会采购，已上报' }),
+    });
+    expect(handOn.body).toMatchObject({ status: 'open', outcome: 'needs_union' });
+    expect((await read(receipt)).body).toMatchObject({ status: 'open', outcome: 'needs_union', reply: '饮水机需要工会采购，已上报' });
+    // Still in the open queue, marked as handed on.
+    const open = await server.get('/api/reports?status=open', { headers: admin.headers });
+    expect(open.body.reports.find((r: { id: number }) => r.id === sent.body.id)).toMatchObject({ outcome: 'needs_union' });
+
+    const closed = await server.request(`/api/reports/${sent.body.id}/resolve`, {
+      method: 'POST',
+      headers: admin.headers,
+      body: JSON.stringify({ outcome: 'not_a_problem', reply: '已核实：饮水机有水' }),
+    });
+    expect(closed.body).toMatchObject({ status: 'resolved', outcome: 'not_a_problem' });
+    expect((await read(receipt)).body).toMatchObject({ status: 'resolved', outcome: 'not_a_problem', reply: '已核实：饮水机有水' });
+
+    expect((await read('NOT-A-CODE')).status).toBe(400);
+    expect((await read('00000-00000')).status).toBe(404);
+    // A receipt is not a key to anything else: no note, no other report.
+    expect((await read(receipt)).body).not.toHaveProperty('note');
+  });
+});

@@ -52,6 +52,16 @@ export const stationReports = pgTable(
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     resolvedBy: integer('resolved_by').references(() => users.id, { onDelete: 'set null' }),
     resolution: text('resolution'),
+    /**
+     * What the manager decided: resolved, not_a_problem (both close the report) or needs_union
+     * (stays open, handed to the union office). Null while nobody has acted.
+     */
+    outcome: text('outcome'),
+    /** The manager's answer, shown to the reporter through the receipt code. */
+    reply: text('reply'),
+    repliedAt: timestamp('replied_at', { withTimezone: true }),
+    /** A random code given to the reporter (no account): the only way to read the answer. */
+    receipt: text('receipt').unique('station_reports_receipt_unique'),
   },
   (t) => [
     index('station_reports_station_idx').on(t.stationId, t.status),
@@ -61,6 +71,10 @@ export const stationReports = pgTable(
       sql`${t.category} in ('closed_when_listed_open','amenity_broken','no_water','dirty','other')`,
     ),
     check('station_reports_status_check', sql`${t.status} in ('open','resolved')`),
+    check(
+      'station_reports_outcome_check',
+      sql`${t.outcome} is null or ${t.outcome} in ('resolved','not_a_problem','needs_union')`,
+    ),
   ],
 );
 

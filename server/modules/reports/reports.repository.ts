@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type AppDatabase } from '../../db/client.js';
-import type { ReportCategory } from './reports.schemas.js';
+import type { ReportCategory, ReportOutcome } from './reports.schemas.js';
 
 export interface ReportRecord {
   id: number;
@@ -13,18 +13,44 @@ export interface ReportRecord {
   resolved_at: string | null;
   resolved_by: string | null;
   resolution: string | null;
+  outcome: ReportOutcome | null;
+  reply: string | null;
+  replied_at: string | null;
 }
 
 export async function insertReport(
   db: AppDatabase,
-  report: { stationId: number; category: ReportCategory; note: string | null },
+  report: { stationId: number; category: ReportCategory; note: string | null; receipt: string },
 ): Promise<number> {
   const [row] = await queryRows<{ id: number }>(
     db,
-    sql`insert into station_reports (station_id, category, note)
-        values (${report.stationId}, ${report.category}, ${report.note}) returning id`,
+    sql`insert into station_reports (station_id, category, note, receipt)
+        values (${report.stationId}, ${report.category}, ${report.note}, ${report.receipt}) returning id`,
   );
   return row!.id;
+}
+
+/** What the reporter may read back with their receipt code: the station, the report, the answer. */
+export interface ReceiptView {
+  station_id: number;
+  station_name: string;
+  category: ReportCategory;
+  created_at: string;
+  status: 'open' | 'resolved';
+  outcome: ReportOutcome | null;
+  reply: string | null;
+  replied_at: string | null;
+}
+
+export async function findReportByReceipt(db: AppDatabase, receipt: string): Promise<ReceiptView | null> {
+  const [row] = await queryRows<ReceiptView>(
+    db,
+    sql`select r.station_id, s.name as station_name, r.category, to_json(r.created_at) #>> '{}' as created_at,
+          r.status, r.outcome, r.reply, to_json(r.replied_at) #>> '{}' as replied_at
+        from station_reports r join stations s on s.id = r.station_id
+        where r.receipt = ${receipt}`,
+  );
+  return row ?? null;
 }
 
 export async function stationExists(db: AppDatabase, stationId: number): Promise<boolean> {
@@ -45,7 +71,8 @@ export async function listReports(
     db,
     sql`select r.id, r.station_id, s.name as station_name, r.category, r.note, r.status,
           to_json(r.created_at) #>> '{}' as created_at, to_json(r.resolved_at) #>> '{}' as resolved_at,
-          u.username as resolved_by, r.resolution
+          u.username as resolved_by, r.resolution, r.outcome, r.reply,
+          to_json(r.replied_at) #>> '{}' as replied_at
         from station_reports r join stations s on s.id = r.station_id
         left join users u on u.id = r.resolved_by
         where ${sql.join(conditions, sql` and `)}
@@ -64,17 +91,27 @@ export async function findReportStation(
   return rows[0] ?? null;
 }
 
-/** Resolves an open report; false when it was already resolved (someone was quicker). */
-export async function resolveReport(
+/**
+ * Answers an open report: resolved / not_a_problem close it; needs_union keeps it open, handed to
+ * the union office (which may close it later). False when it was already closed (someone was quicker).
+ */
+export async function answerReport(
   db: AppDatabase,
   reportId: number,
   userId: number,
-  resolution: string | null,
+  answer: { outcome: ReportOutcome; reply: string | null },
 ): Promise<boolean> {
+  const closes = answer.outcome !== 'needs_union';
   const rows = await queryRows<{ id: number }>(
     db,
-    sql`update station_reports set status = 'resolved', resolved_at = now(), resolved_by = ${userId},
-          resolution = ${resolution}
+    sql`update station_reports set
+          status = ${closes ? 'resolved' : 'open'},
+          outcome = ${answer.outcome},
+          reply = coalesce(${answer.reply}, reply),
+          replied_at = case when ${answer.reply}::text is null then replied_at else now() end,
+          resolution = coalesce(${answer.reply}, resolution),
+          resolved_at = case when ${closes} then now() else resolved_at end,
+          resolved_by = ${userId}
         where id = ${reportId} and status = 'open' returning id`,
   );
   return rows.length > 0;

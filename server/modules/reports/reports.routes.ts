@@ -15,12 +15,16 @@ import {
   ReportIdParam,
   ReportListQuerySchema,
   ReportSummaryQuerySchema,
+  ReceiptCodeSchema,
   ResolveBodySchema,
   ConfirmationBodySchema,
+  REPORT_CATEGORIES,
+  REPORT_OUTCOMES,
 } from './reports.schemas.js';
 import {
   confirmStation,
   FRESHNESS_DAYS,
+  reportByReceipt,
   resolveStationReport,
   stationFreshness,
   submitReport,
@@ -43,8 +47,15 @@ export function reportsRouter(db: AppDatabase): Router {
   router.post('/stations/:id/reports', async (req, res) => {
     const stationId = parseRequest(StationIdParam, req.params.id, 'params');
     const body = parseRequest(NewReportBodySchema, req.body, 'body');
-    const id = await submitReport(db, { stationId, ...body, clientIp: req.ip ?? 'unknown' });
-    res.status(201).json({ id });
+    const { id, receipt } = await submitReport(db, { stationId, ...body, clientIp: req.ip ?? 'unknown' });
+    // The receipt is the reporter's only way back to the answer: never cached by anyone.
+    res.status(201).set('Cache-Control', 'no-store').json({ id, receipt });
+  });
+
+  // The reporter reads the answer with their receipt code: no account, nothing about anyone else.
+  router.get('/reports/receipt/:code', async (req, res) => {
+    const code = parseRequest(ReceiptCodeSchema, req.params.code, 'params');
+    res.set('Cache-Control', 'no-store').json({ receipt: code, ...(await reportByReceipt(db, code)) });
   });
 
   // "信息准确" in one tap, no account; "信息有误" is a report (above).
@@ -89,8 +100,10 @@ export function reportsRouter(db: AppDatabase): Router {
     if (!req.user) throw unauthenticated();
     const id = parseRequest(ReportIdParam, req.params.id, 'params');
     const body = parseRequest(ResolveBodySchema, req.body, 'body');
-    await resolveStationReport(db, req.user, id, body?.resolution ?? null);
-    res.json({ id, status: 'resolved' });
+    const outcome = body?.outcome ?? 'resolved';
+    const reply = body?.reply || body?.resolution || null;
+    await resolveStationReport(db, req.user, id, { outcome, reply });
+    res.json({ id, status: outcome === 'needs_union' ? 'open' : 'resolved', outcome });
   });
 
   return router;
@@ -106,7 +119,10 @@ export const REPORTS_OPERATIONS: ApiOperation[] = [
     params: z.object({ id: StationIdParam }),
     body: NewReportBodySchema,
     responses: {
-      '201': { description: 'Received', schema: IdResultSchema },
+      '201': {
+        description: 'Received, with a receipt code to read the answer later (GET /api/reports/receipt/{code})',
+        schema: z.object({ id: z.number().int(), receipt: z.string() }),
+      },
       '404': 'No such station',
       '429': 'Too many reports',
     },
@@ -123,14 +139,44 @@ export const REPORTS_OPERATIONS: ApiOperation[] = [
   {
     method: 'post',
     path: '/api/reports/{id}/resolve',
-    summary: 'Mark a report resolved',
+    summary:
+      'Answer a report: resolved or not_a_problem close it; needs_union keeps it open for the union office. The reply is shown to the reporter',
     tags,
     params: z.object({ id: ReportIdParam }),
     body: ResolveBodySchema,
     access: ['manager'],
     responses: {
-      '200': { description: 'Resolved', schema: z.object({ id: z.number().int(), status: z.literal('resolved') }) },
+      '200': {
+        description: 'Answered',
+        schema: z.object({ id: z.number().int(), status: z.enum(['open', 'resolved']), outcome: z.enum(REPORT_OUTCOMES) }),
+      },
       '404': 'No such report',
+      '409': 'Already closed',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/reports/receipt/{code}',
+    summary: 'The reporter reads their report and its answer with the receipt code they were given (no sign-in)',
+    tags,
+    params: z.object({ code: ReceiptCodeSchema }),
+    responses: {
+      '200': {
+        description: 'The report and the answer so far',
+        schema: z.object({
+          receipt: z.string(),
+          station_id: z.number().int(),
+          station_name: z.string(),
+          category: z.enum(REPORT_CATEGORIES),
+          created_at: z.string(),
+          status: z.enum(['open', 'resolved']),
+          outcome: z.enum(REPORT_OUTCOMES).nullable(),
+          reply: z.string().nullable(),
+          replied_at: z.string().nullable(),
+        }),
+      },
+      '400': 'Not a receipt code',
+      '404': 'No report has this code',
     },
   },
   {

@@ -21,9 +21,30 @@ export const ReportListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
+export const REPORT_OUTCOMES = ['resolved', 'not_a_problem', 'needs_union'] as const;
+export type ReportOutcome = (typeof REPORT_OUTCOMES)[number];
+
+const ReplySchema = z.string().trim().max(500, 'reply must be at most 500 characters');
+
 export const ResolveBodySchema = z
-  .strictObject({ resolution: z.string().max(500, 'resolution must be at most 500 characters').optional() })
+  .strictObject({
+    outcome: z
+      .enum(REPORT_OUTCOMES)
+      .default('resolved')
+      .describe('resolved or not_a_problem close the report; needs_union keeps it open for the union office'),
+    reply: ReplySchema.optional().describe('shown to the reporter through their receipt code'),
+    /** The former name of `reply`. */
+    resolution: ReplySchema.optional(),
+  })
   .optional();
+
+/** Ten letters and digits a person can read out (no 0/O, 1/I/L), grouped 5-5. */
+export const ReceiptCodeSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[0-9A-HJKMNP-TV-Z]{5}-?[0-9A-HJKMNP-TV-Z]{5}$/, 'a receipt code is ten letters and digits, e.g. 7KQ2M-XW4PD')
+  .transform((code) => code.replace('-', '').replace(/^(.{5})/, '$1-'));
 
 export const ReportSummaryQuerySchema = z.strictObject({
   level: LevelNameSchema.optional().describe('default: region.default_level from /api/meta'),

@@ -3,16 +3,29 @@ import { HttpError, notFound } from '../../http/errors.js';
 import type { AuthUser } from '../auth/roles.js';
 import { canEditStation } from '../auth/roles.js';
 import { consumeRateLimit, rateLimitKey, type RateLimit } from '../rate-limits/rate-limits.service.js';
+import { randomInt } from 'node:crypto';
 import {
+  answerReport,
+  findReportByReceipt,
   findReportStation,
   insertConfirmation,
   insertReport,
   readFreshness,
-  resolveReport,
   stationExists,
+  type ReceiptView,
   type StationFreshness,
 } from './reports.repository.js';
-import type { ReportCategory } from './reports.schemas.js';
+import type { ReportCategory, ReportOutcome } from './reports.schemas.js';
+
+/** Crockford's base32: no 0/O, 1/I/L confusion when a worker reads the code out or types it. */
+const RECEIPT_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** Ten random symbols (50 bits: not guessable), shown as 5-5. */
+export function newReceiptCode(): string {
+  let code = '';
+  for (let i = 0; i < 10; i++) code += RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)];
+  return `${code.slice(0, 5)}-${code.slice(5)}`;
+}
 
 // Generous for a worker (a few reports on a bad day), tight for a script. Stored in the database,
 // so every instance counts the same client.
@@ -32,27 +45,35 @@ const REPORTS_PER_CLIENT_AND_STATION: RateLimit = {
 export async function submitReport(
   db: AppDatabase,
   input: { stationId: number; category: ReportCategory; note?: string; clientIp: string },
-): Promise<number> {
+): Promise<{ id: number; receipt: string }> {
   if (!(await stationExists(db, input.stationId))) throw notFound(`Station not found: ${input.stationId}`);
   await consumeRateLimit(db, REPORTS_PER_CLIENT, rateLimitKey(input.clientIp));
   await consumeRateLimit(db, REPORTS_PER_CLIENT_AND_STATION, rateLimitKey(input.clientIp, String(input.stationId)));
   const note = input.note?.trim() ? input.note : null;
-  return insertReport(db, { stationId: input.stationId, category: input.category, note });
+  const receipt = newReceiptCode();
+  const id = await insertReport(db, { stationId: input.stationId, category: input.category, note, receipt });
+  return { id, receipt };
+}
+
+export async function reportByReceipt(db: AppDatabase, receipt: string): Promise<ReceiptView> {
+  const found = await findReportByReceipt(db, receipt);
+  if (!found) throw notFound(`No report has the receipt code ${receipt}`);
+  return found;
 }
 
 export async function resolveStationReport(
   db: AppDatabase,
   user: AuthUser,
   reportId: number,
-  resolution: string | null,
+  answer: { outcome: ReportOutcome; reply: string | null },
 ): Promise<void> {
   const report = await findReportStation(db, reportId);
   if (!report) throw notFound(`Report not found: ${reportId}`);
   if (!canEditStation(user, report.station_id)) {
     throw new HttpError(403, `You do not manage station ${report.station_id}`);
   }
-  if (!(await resolveReport(db, reportId, user.id, resolution))) {
-    throw new HttpError(409, `Report ${reportId} is already resolved`);
+  if (!(await answerReport(db, reportId, user.id, answer))) {
+    throw new HttpError(409, `Report ${reportId} is already closed`);
   }
 }
 

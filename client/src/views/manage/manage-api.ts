@@ -61,7 +61,10 @@ export interface Report {
   status: 'open' | 'resolved';
   created_at: string;
   resolved_by: string | null;
+  outcome: ReportOutcome | null;
+  reply: string | null;
 }
+export type ReportOutcome = 'resolved' | 'not_a_problem' | 'needs_union';
 export interface HoursCheck {
   ok: boolean;
   error: string | null;
@@ -137,4 +140,5 @@ export const checkHours = (body: {
   apiSend<HoursCheck>('POST', '/api/hours/validate', body);
 export const listReports = (status: 'open' | 'resolved') =>
   apiGet<{ reports: Report[] }>(`/api/reports?status=${status}`);
-export const resolveReport = (id: number) => apiSend('POST', `/api/reports/${id}/resolve`, {});
+export const answerReport = (id: number, outcome: ReportOutcome, reply: string) =>
+  apiSend('POST', `/api/reports/${id}/resolve`, { outcome, ...(reply.trim() ? { reply: reply.trim() } : {}) });
