@@ -100,6 +100,11 @@ export async function readXlsx(bytes: Buffer, maxRows = MAX_IMPORT_ROWS): Promis
       hyperlinks: 'ignore',
       entries: 'ignore',
     });
+    // exceljs names a worksheet from the workbook part, assuming that part comes first in the zip;
+    // its own writer does not always put it first (seen on a busy machine: "reading 'sheets'" when
+    // re-reading our own export). We read the first worksheet by position and need no name.
+    const model = reader as unknown as { model?: { sheets?: unknown[] } };
+    model.model ??= { sheets: [] };
     for await (const sheet of reader) {
       for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
         sheetRows += 1;

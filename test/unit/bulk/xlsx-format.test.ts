@@ -63,3 +63,22 @@ describe('writeXlsx / readXlsx', () => {
     expect((error as HttpError).message).toContain('unpacks to more than');
   });
 });
+
+describe('readXlsx whatever the order of the workbook parts', () => {
+  it('reads a workbook whose worksheet comes before workbook.xml in the zip (exceljs itself writes so at times)', async () => {
+    // JSZip comes with exceljs; it rewrites our own export with the worksheet first.
+    const { default: JSZip } = await import('jszip');
+    const written = await JSZip.loadAsync(await writeXlsx(['名称', '经度'], [['甲', 116.4]]));
+    const names = Object.keys(written.files).filter((n) => !written.files[n]!.dir);
+    const reordered = new JSZip();
+    // The relations and shared strings first make exceljs parse the worksheet at once.
+    const first = ['xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', ...names.filter((n) => n.startsWith('xl/worksheets/'))];
+    for (const name of [...first, ...names.filter((n) => !first.includes(n))]) {
+      reordered.file(name, await written.files[name]!.async('uint8array'));
+    }
+    const bytes = Buffer.from(await reordered.generateAsync({ type: 'uint8array', compression: 'DEFLATE' }));
+    const table = await readXlsx(bytes);
+    expect(table.columns).toEqual(['名称', '经度']);
+    expect(table.rows[0]!.cells).toMatchObject({ 名称: '甲', 经度: 116.4 });
+  });
+});
