@@ -80,6 +80,8 @@ const MATRIX: WriteRoute[] = [
   { method: 'POST', path: '/api/stations/import', url: () => '/api/stations/import?format=csv&dry_run=true', contentType: 'text/csv', body: () => 'name,lng,lat\n测试,116.4,39.9\n', expect: { ...STATION_RULE, admin: 200 } },
   // Planning data: planners are meant to write it.
   { method: 'POST', path: '/api/demand-layers', url: () => '/api/demand-layers', body: () => JSON.stringify({ name: '骑手', csv: 'lng,lat,weight\n116.4,39.9,3\n' }), expect: { anonymous: 401, managerA: 403, planner: 201, admin: 201 } },
+  // Past the access check a text body is refused as not a GeoTIFF (400): what is checked here is who gets that far.
+  { method: 'POST', path: '/api/demand-layers/rasters', url: () => '/api/demand-layers/rasters?name=x', contentType: 'image/tiff', body: () => 'not a tiff', expect: { anonymous: 401, managerA: 403, planner: 400, admin: 400 } },
   { method: 'DELETE', path: '/api/demand-layers/{id}', url: (f) => `/api/demand-layers/${f.layerId}`, expect: { anonymous: 401, managerA: 403, planner: 204, admin: 204 } },
 ];
 
