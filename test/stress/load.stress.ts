@@ -16,7 +16,8 @@ import { startE2eServer, type E2eServer } from '../e2e/setup.js';
 const MEMORY_BOUND_MB = process.env.TEST_DATABASE_URL ? 640 : 1300;
 // Growth over the idle process during one load run: what a leak would show first.
 const GROWTH_BOUND_MB = 400;
-const DURATION_S = Number(process.env.STRESS_DURATION_S ?? 8);
+// Long enough for a few hundred requests per endpoint on a 2-core machine; STRESS_DURATION_S for longer runs.
+const DURATION_S = Number(process.env.STRESS_DURATION_S ?? 6);
 
 let server: E2eServer;
 
