@@ -190,7 +190,8 @@ describe('the way to a station on the Andorra road network', () => {
     await expect
       .poll(async () => Number(await map(page).getAttribute('data-roads')), { timeout: 20_000 })
       .toBeGreaterThan(20);
-    await page.waitForTimeout(500);
+    // The way is drawn once the view has settled on it (fitBounds may still be moving the map).
+    await expect.poll(() => routeBluePixels(page), { timeout: 20_000 }).toBeGreaterThan(1000);
     const withRoute = await routeBluePixels(page);
     expect(await page.locator('[data-testid="route-steps"]').innerText()).toMatch(/\d+ (m|km)/);
     expect(await routeTotal(page).innerText()).toMatch(/^About \d+ min · [\d.]+ (m|km)/);
