@@ -3,6 +3,15 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/e2e/**/*.e2e.ts'],
+    // Pages whose behaviour does not depend on the database engine (the shell and its language
+    // switch, the service worker's cache rules, basemap tiles and labels drawn in the browser) run in
+    // CI's first (embedded) pass only, like the unit tests; the data they read (meta, areas with
+    // their label points, stations) is checked on both engines by the integration tests.
+    // `npm test` alone runs every file.
+    exclude:
+      process.env.DATABASE_TESTS_ONLY === '1'
+        ? ['test/e2e/shell.e2e.ts', 'test/e2e/private-cache.e2e.ts', 'test/e2e/worker-basemap.e2e.ts']
+        : [],
     globalSetup: ['test/e2e/global-setup.ts'],
     pool: 'forks',
     // One browser and one server at a time: two cores.

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from '../../server/config.js';
+import { ensureServerBuild } from '../../scripts/lib/server-build.js';
 import { buildPgliteTemplate } from '../setup/template.js';
 
 /**
@@ -14,4 +15,6 @@ export default async function setup() {
     cwd: REPO_ROOT,
     stdio: 'inherit',
   });
+  // The server as `npm start` runs it: compiled JavaScript, built once for every server of the run.
+  ensureServerBuild();
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { BUILT_SERVER_MAIN } from '../../scripts/lib/server-build.js';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -50,7 +51,7 @@ export interface E2eServerOptions {
 }
 
 /**
- * The real service as a user starts it (server/main.ts serving the built client) on a fresh
+ * The real service as a user starts it (the compiled server/main.ts serving the built client) on a fresh
  * embedded database seeded with sample stations. The client must have been built (globalSetup).
  */
 export async function startE2eServer(
@@ -62,7 +63,8 @@ export async function startE2eServer(
   const serverDb = options.databaseUrl || options.dataDir ? null : await createServerDatabase();
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(REPO_ROOT, 'server', 'main.ts')],
+    // Compiled by the global setup (scripts/lib/server-build.ts), as `npm start` runs it.
+    ['--enable-source-maps', BUILT_SERVER_MAIN],
     {
       cwd: REPO_ROOT,
       env: {
