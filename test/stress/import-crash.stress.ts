@@ -95,7 +95,7 @@ describe('kill -9 during an OSM import', () => {
 
     expect(before!.edgeRows).toBe(before!.edgeCount);
     let killedBeforeCommit = 0;
-    // Four points spread over the import (early parse, staging, late staging, around the swap):
+    // Three points spread over the import (parse and staging, late staging, around the swap):
     // each costs two database opens, and CI's 30 minutes cover every other suite too.
     for (const fraction of [0.3, 0.6, 0.9]) {
       const crashed = await importOsm(ANDORRA, Math.round(timed.ms * fraction));
