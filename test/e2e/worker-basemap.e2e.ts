@@ -316,10 +316,11 @@ describe('BASEMAP=pmtiles: a self-hosted archive of Andorra, on a deployment of 
         }),
     );
     // The whole region: clusters, each with its count written as text.
+    // Kept from the poll that saw them: the page may still move the map (its last fit) between two reads.
+    let counts: Awaited<ReturnType<typeof rendered>> = [];
     await expect
-      .poll(async () => (await rendered(page, '^stations-cluster-counts$')).length, { timeout: 15_000 })
+      .poll(async () => (counts = await rendered(page, '^stations-cluster-counts$')).length, { timeout: 15_000 })
       .toBeGreaterThan(0);
-    const counts = await rendered(page, '^stations-cluster-counts$');
     expect(Number(counts[0]!.properties.point_count)).toBeGreaterThan(1);
     const textField = await page.evaluate(() =>
       (document.querySelector('[data-testid="map"]') as unknown as { maplibreMap: any }).maplibreMap.getLayoutProperty(
