@@ -3,14 +3,21 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/e2e/**/*.e2e.ts'],
-    // Pages whose behaviour does not depend on the database engine (the shell and its language
-    // switch, the service worker's cache rules, basemap tiles and labels drawn in the browser) run in
-    // CI's first (embedded) pass only, like the unit tests; the data they read (meta, areas with
-    // their label points, stations) is checked on both engines by the integration tests.
-    // `npm test` alone runs every file.
+    // Pages whose behaviour does not depend on the database engine run in CI's first (embedded) pass
+    // only, like the unit tests: the shell and its language switch, the service worker's cache rules,
+    // basemap tiles and labels drawn in the browser, the worker page's map, list, geolocation and
+    // offline reload, and its search box. What they read (meta, areas with their label points,
+    // nearest, search, stations) is checked on both engines by the integration tests; pages that
+    // write (console, admin, reports), plan or route run on both. `npm test` alone runs every file.
     exclude:
       process.env.DATABASE_TESTS_ONLY === '1'
-        ? ['test/e2e/shell.e2e.ts', 'test/e2e/private-cache.e2e.ts', 'test/e2e/worker-basemap.e2e.ts']
+        ? [
+            'test/e2e/shell.e2e.ts',
+            'test/e2e/private-cache.e2e.ts',
+            'test/e2e/worker-basemap.e2e.ts',
+            'test/e2e/worker.e2e.ts',
+            'test/e2e/worker-search.e2e.ts',
+          ]
         : [],
     globalSetup: ['test/e2e/global-setup.ts'],
     pool: 'forks',
