@@ -275,9 +275,13 @@ describe('BASEMAP=amap (GCJ-02 raster tiles)', () => {
         'is.autonavi.com': TILE,
       });
       await mapReady(page, 'leaflet');
-      const sources = await page.locator('img.leaflet-tile').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src));
-      expect(sources.length).toBeGreaterThan(0);
-      for (const src of sources) expect(src).toMatch(AMAP_TILE);
+      // Tiles Leaflet drops while the map still moves get its blank data: image until they leave the DOM;
+      // the ones it shows (loaded) must all be Amap's.
+      const loadedTiles = () =>
+        page.locator('img.leaflet-tile-loaded').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src));
+      await expect.poll(async () => (await loadedTiles()).length, { timeout: 15_000 }).toBeGreaterThan(0);
+      for (const src of await loadedTiles()) if (!src.startsWith('data:')) expect(src).toMatch(AMAP_TILE);
+      expect((await loadedTiles()).filter((src) => AMAP_TILE.test(src)).length).toBeGreaterThan(0);
       await expect.poll(() => page.locator('.leaflet-control-attribution').textContent()).toMatch(/高德|AutoNavi/);
       // Zoomed out: clusters carry their counts as text.
       await page.locator('.leaflet-control-zoom-out').click();
