@@ -8,3 +8,4 @@ export * from './roads.js';
 export * from './station-sync.js';
 export * from './holidays.js';
 export * from './coverage-cache.js';
+export * from './station-photos.js';
