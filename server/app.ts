@@ -20,6 +20,7 @@ import {
 import { csrfProtection, authenticate } from './modules/auth/auth.middleware.js';
 import { AUTH_OPERATIONS, accountRouter, loginRouter } from './modules/auth/auth.routes.js';
 import { HEALTH_OPERATIONS, healthRouter } from './modules/health/health.routes.js';
+import { photosRouter, PHOTOS_OPERATIONS } from './modules/photos/photos.routes.js';
 import { REPORTS_OPERATIONS, reportsRouter } from './modules/reports/reports.routes.js';
 import {
   HOURS_PREVIEW_OPERATIONS,
@@ -65,6 +66,7 @@ export const API_OPERATIONS = [
   ...AUTH_OPERATIONS,
   ...STATION_EDITS_OPERATIONS,
   ...REPORTS_OPERATIONS,
+  ...PHOTOS_OPERATIONS,
   ...HOURS_PREVIEW_OPERATIONS,
   ...META_OPERATIONS,
   ...BASEMAP_OPERATIONS,
@@ -185,6 +187,7 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   // After bulk: its /stations/import and /stations/export must not be taken for /stations/:id.
   api.use(stationEditsRouter(database.db, region));
   api.use(reportsRouter(database.db));
+  api.use(photosRouter(database.db));
   api.use(hoursPreviewRouter());
   api.use(metaRouter(config, database.db));
   api.use(holidaysRouter(database.db, holidayCalendar));

@@ -72,6 +72,9 @@ const MATRIX: WriteRoute[] = [
   { method: 'POST', path: '/api/stations/{id}/revert/{changeId}', url: (f) => `/api/stations/${f.id}/revert/${f.changeId}`, body: (f) => JSON.stringify({ version: f.version }), expect: { ...STATION_RULE, admin: 200 } },
   { method: 'POST', path: '/api/stations', url: () => '/api/stations', body: () => JSON.stringify({ name: '新站', lng: 116.4, lat: 39.9 }), expect: { ...STATION_RULE, admin: 201 } },
   { method: 'DELETE', path: '/api/stations/{id}', url: (f) => `/api/stations/${f.id}`, expect: { ...STATION_RULE, admin: 204 } },
+  // Past the access check a text body is refused as not an image (400), and no photo 999999 (404): who gets that far.
+  { method: 'POST', path: '/api/stations/{id}/photos', url: (f) => `/api/stations/${f.id}/photos?kind=entrance`, contentType: 'image/jpeg', body: () => 'not a jpeg', expect: { ...STATION_RULE, admin: 400 } },
+  { method: 'DELETE', path: '/api/stations/{id}/photos/{photoId}', url: (f) => `/api/stations/${f.id}/photos/999999`, expect: { ...STATION_RULE, admin: 404 } },
   { method: 'POST', path: '/api/reports/{id}/resolve', url: (f) => `/api/reports/${f.reportId}/resolve`, body: () => JSON.stringify({ resolution: '已修好' }), expect: { ...STATION_RULE, admin: 200 } },
   { method: 'POST', path: '/api/users', url: () => '/api/users', body: () => JSON.stringify({ username: `u${Math.random().toString(36).slice(2, 8)}`, password: 'new-user-password', role: 'planner' }), expect: { ...STATION_RULE, admin: 201 } },
   { method: 'PATCH', path: '/api/users/{id}', url: (f) => `/api/users/${f.userId}`, body: () => JSON.stringify({ role: 'planner' }), expect: { ...STATION_RULE, admin: 200 } },

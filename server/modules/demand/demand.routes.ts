@@ -21,9 +21,11 @@ import {
   MAX_DEMAND_BBOX_DEG,
   MAX_DEMAND_SQUARES,
 } from './demand-map.schemas.js';
-import { localizedError, localizedZodError } from './demand-messages.js';
-import { discardBody, RasterUploads } from './raster-upload.service.js';
+import { localizedError, localizedZodError } from '../../http/localized-errors.js';
+import { discardBody } from '../../http/request-body.js';
+import { RasterUploads } from './raster-upload.service.js';
 import { RASTER_UPLOAD_LIMITS, RasterUploadQuerySchema } from './raster-upload.schemas.js';
+import { MAX_RASTER_UPLOAD_BYTES } from './population/raster-upload.js';
 
 /**
  * Planners' demand layers (they may hold private counts, e.g. riders per block): planners and
@@ -40,7 +42,7 @@ export function demandRouter(db: AppDatabase, log: Logger = pino({ level: 'silen
   router.post('/demand-layers/rasters', requireRole('planner', 'admin'), csrfProtection, async (req, res) => {
     const parsed = RasterUploadQuerySchema.safeParse(req.query);
     if (!parsed.success) {
-      discardBody(req);
+      discardBody(req, MAX_RASTER_UPLOAD_BYTES);
       throw localizedZodError(req, parsed.error, UPLOAD_WHAT);
     }
     const layer = await uploads.accept(req, parsed.data);

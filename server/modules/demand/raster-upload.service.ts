@@ -13,9 +13,10 @@ import { Transform } from 'node:stream';
 import type { Request } from 'express';
 import type { Logger } from 'pino';
 import type { AppDatabase } from '../../db/client.js';
+import { discardBody } from '../../http/request-body.js';
 import { runCpuTask } from '../../work/cpu-pool.js';
 import { findDemandLayer, type DemandLayerRecord } from './demand.repository.js';
-import { localizedError, type Bilingual } from './demand-messages.js';
+import { localizedError, type Bilingual } from '../../http/localized-errors.js';
 import { failUpload, finishUpload, insertUploadRow } from './population/population.repository.js';
 import type { PopulationSet } from './population/population-set.js';
 import {
@@ -79,19 +80,6 @@ export function describeProblem(problem: RasterProblem): { status: number; messa
 const fill = (text: string, params: Record<string, string | number>) =>
   text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? `{${k}}`));
 
-/**
- * Reads and drops the rest of a body we refused before reading it, so the client (still sending)
- * gets the answer rather than a reset connection; past the byte cap the connection is closed.
- */
-export function discardBody(req: Request): void {
-  let bytes = 0;
-  req.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
-    if (bytes > MAX_RASTER_UPLOAD_BYTES) req.socket.destroy();
-  });
-  req.resume();
-}
-
 export class RasterUploads {
   private active = 0;
 
@@ -131,7 +119,7 @@ export class RasterUploads {
   async accept(req: Request, q: RasterUploadQuery): Promise<DemandLayerRecord> {
     const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!['image/tiff', 'image/geotiff', 'application/octet-stream'].includes(type)) {
-      discardBody(req);
+      discardBody(req, MAX_RASTER_UPLOAD_BYTES);
       throw localizedError(req, 415, M.contentType, { type: type || 'none' });
     }
     const declared = Number(req.get('content-length'));
@@ -139,7 +127,7 @@ export class RasterUploads {
       throw localizedError(req, 413, M.tooLarge, { mb: MAX_RASTER_UPLOAD_BYTES / 1024 / 1024 }, { Connection: 'close' });
     }
     if (this.active >= MAX_RASTER_JOBS) {
-      discardBody(req);
+      discardBody(req, MAX_RASTER_UPLOAD_BYTES);
       throw localizedError(req, 503, M.busy, { n: MAX_RASTER_JOBS, s: 30 }, { 'Retry-After': '30' });
     }
     this.active += 1;

@@ -1,10 +1,10 @@
 /**
- * The demand map's and raster upload's refusals, in the language of the page that asked (`lang=`,
- * else Accept-Language, else zh): a planner reads them, so they say what to do instead.
+ * Refusals in the language of the page that asked (`lang=`,
+ * else Accept-Language, else zh): a person reads them, so they say what to do instead.
  */
 import type { Request } from 'express';
 import type { ZodError } from 'zod';
-import { HttpError } from '../../http/errors.js';
+import { HttpError } from './errors.js';
 
 export type Language = 'zh' | 'en';
 
