@@ -28,11 +28,11 @@ async function sidewaysPhoneJpeg(): Promise<Buffer> {
     .toBuffer();
 }
 
-const upload = (stationId: number, body: BodyInit, headers: Record<string, string>, query = 'kind=entrance') =>
+const upload = (stationId: number, body: Buffer | string, headers: Record<string, string>, query = 'kind=entrance') =>
   server.request(`/api/stations/${stationId}/photos?${query}`, {
     method: 'POST',
     headers: { 'content-type': 'image/jpeg', ...headers },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
 const asManager = () => ({ ...manager.headers, 'content-type': 'image/jpeg' });
 
