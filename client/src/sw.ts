@@ -6,6 +6,8 @@
  *   revision, so a page opened once works offline, lazily loaded parts too (the Leaflet fallback,
  *   the planner) — the hand-written worker before kept only what had been fetched;
  * - page loads network-first, falling back to the precached index.html;
+ * - nearest answers are not kept: one saved for another position or time would be a wrong answer;
+ *   offline, the page computes them itself from the stations it saved (views/worker/offline);
  * - PUBLIC API reads only (PUBLIC_API below) network-first; when the network fails the last saved
  *   answer is served with `X-Served-From-Cache: <ISO time it was saved>`, so the page can say it is
  *   cached data, and only while it is younger than MAX_API_AGE_S (hours and closures change).
@@ -27,7 +29,9 @@ const API_CACHE = 'warm-posts-api-v3';
 const SHELL_CACHE = 'warm-posts-shell-v2';
 const MAX_API_AGE_S = 24 * 3600;
 /** API paths anyone may read, the same for every visitor: the only ones worth keeping offline. */
-const PUBLIC_API = [/^\/api\/collections(\/|$)/, /^\/api\/nearest$/, /^\/api\/meta$/, /^\/api\/roads$/, /^\/api\/route$/];
+const PUBLIC_API = [/^\/api\/collections(\/|$)/, /^\/api\/meta$/, /^\/api\/holidays$/, /^\/api\/roads$/, /^\/api\/route$/];
+/** The page's own cache of stations and holidays for offline answers (views/worker/offline). */
+const OFFLINE_CACHE = 'warm-posts-offline-v1';
 
 self.skipWaiting();
 clientsClaim();
@@ -35,7 +39,7 @@ cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
 
 self.addEventListener('activate', (event) => {
-  const kept = new Set([API_CACHE, SHELL_CACHE]);
+  const kept = new Set([API_CACHE, SHELL_CACHE, OFFLINE_CACHE]);
   event.waitUntil(
     caches
       .keys()
@@ -71,9 +75,6 @@ const savedAnswers: WorkboxPlugin = {
     headers.set('X-Served-From-Cache', savedAt);
     return new Response(await cachedResponse.blob(), { status: cachedResponse.status, headers });
   },
-  // Nearest answers differ by position: keep only the last one, not one per place.
-  cacheKeyWillBeUsed: async ({ request }) =>
-    new URL(request.url).pathname === '/api/nearest' ? new Request(new URL('/api/nearest', request.url).href) : request,
 };
 
 registerRoute(

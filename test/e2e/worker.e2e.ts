@@ -24,6 +24,8 @@ let browser: Browser;
 // 天安门: dense with sample stations.
 const TIANANMEN = '116.3975,39.9087';
 const PHONE = { width: 390, height: 844 };
+/** The small phone the issue measures the page at. */
+const SMALL_PHONE = { width: 360, height: 740 };
 
 beforeAll(async () => {
   server = await startE2eServer();
@@ -307,20 +309,33 @@ describe('worker page without WebGL', () => {
 });
 
 describe('worker page offline', () => {
-  it('shows the last results, saying they are cached, when the network fails', async () => {
-    const { page } = await openWorker(browser, `?pos=${TIANANMEN}`);
+  /** What the API lists from a position (default filters: open on arrival, walking, 5). */
+  async function apiNearest(pos: string, extra = '') {
+    const [lng, lat] = pos.split(',').map(Number);
+    const url = `${server.baseUrl}/api/nearest?lng=${lng!.toFixed(6)}&lat=${lat!.toFixed(6)}&k=5&mode=walk&open=arrival${extra}`;
+    return (await (await fetch(url)).json()) as { distance_kind: string; features: any[] };
+  }
+  const savedForOffline = (page: Page) =>
+    expect
+      .poll(() => page.locator('[data-testid="worker-map"]').getAttribute('data-offline-saved'), { timeout: 30_000 })
+      .toMatch(/^\d{4}-/);
+
+  it('offline, computes the list on the phone from the saved stations, with the filters, and says so', async () => {
+    const context = await browser.newContext({ viewport: SMALL_PHONE, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.goto(`${server.baseUrl}/?pos=${TIANANMEN}#/`);
     await expect.poll(() => listItems(page).count(), { timeout: 20_000 }).toBe(5);
-    const names = await listNames(page);
-    await page.context().setOffline(true);
+    await savedForOffline(page);
+    await context.setOffline(true);
     await page.click('[data-testid="chip-toilet"]');
-    await expect
-      .poll(() => page.locator('[data-testid="cached-notice"]').count(), {
-        timeout: 10_000,
-      })
-      .toBe(1);
-    expect(await listNames(page)).toEqual(names);
+    await expect.poll(() => page.locator('[data-testid="offline-notice"]').count(), { timeout: 10_000 }).toBe(1);
+    const expected = await apiNearest(TIANANMEN, '&amenities=toilet');
+    expect(expected.distance_kind).toBe('straight_line');
+    await expect.poll(() => listNames(page)).toEqual(expected.features.map((f) => f.properties.name));
+    expect(await page.locator('[data-testid="offline-tag"]').count()).toBe(expected.features.length);
+    expect(await page.locator('[data-testid="offline-notice"]').innerText()).toMatch(/^离线 · 数据更新于 .+/);
     await page.screenshot({ path: screenshotPath('worker-offline') });
-    await page.context().close();
+    await context.close();
   });
 
   it('registers a service worker that caches the shell', async () => {
@@ -359,12 +374,16 @@ describe('worker page offline', () => {
     expect(precached.some((p) => /^\/assets\/maplibre-gl-worker-.*\.mjs$/.test(p))).toBe(true);
     expect(precached.some((p) => /^\/assets\/leaflet-adapter-.*\.js$/.test(p))).toBe(true);
 
-    // Online once more under the service worker (it caches the chunks and the answer), then offline:
-    // the reloaded page comes from the cache and the list from the saved answer, flagged as cached.
+    // Online once more under the service worker (it caches the chunks; the page saves the stations),
+    // then offline: the reloaded page comes from the cache and the list is computed on the phone.
     await page.goto(`${server.baseUrl}/?pos=${TIANANMEN}#/`);
     await expect.poll(() => listItems(page).count(), { timeout: 20_000 }).toBe(5);
     const names = await listNames(page);
-    await page.evaluate(() => localStorage.clear()); // so only the service worker can answer
+    await savedForOffline(page);
+    // The API's answer at a place 8 km away, to check the offline one against.
+    const NEW_POS = '116.30,39.98';
+    const expected = await apiNearest(NEW_POS);
+    expect(expected.distance_kind).toBe('straight_line');
     // Playwright's offline emulation does not reach a service worker's own fetches, so the network
     // really goes away: the server stops (this is the file's last test; afterAll's stop is a no-op).
     const manifest = await (await fetch(`${server.baseUrl}/manifest.webmanifest`)).json();
@@ -374,8 +393,21 @@ describe('worker page offline', () => {
     await page.goto(`${server.baseUrl}/?pos=116.3976,39.9087#/`);
     await expect.poll(() => listItems(page).count(), { timeout: 20_000 }).toBe(5);
     expect(await listNames(page)).toEqual(names);
-    expect(await page.locator('[data-testid="cached-notice"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="offline-notice"]').count()).toBe(1);
     await page.screenshot({ path: screenshotPath('worker-offline-reload') });
+    // Offline at a new position 8 km away: the stations the API lists from there, with its
+    // straight-line distances and minutes, each marked offline; never the old position's list.
+    await page.setViewportSize(SMALL_PHONE);
+    await page.goto(`${server.baseUrl}/?pos=${NEW_POS}#/`);
+    await expect
+      .poll(() => listNames(page), { timeout: 20_000 })
+      .toEqual(expected.features.map((f) => f.properties.name));
+    const minutes = (f: any) => `${Math.max(1, Math.round(f.properties.duration_s / 60))} 分钟`;
+    const etas = await page.locator('[data-testid="eta"]').allInnerTexts();
+    expect(etas.map((e) => e.split(' · ')[0])).toEqual(expected.features.map(minutes));
+    expect(await page.locator('[data-testid="offline-tag"]').count()).toBe(expected.features.length);
+    expect(await page.locator('[data-testid="offline-notice"]').innerText()).toMatch(/^离线 · 数据更新于 /);
+    await page.screenshot({ path: screenshotPath('worker-offline-new-position-360') });
     // The Leaflet fallback was never opened online: it comes from the precache.
     await page.goto(`${server.baseUrl}/?lite=1&pos=116.3977,39.9087#/`);
     await expect.poll(() => listItems(page).count(), { timeout: 20_000 }).toBe(5);

@@ -10,7 +10,8 @@ import { isAlwaysOpen, openIntervals } from '../../hours/index.js';
 import type { StationFeature } from '../stations/station-feature.js';
 import { stationSchedule, stationStateAt } from '../stations/station-hours.js';
 import { matchesFilter } from '../stations/snapshot-query.js';
-import type { StationMirror, StationSnapshot } from '../stations/station-mirror.js';
+import type { MirrorState } from '../stations/station-mirror.js';
+import type { StationSnapshot } from '../stations/station-snapshot.js';
 import type { StationRecord } from '../stations/stations.repository.js';
 import type { NearestQuery } from './nearest.schemas.js';
 import type {
@@ -224,8 +225,16 @@ function toFeature(
   });
 }
 
+/**
+ * Where the stations come from: the server's mirror of the table, or (on the worker page, offline)
+ * the stations the phone saved, searched by this same function.
+ */
+export interface StationSource {
+  current(): Promise<MirrorState>;
+}
+
 export async function nearestStations(
-  mirror: StationMirror,
+  mirror: StationSource,
   source: TravelTimeSource,
   query: NearestQuery,
   now: Date = new Date(),

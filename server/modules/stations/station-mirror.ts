@@ -6,10 +6,8 @@
  * k-d tree and evaluates hours on parsed schedules kept between requests, instead of paging a KNN
  * query, so a worker's answer costs one small round trip.
  */
-import KDBush from 'kdbush';
 import type { AppDatabase, DatabaseHandle } from '../../db/client.js';
 import { listenToChannel } from '../../db/notifications.js';
-import { nearestFirst } from '../../geo/nearest-first.js';
 import {
   FROM_THE_START,
   readChangeVersion,
@@ -18,6 +16,9 @@ import {
 } from './station-mirror.repository.js';
 import { parseHoursAhead } from './station-hours.js';
 import type { StationRecord } from './stations.repository.js';
+import { StationSnapshot } from './station-snapshot.js';
+
+export { StationSnapshot };
 
 /** Rows per statement when the mirror (re)loads: bounds one JSON text at a few MB. */
 const CHUNK = 5_000;
@@ -27,53 +28,6 @@ const CHUNK = 5_000;
  * otherwise leave a mirror stale for ever. One tiny query per instance every few seconds.
  */
 const TRUST_LISTENER_MS = 5_000;
-
-/** The stations as of one change-log version. Never modified: a change makes a new snapshot. */
-export class StationSnapshot {
-  readonly stations: readonly StationRecord[];
-  private index: KDBush | null = null;
-
-  constructor(
-    readonly version: number,
-    readonly byId: ReadonlyMap<number, StationRecord>,
-  ) {
-    // In id order: the listing pages by id, and index positions then come out in id order too.
-    this.stations = [...byId.values()].sort((a, b) => a.id - b.id);
-  }
-
-  /** Stations inside [minLng, minLat, maxLng, maxLat] (edges included), in id order. */
-  inBox([minLng, minLat, maxLng, maxLat]: [number, number, number, number]): StationRecord[] {
-    if (this.stations.length === 0) return [];
-    const index = this.spatialIndex();
-    // minLng > maxLng: the box crosses the antimeridian.
-    const positions =
-      minLng <= maxLng
-        ? index.range(minLng, minLat, maxLng, maxLat)
-        : [...index.range(minLng, minLat, 180, maxLat), ...index.range(-180, minLat, maxLng, maxLat)];
-    return positions.sort((a, b) => a - b).map((i) => this.stations[i]!);
-  }
-
-  /** Stations outwards from a point, each with a lower bound on its geodesic distance. */
-  *nearestFirst(
-    lng: number,
-    lat: number,
-  ): Generator<{ station: StationRecord; lowerBoundM: number }, void, undefined> {
-    if (this.stations.length === 0) return;
-    for (const item of nearestFirst(this.spatialIndex(), lng, lat)) {
-      yield { station: this.stations[item.index]!, lowerBoundM: item.lowerBoundM };
-    }
-  }
-
-  /** Built on first use: a snapshot replaced before anyone searches it never pays for one. */
-  private spatialIndex(): KDBush {
-    if (!this.index) {
-      const index = new KDBush(this.stations.length, 64);
-      for (const s of this.stations) index.add(s.lng, s.lat);
-      this.index = index.finish();
-    }
-    return this.index;
-  }
-}
 
 export interface MirrorState {
   snapshot: StationSnapshot;

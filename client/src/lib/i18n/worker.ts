@@ -44,9 +44,22 @@ export const worker: Dictionary = {
     en: "Closed when you arrive",
   },
   "worker.unknownAtArrival": { zh: "营业时间未知", en: "Hours unknown" },
-  "worker.cached": {
-    zh: "网络不可用，显示的是 {time} 保存的结果",
-    en: "Offline: showing results saved at {time}",
+  "worker.offline": {
+    zh: "离线 · 数据更新于 {time} · 按直线距离从当前位置计算",
+    en: "Offline · data from {time} · straight-line from where you are",
+  },
+  "worker.offline.tag": { zh: "离线·直线", en: "offline · straight line" },
+  "worker.offline.no-stations": {
+    zh: "网络不可用，这台设备上还没有保存驿站数据，无法离线查找。联网后打开一次本页即可保存。",
+    en: "You are offline and no stations are saved on this device, so none can be listed. Open this page once online to save them.",
+  },
+  "worker.offline.not-covered": {
+    zh: "网络不可用，保存的驿站数据不包括这个位置附近，无法离线查找。",
+    en: "You are offline and the saved stations do not cover this place, so none can be listed.",
+  },
+  "worker.offline.engine-unavailable": {
+    zh: "网络不可用，离线查找功能尚未下载，无法离线查找。",
+    en: "You are offline and the offline search has not been downloaded yet.",
   },
   "worker.error": { zh: "查询失败：{message}", en: "Search failed: {message}" },
   "worker.details": { zh: "查看 {name} 详情", en: "Details of {name}" },

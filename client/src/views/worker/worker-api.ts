@@ -1,10 +1,11 @@
 /**
- * What the worker view reads from the API, and the last nearest answer kept on the phone so a
- * flaky network still shows something (saying it is cached).
+ * What the worker view reads from the API; offline, the nearest answer is computed on the phone
+ * from the stations it saved (offline/).
  */
 import type { FeatureCollection, Point } from 'geojson';
-import { apiGet } from '../../lib/api/http.js';
+import { ApiError, apiGet } from '../../lib/api/http.js';
 import { basemapSettings } from '../../lib/map/basemap.js';
+import { keepOfflineSet, OFFLINE_RADIUS_M, readOfflineSet } from './offline/offline-set.js';
 import type { AmenityKey } from '../../../../server/modules/stations/amenities.js';
 import type { StationRecord } from '../../../../server/modules/stations/stations.repository.js';
 
@@ -59,11 +60,12 @@ export interface NearestRequest {
 
 export interface Answer<T> {
   data: T;
-  /** Set when the network failed and this is the saved copy: when it was saved. */
-  cachedAt: string | null;
+  /**
+   * Set when the network failed and the answer was computed on the phone from the saved stations
+   * (straight-line, from the current position): when those stations were saved.
+   */
+  offlineSavedAt: string | null;
 }
-
-const CACHE_KEY = 'warm-posts.worker.last-nearest';
 
 export function nearestPath(request: NearestRequest): string {
   const params = new URLSearchParams({
@@ -79,38 +81,56 @@ export function nearestPath(request: NearestRequest): string {
   return `/api/nearest?${params}`;
 }
 
+/** The network failed and no offline answer could be made: `reason` says why, in words the page translates. */
+export class OfflineError extends Error {
+  constructor(
+    readonly reason: 'no-stations' | 'not-covered' | 'engine-unavailable',
+    readonly cause: unknown,
+  ) {
+    super(`offline: ${reason} (${String((cause as Error)?.message ?? cause)})`);
+  }
+}
+
+/** Offline: the same search as the server's, on the stations saved on the phone (a lazily loaded chunk). */
+async function offlineAnswer(request: NearestRequest, networkError: unknown): Promise<Answer<NearestResult>> {
+  const set = await readOfflineSet();
+  if (!set) throw new OfflineError('no-stations', networkError);
+  let engine: typeof import('./offline/offline-nearest.js');
+  try {
+    engine = await import('./offline/offline-nearest.js');
+  } catch (error) {
+    throw new OfflineError('engine-unavailable', error);
+  }
+  try {
+    return { data: await engine.offlineNearest(set, request), offlineSavedAt: set.savedAt };
+  } catch (error) {
+    if (error instanceof engine.OfflineUnavailable) throw new OfflineError(error.reason, networkError);
+    throw error;
+  }
+}
+
 /**
- * The nearest stations; on a network failure the last saved answer (for any request: better a
- * slightly different list than nothing when offline), flagged with when it was saved.
+ * The nearest stations from the API; when the network fails, computed on the phone from the saved
+ * stations at this very position (never an answer saved for another position or time).
  */
 export async function fetchNearest(request: NearestRequest): Promise<Answer<NearestResult>> {
-  const path = nearestPath(request);
+  let response: Response;
   try {
-    const response = await fetch(path, { credentials: 'same-origin' });
-    const fromServiceWorker = response.headers.get('x-served-from-cache');
-    const data = (await response.json()) as NearestResult & { error?: string };
-    if (!response.ok)
-      throw Object.assign(new Error(data.error ?? `HTTP ${response.status}`), {
-        status: response.status,
-      });
-    if (fromServiceWorker) return { data, cachedAt: fromServiceWorker };
-    const savedAt = new Date().toISOString();
-    try {
-      localStorage.setItem(CACHE_KEY, JSON.stringify({ savedAt, path, data }));
-    } catch {
-      /* storage full or disabled: caching is a bonus */
-    }
-    return { data, cachedAt: null };
+    response = await fetch(nearestPath(request), { credentials: 'same-origin' });
   } catch (error) {
-    if ((error as { status?: number }).status) throw error; // the server answered: show its message
-    const saved = localStorage.getItem(CACHE_KEY);
-    if (!saved) throw error;
-    const { savedAt, data } = JSON.parse(saved) as {
-      savedAt: string;
-      data: NearestResult;
-    };
-    return { data, cachedAt: savedAt };
+    return offlineAnswer(request, error);
   }
+  const data = (await response.json().catch(() => ({}))) as NearestResult & { error?: string };
+  if (!response.ok) throw new ApiError(response.status, data.error ?? `HTTP ${response.status}`, data);
+  return { data, offlineSavedAt: null };
+}
+
+/** After an online answer: keep the stations and calendar for offline use, and the engine's chunk warm. */
+export async function keepForOffline(position: LngLat): Promise<string | null> {
+  const savedAt = await keepOfflineSet(position, OFFLINE_RADIUS_M);
+  // Loaded once online, so the browser (or the service worker's precache) has it when offline.
+  if (savedAt) await import('./offline/offline-nearest.js').catch(() => undefined);
+  return savedAt;
 }
 
 /** Outlines of the deployment's default level (Beijing's districts, Andorra's parishes), simplified. */
