@@ -34,7 +34,7 @@ const upload = (stationId: number, body: Buffer | string, headers: Record<string
     headers: { 'content-type': 'image/jpeg', ...headers },
     body: typeof body === 'string' ? body : new Uint8Array(body),
   });
-const asManager = () => ({ ...manager.headers, 'content-type': 'image/jpeg' });
+const asManager = (): Record<string, string> => ({ ...manager.headers, 'content-type': 'image/jpeg' });
 
 async function bytesOf(url: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${server.baseUrl}${url}`, { headers });
