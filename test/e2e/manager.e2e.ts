@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../server/config.js';
 import { launchBrowser, screenshotPath, startE2eServer, type E2eServer } from './setup.js';
@@ -274,12 +275,25 @@ describe('manager console', () => {
     await context.close();
   });
 
-  it('moves the pin by typed GCJ-02 coordinates, seeing the areas it will count in before saving', async () => {
+  it('moves the pin by dragging it and by typed GCJ-02 coordinates, seeing the areas it will count in before saving', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
     const page = await context.newPage();
     await signIn(page, 'wang', 'wang-password-1');
     await page.click('[data-testid="move-station"] summary');
     await page.locator('[data-testid="position-map"]').waitFor();
+    // Dragged: the pin starts at the station; dropped 80 px east, the longitude follows.
+    const startLng = Number(await page.inputValue('[data-testid="new-lng"]'));
+    const pin = page.locator('[data-testid="position-pin"]');
+    await pin.waitFor();
+    const box = (await pin.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(async () => Number(await page.inputValue('[data-testid="new-lng"]'))).toBeGreaterThan(startLng + 0.0005);
+    await expect.poll(() => page.locator('[data-testid="move-areas"]').innerText(), { timeout: 15_000 }).toMatch(/新位置属于/);
+    await page.screenshot({ path: screenshotPath('manager-move-pin-drag'), fullPage: true });
     // 国贸 as Amap shows it (GCJ-02): 朝阳区, several hundred metres from its WGS-84 place.
     await page.selectOption('[data-testid="new-datum"]', 'GCJ02');
     await page.fill('[data-testid="new-lng"]', '116.4670');
@@ -290,6 +304,43 @@ describe('manager console', () => {
     await expect.poll(async () => (await api(`/api/stations/${stationId}`)).body.station.district_code).toBe('110105');
     const stored = (await api(`/api/stations/${stationId}`)).body.station;
     expect(stored.lng).toBeLessThan(116.467 - 0.004);
+    await context.close();
+  });
+
+  it('adds an entrance photo from a phone (EXIF position dropped), and a worker sees it in the station sheet', async () => {
+    // A phone photo with its GPS position in EXIF, as a camera writes it.
+    const photo = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: 180, g: 60, b: 40 } } })
+      .composite([{ input: Buffer.from('<svg width="800" height="600"><rect x="100" y="100" width="600" height="400" fill="#fff"/><text x="400" y="330" font-size="90" text-anchor="middle">驿站入口</text></svg>'), top: 300, left: 400 }])
+      .jpeg()
+      .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '39/1 54/1 27/1', GPSLongitudeRef: 'E', GPSLongitude: '116/1 23/1 50/1' } })
+      .toBuffer();
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    await signIn(page, 'wang', 'wang-password-1');
+    const photos = page.locator('[data-testid="station-photos"]');
+    await photos.locator('[data-testid="photo-kind"]').selectOption('entrance');
+    await photos.locator('[data-testid="photo-file"]').setInputFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await expect.poll(() => photos.locator('[data-testid="photo-status"]').innerText(), { timeout: 20_000 }).toBe('照片已添加');
+    const thumb = photos.locator('img').first();
+    await thumb.scrollIntoViewIfNeeded(); // loaded lazily, when it comes into view
+    await expect.poll(() => thumb.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(480);
+    expect(await thumb.getAttribute('alt')).toBe('入口');
+    await page.screenshot({ path: screenshotPath('manager-photos-phone') });
+    // What the public gets has no EXIF at all.
+    const listed = (await api(`/api/stations/${stationId}/photos`)).body.photos;
+    const bytes = Buffer.from(await (await fetch(server.baseUrl + listed[0].url)).arrayBuffer());
+    expect((await sharp(bytes).metadata()).exif).toBeUndefined();
+
+    const station = (await api(`/api/stations/${stationId}`)).body.station;
+    const worker = await context.newPage();
+    await worker.goto(`${server.baseUrl}/?pos=${station.lng},${station.lat}#/`);
+    await worker.locator('[data-testid="search-input"]').pressSequentially(station.name.slice(0, 6), { delay: 20 });
+    await worker.locator('[data-testid="search-option"]', { hasText: station.name }).first().click({ timeout: 20_000 });
+    const strip = worker.locator('[data-testid="station-photos-strip"] img');
+    await strip.first().scrollIntoViewIfNeeded();
+    await expect.poll(() => strip.first().evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth), { timeout: 15_000 }).toBe(480);
+    expect(await strip.first().getAttribute('alt')).toBe('入口');
+    await worker.screenshot({ path: screenshotPath('worker-sheet-photo') });
     await context.close();
   });
 

@@ -20,4 +20,8 @@ export const common: Dictionary = {
     en: 'The {year} public holiday arrangement has not been imported yet: festivals are provisional, make-up workdays unknown',
   },
   'holidays.provisional': { zh: '暂定', en: 'provisional' },
+  'photo.kind.entrance': { zh: '入口', en: 'Entrance' },
+  'photo.kind.interior': { zh: '室内', en: 'Inside' },
+  'photo.kind.sign': { zh: '标牌', en: 'Sign' },
+  'photo.kind.other': { zh: '其他', en: 'Other' },
 };

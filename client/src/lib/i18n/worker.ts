@@ -91,6 +91,7 @@ export const worker: Dictionary = {
   "sheet.nav.osm": { zh: "OpenStreetMap", en: "OpenStreetMap" },
   "sheet.nav.google": { zh: "谷歌地图", en: "Google Maps" },
   "sheet.address": { zh: "地址", en: "Address" },
+  "sheet.photos": { zh: "驿站照片", en: "Photos of the station" },
   "sheet.seats": { zh: "{n} 个座位", en: "{n} seats" },
   "route.show": { zh: "路线", en: "Route" },
   "route.showFor": { zh: "显示去 {name} 的路线", en: "Show the way to {name}" },

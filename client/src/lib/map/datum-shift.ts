@@ -51,7 +51,14 @@ export function shiftToDatum(inner: MapAdapter, datum: BasemapDatum): MapAdapter
     engine: inner.engine,
     setGeoJsonLayer: (id, data, style) => inner.setGeoJsonLayer(id, shiftCollection(data), style),
     setMarkers: (id, markers) =>
-      inner.setMarkers(id, markers.map((m) => ({ ...m, at: convert(m.at, 'WGS84', datum) as LngLat }))),
+      inner.setMarkers(
+        id,
+        markers.map((m) => ({
+          ...m,
+          at: convert(m.at, 'WGS84', datum) as LngLat,
+          ...(m.onDragEnd ? { onDragEnd: (at: LngLat) => m.onDragEnd!(toWgs(at, datum)) } : {}),
+        })),
+      ),
     onFeatureClick: (layerId, handler) =>
       inner.onFeatureClick(layerId, (feature, at) => handler(feature, toWgs(at, datum))),
     onMapClick: (handler) => inner.onMapClick((at) => handler(toWgs(at, datum))),

@@ -217,10 +217,18 @@ export async function createLeafletAdapter(
       markerSets.set(
         id,
         markers.map((m) => {
-          // The element handles its own clicks and focus; the map must not also take them.
-          L.DomEvent.disableClickPropagation(m.element);
+          // The element handles its own clicks and focus; the map must not also take them (a
+          // draggable one needs its presses to reach Leaflet's drag handler on the icon).
+          if (!m.onDragEnd) L.DomEvent.disableClickPropagation(m.element);
           const icon = L.divIcon({ html: m.element, className: 'wp-marker', iconSize: [0, 0] });
-          return L.marker([m.at[1], m.at[0]], { icon, keyboard: false, zIndexOffset: 1000 }).addTo(map);
+          const marker = L.marker([m.at[1], m.at[0]], { icon, keyboard: false, zIndexOffset: 1000, draggable: Boolean(m.onDragEnd) }).addTo(map);
+          if (m.onDragEnd) {
+            marker.on('dragend', () => {
+              const { lng, lat } = marker.getLatLng();
+              m.onDragEnd!([lng, lat]);
+            });
+          }
+          return marker;
         }),
       );
     },

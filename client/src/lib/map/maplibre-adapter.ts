@@ -13,6 +13,7 @@ import type {
   CreateMapOptions,
   LabelStyle,
   LayerStyle,
+  LngLat,
   MapAdapter,
 } from './types.js';
 
@@ -258,7 +259,14 @@ export async function createMapLibreAdapter(
     engine: 'maplibre',
     setMarkers(id, markers) {
       for (const m of markerSets.get(id) ?? []) m.remove();
-      markerSets.set(id, markers.map((m) => new maplibregl.Marker({ element: m.element }).setLngLat(m.at).addTo(map)));
+      markerSets.set(
+        id,
+        markers.map((m) => {
+          const marker = new maplibregl.Marker({ element: m.element, draggable: Boolean(m.onDragEnd) }).setLngLat(m.at).addTo(map);
+          if (m.onDragEnd) marker.on('dragend', () => m.onDragEnd!(marker.getLngLat().toArray() as LngLat));
+          return marker;
+        }),
+      );
     },
     setGeoJsonLayer(id, data: FeatureCollection, style) {
       const previous = styles.get(id);

@@ -84,6 +84,8 @@ export type LayerStyle =
 export interface MapMarker {
   at: LngLat;
   element: HTMLElement;
+  /** Makes the marker draggable: called with where it was dropped (WGS-84, as every position here). */
+  onDragEnd?: (at: LngLat) => void;
 }
 
 /**
