@@ -160,6 +160,18 @@ describe('admin console', () => {
     await row.locator('[data-testid="user-role"]').selectOption('planner');
     await expect.poll(async () => (await api('/api/users', { session: admin })).body.users.find((u: { username: string }) => u.username === 'li-manager').role).toBe('planner');
     await page.screenshot({ path: screenshotPath('admin-users'), fullPage: true });
+
+    // Export one district's stations, chosen by its name (the code is the picker's business).
+    await page.click('[data-testid="tab-bulk"]');
+    await page.locator('[data-testid="export-area-input"]').pressSequentially('东城', { delay: 30 });
+    await page.locator('[data-testid="export-area-option"]', { hasText: '东城区' }).first().click({ timeout: 15_000 });
+    await expect.poll(() => page.locator('[data-testid="export-area-chosen"]').innerText()).toContain('东城区');
+    const href = await page.locator('[data-testid="bulk-export-csv"]').getAttribute('href');
+    expect(href).toContain('area=110101');
+    const csv = await page.evaluate(async (url) => (await fetch(url!, { credentials: 'same-origin' })).text(), href);
+    const rows = csv.trim().split('\n').slice(1);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((line) => line.includes('东城'))).toBe(true);
     await context.close();
   });
 

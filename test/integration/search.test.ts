@@ -111,6 +111,13 @@ describe('GET /api/search: areas', () => {
     expect(y1).toBeGreaterThan(39.92);
     const initials = await find('q=dcq');
     expect(initials.body.results.some((r: any) => r.code === '110101')).toBe(true);
+    // An area picker asks for areas only: stations named after the district do not crowd them out.
+    const areasOnly = await find(`q=${encodeURIComponent('东城')}&type=area`);
+    expect(areasOnly.body.results.length).toBeGreaterThan(0);
+    expect(areasOnly.body.results.every((r: any) => r.type === 'area')).toBe(true);
+    expect(areasOnly.body.results[0]).toMatchObject({ code: '110101' });
+    const stationsOnly = await find(`q=${encodeURIComponent('东城')}&type=station`);
+    expect(stationsOnly.body.results.every((r: any) => r.type === 'station')).toBe(true);
   });
 
   it('finds a sub-district when they are loaded (shared boundary files)', async (ctx) => {
@@ -167,6 +174,7 @@ describe('GET /api/search: bad input is a 400 in the page’s language', () => {
       [`q=${encodeURIComponent('gcj:abc')}`, '无法识别坐标'],
       ['q=%20%20', '空格'],
       ['q=abc&k=3', '不支持的参数'],
+      ['q=abc&type=poi', 'type'],
     ];
     for (const [query, fragment] of cases) {
       const res = await find(query);

@@ -12,6 +12,7 @@ export type SearchProblem =
   | 'near_invalid'
   | 'limit_invalid'
   | 'lang_invalid'
+  | 'type_invalid'
   | 'unknown_parameter'
   | 'coordinates_unreadable'
   | 'coordinates_out_of_range';
@@ -38,6 +39,7 @@ const MESSAGES: Record<SearchProblem, Record<SearchLanguage, string>> = {
     en: `limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}`,
   },
   lang_invalid: { zh: 'lang 只能是 zh 或 en', en: 'lang must be zh or en' },
+  type_invalid: { zh: 'type 只能是 station 或 area', en: 'type must be station or area' },
   unknown_parameter: {
     zh: '不支持的参数；可用参数：q、near、limit、lang',
     en: 'Unknown parameter; use q, near, limit and lang',

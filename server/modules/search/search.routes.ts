@@ -37,6 +37,8 @@ function problemOf(issues: ReadonlyArray<{ code: string; path: PropertyKey[] }>)
       return 'near_invalid';
     case 'limit':
       return 'limit_invalid';
+    case 'type':
+      return 'type_invalid';
     default:
       return 'lang_invalid';
   }
@@ -52,9 +54,9 @@ export function searchRouter(db: AppDatabase, stations: StationMirror): Router {
     const lang = languageOf(req);
     const parsed = SearchQuerySchema.safeParse(req.query);
     if (!parsed.success) throw refuse(problemOf(parsed.error.issues), lang, parsed.error.issues);
-    const { q, near, limit } = parsed.data;
+    const { q, near, limit, type } = parsed.data;
     try {
-      const body = await search(stations, areas, { q, near, limit });
+      const body = await search(stations, areas, { q, near, limit, type });
       // Follows edits within seconds (the mirror); a short private cache at most. Not clock-bound,
       // so res.json's ETag can answer a repeated keystroke with a 304.
       res.set('Cache-Control', 'private, max-age=15');

@@ -48,6 +48,10 @@ export const SearchQuerySchema = z
       .max(MAX_SEARCH_LIMIT, { message: `limit must be a whole number from 1 to ${MAX_SEARCH_LIMIT}` })
       .default(DEFAULT_SEARCH_LIMIT)
       .describe(`how many results, 1..${MAX_SEARCH_LIMIT} (default ${DEFAULT_SEARCH_LIMIT})`),
+    type: z
+      .enum(['station', 'area'])
+      .optional()
+      .describe('only stations, or only areas (pickers); default both (and coordinates)'),
     lang: z
       .enum(SEARCH_LANGUAGES)
       .optional()

@@ -17,6 +17,8 @@ export interface SearchRequest {
   q: string;
   near?: LngLat;
   limit: number;
+  /** Only this type of result (an area picker wants no stations); default both. */
+  type?: 'station' | 'area';
 }
 
 export type SearchResult =
@@ -70,6 +72,8 @@ export class SearchInputError extends Error {
 }
 
 const M_PER_DEG = 111_195;
+/** What a type left out matches: nothing. */
+const NO_MATCHES: TextMatches = { items: [], tiers: new Uint8Array(0), fields: new Uint8Array(0) };
 
 /**
  * Equirectangular, scaled at the origin's latitude: no trigonometry per hit, so ranking the
@@ -164,7 +168,7 @@ export async function search(
 
   const stationIndex = await StationSearchIndex.of(snapshot);
   // Read once: the index may swap in its spellings in context while this search runs.
-  const stationHits: TextMatches = stationIndex.text.match(query);
+  const stationHits: TextMatches = request.type === 'area' ? NO_MATCHES : stationIndex.text.match(query);
   for (const i of stationHits.items) {
     const s = stationIndex.stations[i]!;
     const tier = stationHits.tiers[i]!;
@@ -172,7 +176,7 @@ export async function search(
     if (!best.admits(tier, distance)) continue;
     best.offer({ tier, distance, length: s.name.length, ref: i, field: stationHits.fields[i]! });
   }
-  const areaHits = areaIndex.text.match(query);
+  const areaHits: TextMatches = request.type === 'station' ? NO_MATCHES : areaIndex.text.match(query);
   for (const i of areaHits.items) {
     const area = areaIndex.areas[i]!;
     const [x0, y0, x1, y1] = area.bbox;

@@ -70,8 +70,8 @@ export const bulkImport: Dictionary = {
   'bulk.more': { zh: '另有 {count} 条未显示', en: '{count} more not shown' },
   'bulk.export': { zh: '导出站点', en: 'Export stations' },
   'bulk.district': {
-    zh: '区域代码（可选，任一级，如 110101）',
-    en: 'Area code (optional, any level, e.g. 110101)',
+    zh: '只导出某个区域（可选：输入区或街道名称）',
+    en: 'Only one area (optional: type a district or sub-district name)',
   },
   'bulk.download': { zh: '下载 {format}', en: 'Download {format}' },
 };

@@ -220,4 +220,8 @@ export const manage: Dictionary = {
   'manage.photos.remove': { zh: '删除照片：{what}', en: 'Remove photo: {what}' },
   'manage.photos.confirmRemove': { zh: '确定删除这张照片吗？', en: 'Remove this photo?' },
   'manage.photos.full': { zh: '已有 {max} 张照片；删除一张后可再添加。', en: '{max} photos already; remove one to add another.' },
+  'areaPicker.placeholder': { zh: '如：东城区、东华门', en: 'e.g. Dongcheng, Donghuamen' },
+  'areaPicker.chosen': { zh: '已选：{name}（{level}，{code}）', en: 'Chosen: {name} ({level}, {code})' },
+  'areaPicker.code': { zh: '按区域代码 {code}', en: 'By area code {code}' },
+  'areaPicker.clear': { zh: '清除', en: 'Clear' },
 };
