@@ -11,9 +11,9 @@
 import { nearestByTime, type ReachedTarget, type RouteTarget } from './nearest-by-time.js';
 import type { ProfileName } from './profiles.js';
 import type { ProfileGraph, RoadGraph } from './road-graph.js';
+import { RouteAssembler, type Route, type RouteEdge } from './route-assembly.js';
 import {
   decodeSeedRef,
-  partialCost,
   SearchSide,
   seedDestination,
   seedOrigin,
@@ -22,27 +22,8 @@ import {
 } from './search-side.js';
 
 export type { EdgeSnap } from './search-side.js';
+export type { Route, RouteEdge } from './route-assembly.js';
 export type { ReachedTarget, RouteTarget } from './nearest-by-time.js';
-
-/** One edge (or part of one) on a route, in travel order. */
-export interface RouteEdge {
-  edgeId: number;
-  /** True when travelled source→target. */
-  forward: boolean;
-  /** Fractions along the edge (0 = source node) where travel on it starts and ends. */
-  fromFraction: number;
-  toFraction: number;
-  distanceM: number;
-  durationS: number;
-}
-
-export interface Route {
-  /** Graph nodes passed, in order, including an end that lies exactly on a node. */
-  nodePath: number[];
-  edges: RouteEdge[];
-  distanceM: number;
-  durationS: number;
-}
 
 /** Meeting point meaning "travel straight along the shared edge", no graph node involved. */
 const MEET_ON_SHARED_EDGE = -1;
@@ -51,6 +32,7 @@ export class RouteSearch {
   private readonly profileGraph: ProfileGraph;
   private readonly forwardSide: SearchSide;
   private readonly backwardSide: SearchSide;
+  private readonly assembler: RouteAssembler;
 
   constructor(
     readonly graph: RoadGraph,
@@ -59,6 +41,7 @@ export class RouteSearch {
     this.profileGraph = graph.profile(profile);
     this.forwardSide = new SearchSide(graph.nodeCount);
     this.backwardSide = new SearchSide(graph.nodeCount);
+    this.assembler = new RouteAssembler(graph, this.profileGraph);
   }
 
   /** Bytes of reusable scratch (not counted in `RoadGraph.memoryBytes`). */
@@ -111,8 +94,8 @@ export class RouteSearch {
     }
     if (best === Infinity) return null;
     return meet === MEET_ON_SHARED_EDGE
-      ? this.assembleRoute([this.partialEdge(from.edgeId, from.fraction, to.fraction)])
-      : this.assembleRoute(this.pathThrough(meet, from, to));
+      ? this.assembler.assemble([this.assembler.partialEdge(from.edgeId, from.fraction, to.fraction)])
+      : this.assembler.assemble(this.pathThrough(meet, from, to));
   }
 
   /** The `k` targets fastest to reach from `origin` within `maxSeconds`, fastest first. */
@@ -142,10 +125,10 @@ export class RouteSearch {
       const parent = this.forwardSide.parent[node];
       if (parent < 0) {
         const ref = decodeSeedRef(parent);
-        edges.push(this.partialEdge(from.edgeId, from.fraction, ref & 1 ? 0 : 1));
+        edges.push(this.assembler.partialEdge(from.edgeId, from.fraction, ref & 1 ? 0 : 1));
         break;
       }
-      edges.push(this.fullEdge(parent));
+      edges.push(this.assembler.fullEdge(parent));
       node = tailOf(parent);
     }
     edges.reverse();
@@ -153,64 +136,12 @@ export class RouteSearch {
       const parent = this.backwardSide.parent[node];
       if (parent < 0) {
         const ref = decodeSeedRef(parent);
-        edges.push(this.partialEdge(to.edgeId, ref & 1 ? 1 : 0, to.fraction));
+        edges.push(this.assembler.partialEdge(to.edgeId, ref & 1 ? 1 : 0, to.fraction));
         break;
       }
-      edges.push(this.fullEdge(parent));
+      edges.push(this.assembler.fullEdge(parent));
       node = headOf(parent);
     }
     return edges;
-  }
-
-  private fullEdge(ref: number): RouteEdge {
-    const edgeId = ref >> 1;
-    const forward = (ref & 1) === 0;
-    return {
-      edgeId,
-      forward,
-      fromFraction: forward ? 0 : 1,
-      toFraction: forward ? 1 : 0,
-      distanceM: this.graph.edgeLengthM[edgeId],
-      durationS: this.profileGraph.costs[ref],
-    };
-  }
-
-  private partialEdge(edgeId: number, fromFraction: number, toFraction: number): RouteEdge {
-    const forward = toFraction >= fromFraction;
-    const span = Math.abs(toFraction - fromFraction);
-    const cost = this.profileGraph.costs[edgeId * 2 + (forward ? 0 : 1)];
-    return {
-      edgeId,
-      forward,
-      fromFraction,
-      toFraction,
-      distanceM: span * this.graph.edgeLengthM[edgeId],
-      durationS: partialCost(span, cost),
-    };
-  }
-
-  /**
-   * Drops zero-length partial pieces, lists the nodes passed (an end counts when it lies exactly on
-   * a node) and sums the totals in travel order.
-   */
-  private assembleRoute(allEdges: RouteEdge[]): Route {
-    const edges = allEdges.filter((edge) => edge.fromFraction !== edge.toFraction);
-    const { edgeSource, edgeTarget } = this.graph;
-    const nodeAt = (edgeId: number, fraction: number) =>
-      fraction === 0 ? edgeSource[edgeId] : fraction === 1 ? edgeTarget[edgeId] : -1;
-    const nodePath: number[] = [];
-    let distanceM = 0;
-    let durationS = 0;
-    edges.forEach((edge, index) => {
-      if (index === 0 && nodeAt(edge.edgeId, edge.fromFraction) >= 0) {
-        nodePath.push(nodeAt(edge.edgeId, edge.fromFraction));
-      }
-      // Consecutive edges share a node, so each edge contributes only the node it ends on.
-      if (nodeAt(edge.edgeId, edge.toFraction) >= 0)
-        nodePath.push(nodeAt(edge.edgeId, edge.toFraction));
-      distanceM += edge.distanceM;
-      durationS += edge.durationS;
-    });
-    return { nodePath, edges, distanceM, durationS };
   }
 }
