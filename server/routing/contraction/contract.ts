@@ -3,11 +3,12 @@
  * time, least important first, and each contraction adds the shortcuts `u→w` (remembering the
  * middle node `v`) needed to keep every shortest path between the remaining nodes.
  *
- * Node order: the priority is the edge difference (shortcuts added minus arcs removed) plus the
- * number of already contracted neighbours, which spreads contraction evenly over the map instead of
- * eating one region at a time. Priorities go stale as neighbours are contracted; they are refreshed
- * lazily: the node on top of the queue is re-simulated and contracted only if it still beats the
- * next one, otherwise it goes back with its new priority.
+ * Node order: the priority is the edge difference (shortcuts added minus arcs removed, weighted
+ * ×4) plus the number of already contracted neighbours, which spreads contraction evenly over the
+ * map instead of eating one region at a time (on the 80k-edge grid, weight 4 gave 10% fewer arcs
+ * and half the build time of weight 1). Priorities go stale as neighbours are contracted; they are
+ * refreshed lazily: the node on top of the queue is re-simulated and contracted only if it still
+ * beats the next one, otherwise it goes back with its new priority.
  */
 import { IndexedMinHeap } from '../min-heap.js';
 import type { ProfileGraph } from '../road-graph.js';
@@ -16,7 +17,7 @@ import { hierarchyFromContraction, type ContractionHierarchy } from './hierarchy
 import { WitnessSearch } from './witness-search.js';
 
 export interface ContractOptions {
-  /** Nodes a witness search may settle before giving up (and adding the shortcut); default 60. */
+  /** Nodes a witness search may settle before giving up (and adding the shortcut); default 200. */
   witnessSettleLimit?: number;
 }
 
@@ -28,13 +29,38 @@ export interface ContractionInput {
   costs: ProfileGraph['costs'];
 }
 
+const EDGE_DIFFERENCE_WEIGHT = 4;
+
 export function buildContractionHierarchy(
   input: ContractionInput,
   options: ContractOptions = {},
 ): ContractionHierarchy {
-  const contractor = new Contractor(input, options.witnessSettleLimit ?? 60);
+  const contractor = new Contractor(input, options.witnessSettleLimit ?? 200);
   contractor.contractAll();
   return hierarchyFromContraction(input, contractor.graph, contractor.rank);
+}
+
+/** Growable typed scratch for a list of (node, node, weight) triples. */
+class Triples {
+  a = new Int32Array(64);
+  b = new Int32Array(64);
+  weight = new Float64Array(64);
+  count = 0;
+
+  push(a: number, b: number, weight: number): void {
+    if (this.count === this.a.length) {
+      const grow = <T extends Int32Array | Float64Array>(old: T, next: T): T => {
+        next.set(old);
+        return next;
+      };
+      this.a = grow(this.a, new Int32Array(this.count * 2));
+      this.b = grow(this.b, new Int32Array(this.count * 2));
+      this.weight = grow(this.weight, new Float64Array(this.count * 2));
+    }
+    this.a[this.count] = a;
+    this.b[this.count] = b;
+    this.weight[this.count++] = weight;
+  }
 }
 
 class Contractor {
@@ -43,13 +69,10 @@ class Contractor {
   private readonly contracted: Uint8Array;
   private readonly deletedNeighbours: Int32Array;
   private readonly witness: WitnessSearch;
-  // Scratch for one node's live neighbours; grown when a node has more.
-  private inNodes = new Int32Array(64);
-  private inWeights = new Float64Array(64);
-  private outNodes = new Int32Array(64);
-  private outWeights = new Float64Array(64);
-  private inCount = 0;
-  private outCount = 0;
+  /** The node's live in-arcs (a = tail) and out-arcs (a = head), then the shortcuts it needs. */
+  private readonly ins = new Triples();
+  private readonly outs = new Triples();
+  private readonly shortcuts = new Triples();
 
   constructor(input: ContractionInput, settleLimit: number) {
     const { nodeCount, edgeSource, edgeTarget, costs } = input;
@@ -74,83 +97,69 @@ class Contractor {
     const queue = new IndexedMinHeap(nodeCount);
     for (let node = 0; node < nodeCount; node++) queue.pushOrDecrease(node, this.priority(node));
     let nextRank = 0;
+    let sinceCompaction = 0;
     while (queue.size > 0) {
       const node = queue.pop();
+      // Re-simulating also leaves this node's shortcuts in `this.shortcuts`, ready to add.
       const priority = this.priority(node);
       if (queue.size > 0 && priority > queue.peekKey()) {
         queue.pushOrDecrease(node, priority);
         continue;
       }
-      this.contract(node, true);
+      const { shortcuts, ins, outs } = this;
+      for (let i = 0; i < shortcuts.count; i++) {
+        this.graph.addArc(shortcuts.a[i], shortcuts.b[i], shortcuts.weight[i], -(node + 1));
+      }
       this.contracted[node] = 1;
       this.rank[node] = nextRank++;
-      for (let i = 0; i < this.inCount; i++) this.deletedNeighbours[this.inNodes[i]]++;
-      for (let i = 0; i < this.outCount; i++) this.deletedNeighbours[this.outNodes[i]]++;
-    }
-  }
-
-  private priority(node: number): number {
-    const shortcuts = this.contract(node, false);
-    return shortcuts - (this.inCount + this.outCount) + this.deletedNeighbours[node];
-  }
-
-  /**
-   * Finds the shortcuts contracting `node` needs; adds them when `apply`. Returns how many. Leaves
-   * the node's live neighbours in the scratch arrays.
-   */
-  private contract(node: number, apply: boolean): number {
-    this.collectNeighbours(node);
-    const { inNodes, inWeights, outNodes, outWeights, inCount, outCount, witness } = this;
-    if (inCount === 0 || outCount === 0) return 0;
-    let maxOut = 0;
-    for (let j = 0; j < outCount; j++) maxOut = Math.max(maxOut, outWeights[j]);
-    let shortcuts = 0;
-    for (let i = 0; i < inCount; i++) {
-      const from = inNodes[i];
-      witness.run(from, node, inWeights[i] + maxOut, outNodes, outCount);
-      for (let j = 0; j < outCount; j++) {
-        const to = outNodes[j];
-        if (to === from) continue;
-        const viaNode = inWeights[i] + outWeights[j];
-        if (witness.distanceTo(to) <= viaNode) continue;
-        shortcuts++;
-        if (apply) this.graph.addArc(from, to, viaNode, -(node + 1));
+      for (let i = 0; i < ins.count; i++) this.deletedNeighbours[ins.a[i]]++;
+      for (let i = 0; i < outs.count; i++) this.deletedNeighbours[outs.a[i]]++;
+      // Unlink arcs to contracted nodes once a fifth of the remaining nodes went since last time.
+      if (++sinceCompaction > Math.max(1000, queue.size / 5)) {
+        this.graph.compact(this.contracted);
+        sinceCompaction = 0;
       }
     }
-    return shortcuts;
+  }
+
+  /** Simulates contracting `node`: its priority, with its shortcuts left in `this.shortcuts`. */
+  private priority(node: number): number {
+    this.findShortcuts(node);
+    const removed = this.ins.count + this.outs.count;
+    const edgeDifference = this.shortcuts.count - removed;
+    return EDGE_DIFFERENCE_WEIGHT * edgeDifference + this.deletedNeighbours[node];
+  }
+
+  /** The shortcuts contracting `node` needs: one witness search per live in-neighbour. */
+  private findShortcuts(node: number): void {
+    this.collectNeighbours(node);
+    const { ins, outs, shortcuts, witness } = this;
+    shortcuts.count = 0;
+    if (ins.count === 0 || outs.count === 0) return;
+    let maxOut = 0;
+    for (let j = 0; j < outs.count; j++) maxOut = Math.max(maxOut, outs.weight[j]);
+    for (let i = 0; i < ins.count; i++) {
+      const from = ins.a[i];
+      witness.run(from, node, ins.weight[i] + maxOut, outs.a, outs.count);
+      for (let j = 0; j < outs.count; j++) {
+        const to = outs.a[j];
+        if (to === from) continue;
+        const viaNode = ins.weight[i] + outs.weight[j];
+        if (witness.distanceTo(to) > viaNode) shortcuts.push(from, to, viaNode);
+      }
+    }
   }
 
   /** Not-yet-contracted in- and out-neighbours of `node` with their arc weights. */
   private collectNeighbours(node: number): void {
-    const { graph, contracted } = this;
-    this.inCount = 0;
+    const { graph, contracted, ins, outs } = this;
+    ins.count = 0;
     for (let arc = graph.firstIn[node]; arc !== NO_ARC; arc = graph.nextIn[arc]) {
-      const tail = graph.tail[arc];
-      if (contracted[tail]) continue;
-      if (this.inCount === this.inNodes.length) this.growScratch();
-      this.inNodes[this.inCount] = tail;
-      this.inWeights[this.inCount++] = graph.weight[arc];
+      if (!contracted[graph.tail[arc]]) ins.push(graph.tail[arc], node, graph.weight[arc]);
     }
-    this.outCount = 0;
+    outs.count = 0;
     for (let arc = graph.firstOut[node]; arc !== NO_ARC; arc = graph.nextOut[arc]) {
-      const head = graph.head[arc];
-      if (contracted[head]) continue;
-      if (this.outCount === this.outNodes.length) this.growScratch();
-      this.outNodes[this.outCount] = head;
-      this.outWeights[this.outCount++] = graph.weight[arc];
+      if (!contracted[graph.head[arc]]) outs.push(graph.head[arc], node, graph.weight[arc]);
     }
-  }
-
-  private growScratch(): void {
-    const size = this.inNodes.length * 2;
-    const grow = <T extends Int32Array | Float64Array>(old: T, make: (n: number) => T): T => {
-      const next = make(size);
-      next.set(old);
-      return next;
-    };
-    this.inNodes = grow(this.inNodes, (n) => new Int32Array(n));
-    this.inWeights = grow(this.inWeights, (n) => new Float64Array(n));
-    this.outNodes = grow(this.outNodes, (n) => new Int32Array(n));
-    this.outWeights = grow(this.outWeights, (n) => new Float64Array(n));
   }
 }

@@ -1,9 +1,9 @@
 /**
  * The graph being contracted: every arc (original or shortcut) lives in one growable pool of typed
  * arrays and is threaded on two singly linked lists, the out-list of its tail and the in-list of its
- * head. Nothing is ever unlinked: a contracted node's arcs stay where they are and searches skip
- * contracted nodes, which is cheaper than rewriting lists and keeps arc ids stable for the
- * hierarchy built at the end.
+ * head. Arcs are never removed from the pool (arc ids stay stable for the hierarchy built at the
+ * end); searches skip contracted nodes, and `compact` now and then unlinks the arcs that lead to
+ * them so the lists of the remaining nodes stay short.
  *
  * At most one arc joins an ordered pair of nodes: adding a cheaper one overwrites the dearer one in
  * place (a shortcut may replace an original arc), so the final graph never holds parallel arcs.
@@ -68,6 +68,25 @@ export class DynamicGraph {
     this.nextIn[arc] = this.firstIn[head];
     this.firstIn[head] = arc;
     return true;
+  }
+
+  /**
+   * Unlinks, from the lists of live nodes, every arc whose other end is `dead` (contracted). The
+   * arcs stay in the pool (the hierarchy is built from it); searches just stop walking past them,
+   * which matters late in the contraction when most of a node's arcs lead to contracted nodes.
+   */
+  compact(dead: Uint8Array): void {
+    this.firstOut.fill(NO_ARC);
+    this.firstIn.fill(NO_ARC);
+    for (let arc = 0; arc < this.arcCount; arc++) {
+      const tail = this.tail[arc];
+      const head = this.head[arc];
+      if (dead[tail] || dead[head]) continue;
+      this.nextOut[arc] = this.firstOut[tail];
+      this.firstOut[tail] = arc;
+      this.nextIn[arc] = this.firstIn[head];
+      this.firstIn[head] = arc;
+    }
   }
 
   private grow(): void {
