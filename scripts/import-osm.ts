@@ -15,6 +15,7 @@ import {
   type ImportProgress,
 } from '../server/modules/routes/road-import.service.js';
 import type { BBox } from '../server/routing/osm-reader.js';
+import { closeCpuPool } from '../server/work/cpu-pool.js';
 
 const USAGE =
   'Usage: npm run import:osm -- FILE [--bbox minLng,minLat,maxLng,maxLat] [--name NAME]';
@@ -45,6 +46,10 @@ function describe(progress: ImportProgress): string {
         : `reading node positions: ${progress.nodes} nodes scanned`;
     case 'build':
       return `built ${progress.edges} edges between ${progress.nodes} nodes`;
+    case 'hierarchy':
+      return progress.error
+        ? `contraction hierarchies not built (${progress.error}); instances will build them`
+        : `contraction hierarchies built (${progress.profiles.join(', ')}) in ${progress.ms} ms`;
     case 'swap':
       return progress.done === 0 ? 'swapping in the new network…' : 'new network in place';
     default:
@@ -89,6 +94,7 @@ async function main(): Promise<void> {
       `Imported ${file}: ${result.edgeCount} edges, ${result.nodeCount} nodes (network ${result.networkId}) in ${seconds} s`,
     );
   } finally {
+    await closeCpuPool();
     await database.close();
   }
 }

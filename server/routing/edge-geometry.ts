@@ -88,3 +88,35 @@ export function metreFractionFromPlanar(graph: RoadGraph, edgeId: number, planar
   const t = segment > 0 ? (target - degrees[i - 1]) / segment : 0;
   return Math.min(1, (metres[i - 1] + t * (metres[i] - metres[i - 1])) / totalMetres);
 }
+
+/**
+ * `ST_LineLocatePoint` on a 4326 edge, in memory: the fraction of the edge's planar (degree)
+ * length at its point closest to `[lng, lat]` in planar degrees, the first segment winning a tie
+ * as in PostGIS. Lets the in-memory snap answer exactly what the SQL snap answered.
+ */
+export function planarLocate(graph: RoadGraph, edgeId: number, lng: number, lat: number): number {
+  const flat = graph.edgeFlatCoordinates(edgeId);
+  let bestSquared = Infinity;
+  let bestAlong = 0;
+  let along = 0;
+  for (let j = 2; j < flat.length; j += 2) {
+    const [ax, ay, bx, by] = [flat[j - 2], flat[j - 1], flat[j], flat[j + 1]];
+    const dx = bx - ax;
+    const dy = by - ay;
+    const squaredLength = dx * dx + dy * dy;
+    const t =
+      squaredLength > 0
+        ? Math.min(1, Math.max(0, ((lng - ax) * dx + (lat - ay) * dy) / squaredLength))
+        : 0;
+    const ex = ax + t * dx - lng;
+    const ey = ay + t * dy - lat;
+    const squared = ex * ex + ey * ey;
+    const length = Math.sqrt(squaredLength);
+    if (squared < bestSquared) {
+      bestSquared = squared;
+      bestAlong = along + t * length;
+    }
+    along += length;
+  }
+  return along > 0 ? bestAlong / along : 0;
+}

@@ -94,7 +94,9 @@ export class RouteSearch {
     }
     if (best === Infinity) return null;
     return meet === MEET_ON_SHARED_EDGE
-      ? this.assembler.assemble([this.assembler.partialEdge(from.edgeId, from.fraction, to.fraction)])
+      ? this.assembler.assemble([
+          this.assembler.partialEdge(from.edgeId, from.fraction, to.fraction),
+        ])
       : this.assembler.assemble(this.pathThrough(meet, from, to));
   }
 

@@ -1,7 +1,7 @@
 /**
  * In-memory snapping: the nearest point on the nearest usable edge, through a uniform grid of edge
- * segments. The database path uses PostGIS KNN instead; this one serves tests, benchmarks and
- * any process that holds the graph without a database.
+ * segments. `/api/route` snaps with it whenever the graph is loaded (no SQL round trip per end);
+ * the database's KNN path (`findNearbyEdges`) remains for callers without the graph.
  */
 import { cumulativeMetres } from './edge-geometry.js';
 import { haversineMetres, metresPerDegree, type LngLat } from './geo.js';
@@ -121,7 +121,12 @@ export class SnapIndex {
           const squared = dx * dx + dy * dy;
           const t = squared > 0 ? Math.min(1, Math.max(0, -(ax * dx + ay * dy) / squared)) : 0;
           const metres = Math.hypot(ax + t * dx, ay + t * dy);
-          if (metres < bestMetres) {
+          // Equal distances (a junction shared by several edges) go to the lowest edge id, the
+          // SQL snap's tie-break (`order by distance_m, id`).
+          if (
+            metres < bestMetres ||
+            (metres === bestMetres && this.segmentEdge[seg] < this.segmentEdge[bestSegment])
+          ) {
             bestMetres = metres;
             bestSegment = seg;
             bestT = t;

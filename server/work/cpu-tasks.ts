@@ -33,6 +33,7 @@ import {
   readRasterHeader,
   readRasterUpload,
 } from '../modules/demand/population/raster-upload.js';
+import { contractProfile } from '../routing/contraction/build-task.js';
 import {
   populationCoverage,
   type PopulationCoverageInput,
@@ -85,6 +86,10 @@ export const CPU_TASKS = {
   /** Opening hours of an edit or an import (OSM or phrases), as they will be stored. */
   readHours(texts: string[]) {
     return texts.map((text) => readOpeningHoursInput(text));
+  },
+  /** One profile of a road graph contracted into a hierarchy, returned as its stored bytes. */
+  contractProfile(input: Parameters<typeof contractProfile>[0]) {
+    return contractProfile(input);
   },
   /** An uploaded boundary GeoJSON: parsed and checked here, written by the caller. */
   readBoundaryUpload(input: BoundaryUploadInput) {

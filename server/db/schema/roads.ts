@@ -1,8 +1,12 @@
+import { sql } from 'drizzle-orm';
 import {
   bigint,
+  check,
+  customType,
   index,
   integer,
   pgTable,
+  primaryKey,
   real,
   serial,
   text,
@@ -67,4 +71,34 @@ export const roadEdges = pgTable(
     driveBwdS: real('drive_bwd_s'),
   },
   (t) => [index('road_edges_geom_gist').using('gist', t.geom)],
+);
+
+const bytea = (name: string) =>
+  customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' })(name);
+
+/**
+ * Contraction hierarchies of a network, one per profile, built when the network is imported (or by
+ * the first instance that found one missing) and loaded by every instance instead of contracting
+ * the graph again. `data` is `serializeHierarchy`'s bytes (server/routing/contraction); `format`
+ * is its layout version: an instance ignores (and rebuilds) a hierarchy of another format. Rows go
+ * with their network (cascade), so a hierarchy never outlives the edges it was built from.
+ */
+export const roadHierarchies = pgTable(
+  'road_hierarchies',
+  {
+    networkId: integer('network_id')
+      .notNull()
+      .references(() => roadNetworks.id, { onDelete: 'cascade' }),
+    profile: text('profile').notNull(),
+    format: integer('format').notNull(),
+    /** Wall time of the contraction, for the log and the bench. */
+    buildMs: integer('build_ms').notNull(),
+    bytes: integer('bytes').notNull(),
+    builtAt: timestamp('built_at', { withTimezone: true }).notNull().defaultNow(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.networkId, t.profile] }),
+    check('road_hierarchies_profile_check', sql`${t.profile} in ('walk', 'bike', 'drive')`),
+  ],
 );

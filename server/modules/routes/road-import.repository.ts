@@ -6,6 +6,8 @@
  */
 import { queryRows, sql, type AppDatabase } from '../../db/client.js';
 import type { RoadNetworkRows } from '../../routing/graph-builder.js';
+import { CH_FORMAT } from '../../routing/contraction/serialize.js';
+import { insertRoadHierarchies, type StoredHierarchy } from './road-hierarchy.repository.js';
 
 export interface ImportWriteProgress {
   stage: 'nodes' | 'edges' | 'swap';
@@ -16,6 +18,12 @@ export interface ImportWriteProgress {
 export interface RoadNetworkMeta {
   name: string;
   source: string;
+  /**
+   * Contraction hierarchies of the new network, stored in the swap's transaction so no instance
+   * ever sees the network without them. A promise, because they are built in worker threads while
+   * the rows are written; awaited just before the swap.
+   */
+  hierarchies?: PromiseLike<readonly StoredHierarchy[]>;
 }
 
 /** Rows per INSERT: large enough to amortise round trips, small enough to keep each JSON modest. */
@@ -64,6 +72,7 @@ export async function replaceRoadNetwork(
           "walkBwdS" real, "bikeFwdS" real, "bikeBwdS" real, "driveFwdS" real, "driveBwdS" real)`;
     });
 
+    const hierarchies = (await meta.hierarchies) ?? [];
     onProgress({ stage: 'swap', done: 0, total: 1 });
     const networkId = await db.transaction(async (tx) => {
       const txDb = tx as unknown as AppDatabase;
@@ -77,6 +86,7 @@ export async function replaceRoadNetwork(
             from road_nodes
             returning id`,
       );
+      await insertRoadHierarchies(txDb, row.id, CH_FORMAT, hierarchies);
       return row.id;
     });
     onProgress({ stage: 'swap', done: 1, total: 1 });

@@ -4,12 +4,17 @@
  */
 import type { AppDatabase } from '../../db/client.js';
 import { buildRoadNetwork } from '../../routing/graph-builder.js';
+import type { ProfileName } from '../../routing/profiles.js';
+import { RoadGraph } from '../../routing/road-graph.js';
 import { readOsmRoads, type BBox } from '../../routing/osm-reader.js';
 import { replaceRoadNetwork, type ImportWriteProgress } from './road-import.repository.js';
+import { contractRoadGraph, type StoredHierarchy } from './road-hierarchy.service.js';
 
 export type ImportProgress =
   | { stage: 'read'; pass: 1 | 2; nodes: number; ways: number }
   | { stage: 'build'; nodes: number; edges: number }
+  /** Contraction hierarchies built (`ms`: the slowest profile), or why they could not be. */
+  | { stage: 'hierarchy'; profiles: ProfileName[]; ms: number; error?: string }
   | ImportWriteProgress;
 
 export interface ImportOsmOptions {
@@ -42,6 +47,31 @@ export async function importOsmRoadNetwork(
     throw new Error(`No routable roads in ${file}${where}; the current network is unchanged`);
   }
   const name = options.name ?? file.replace(/^.*[\\/]/, '').replace(/\.osm\.pbf$|\.pbf$/, '');
-  const { networkId } = await replaceRoadNetwork(db, network, { name, source: file }, onProgress);
+  const hierarchies = buildHierarchies(network.edges, onProgress);
+  const { networkId } = await replaceRoadNetwork(
+    db,
+    network,
+    { name, source: file, hierarchies },
+    onProgress,
+  );
   return { networkId, nodeCount: network.nodes.length, edgeCount: network.edges.length };
+}
+
+/**
+ * Contracts the new network in the CPU pool while its rows are written. A failure does not fail
+ * the import: instances then route with plain Dijkstra and build the hierarchies themselves.
+ */
+async function buildHierarchies(
+  edges: Parameters<typeof RoadGraph.fromEdgeRows>[0],
+  onProgress: (progress: ImportProgress) => void,
+): Promise<StoredHierarchy[]> {
+  try {
+    const hierarchies = await contractRoadGraph(RoadGraph.fromEdgeRows(edges));
+    const ms = Math.max(...hierarchies.map((h) => h.buildMs));
+    onProgress({ stage: 'hierarchy', profiles: hierarchies.map((h) => h.profile), ms });
+    return hierarchies;
+  } catch (error) {
+    onProgress({ stage: 'hierarchy', profiles: [], ms: 0, error: (error as Error).message });
+    return [];
+  }
 }

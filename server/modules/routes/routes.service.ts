@@ -1,13 +1,19 @@
 /**
  * Plans a route between two points (or to a station) on the imported road network: snap both ends
- * to the nearest road the mode may use (PostGIS KNN), search the in-memory graph, and answer with a
- * GeoJSON LineString Feature carrying distance, duration and steps.
+ * to the nearest road the mode may use, search the in-memory graph (contraction hierarchy when
+ * loaded), and answer with a GeoJSON LineString Feature carrying distance, duration and steps.
+ *
+ * Snapping runs on the loaded graph's `SnapIndex`, not in SQL: no round trip per end, and the snap
+ * always belongs to the graph searched. It picks the edge and point the PostGIS KNN snap
+ * (`findNearbyEdges`) picks: nearest usable edge, lowest id on a tie, the point located in planar
+ * degrees like `ST_LineLocatePoint` (test/integration/routes-snap.test.ts checks both agree).
  */
 import type { Logger } from 'pino';
 import type { AppDatabase } from '../../db/client.js';
 import { HttpError, notFound } from '../../http/errors.js';
 import {
   metreFractionFromPlanar,
+  planarLocate,
   pointAtFraction,
   routeCoordinates,
 } from '../../routing/edge-geometry.js';
@@ -17,7 +23,6 @@ import type { EdgeSnap, Route } from '../../routing/search.js';
 import { routeSteps } from '../../routing/steps.js';
 import { findStationById } from '../stations/stations.repository.js';
 import { RoadNetworkCache, type LoadedRoadNetwork } from './road-network-cache.js';
-import { findNearbyEdges } from './road-network.repository.js';
 import { MAX_SNAP_DISTANCE_M, type RouteQuery } from './routes.schemas.js';
 
 type End = 'from' | 'to';
@@ -59,23 +64,15 @@ export class RoutePlanner {
   }
 
   async plan(query: RouteQuery): Promise<RouteFeature> {
-    let network = await this.currentNetwork();
+    const network = await this.currentNetwork();
     const destination = await this.destinationOf(query);
     const mode = query.mode;
-    let ends = await this.snapEnds(network, query.from, destination, mode);
-    if (!ends) {
-      // Another process swapped in a new network between our version check and the snap: the
-      // snap is of the new one, so load it (once) and snap again.
-      network = await this.currentNetwork();
-      ends = await this.snapEnds(network, query.from, destination, mode);
-    }
-    if (!ends) {
-      throw new HttpError(503, 'The road network is being replaced; retry shortly', undefined, {
-        'Retry-After': '1',
-      });
-    }
+    const ends: Record<End, SnappedEnd> = {
+      from: snapEnd(network, 'from', query.from, mode),
+      to: snapEnd(network, 'to', destination, mode),
+    };
     const { from, to } = ends;
-    const route = network.searches[mode].route(from.snap, to.snap);
+    const route = network.routers[mode].route(from.snap, to.snap);
     if (!route) throw unprocessable(unreachableMessage(network, mode, from.snap, to.snap));
     return this.toFeature(network, route, mode, ends, query, destination);
   }
@@ -88,48 +85,11 @@ export class RoutePlanner {
     return network;
   }
 
-  /** Both ends snapped to `network`, or null when the database already holds a newer one. */
-  private async snapEnds(
-    network: LoadedRoadNetwork,
-    from: LngLat,
-    to: LngLat,
-    mode: ProfileName,
-  ): Promise<Record<End, SnappedEnd> | null> {
-    const [fromEnd, toEnd] = await Promise.all([
-      this.snapEnd(network, 'from', from, mode),
-      this.snapEnd(network, 'to', to, mode),
-    ]);
-    return fromEnd && toEnd ? { from: fromEnd, to: toEnd } : null;
-  }
-
   private async destinationOf(query: RouteQuery): Promise<LngLat> {
     if (query.to) return query.to;
     const station = await findStationById(this.db, query.station!);
     if (!station) throw notFound(`Station not found: ${query.station}`);
     return [Number(station.lng), Number(station.lat)];
-  }
-
-  private async snapEnd(
-    network: LoadedRoadNetwork,
-    end: End,
-    point: LngLat,
-    mode: ProfileName,
-  ): Promise<SnappedEnd | null> {
-    const [nearest] = await findNearbyEdges(this.db, point, mode, MAX_SNAP_DISTANCE_M);
-    if (!nearest) {
-      throw unprocessable(
-        `${end} (${point.join(',')}) is more than ${MAX_SNAP_DISTANCE_M / 1000} km from any road ` +
-          `usable by ${mode}`,
-      );
-    }
-    if (nearest.networkId !== network.info.id) return null;
-    const { graph } = network;
-    const fraction = metreFractionFromPlanar(graph, nearest.edgeId, nearest.planarFraction);
-    return {
-      snap: { edgeId: nearest.edgeId, fraction },
-      point: pointAtFraction(graph, nearest.edgeId, fraction),
-      distanceM: nearest.distanceM,
-    };
   }
 
   private toFeature(
@@ -172,6 +132,34 @@ export class RoutePlanner {
       },
     };
   }
+}
+
+/** The nearest point on a road `mode` may use, or 422 when none is within reach. */
+function snapEnd(
+  network: LoadedRoadNetwork,
+  end: End,
+  point: LngLat,
+  mode: ProfileName,
+): SnappedEnd {
+  const nearest = network.snaps.nearest(point[0], point[1], {
+    maxDistanceM: MAX_SNAP_DISTANCE_M,
+    profile: mode,
+  });
+  if (!nearest) {
+    throw unprocessable(
+      `${end} (${point.join(',')}) is more than ${MAX_SNAP_DISTANCE_M / 1000} km from any road ` +
+        `usable by ${mode}`,
+    );
+  }
+  const { graph } = network;
+  const { edgeId } = nearest;
+  // Located in planar degrees then converted, exactly as the SQL snap does.
+  const fraction = metreFractionFromPlanar(graph, edgeId, planarLocate(graph, edgeId, ...point));
+  return {
+    snap: { edgeId, fraction },
+    point: pointAtFraction(graph, edgeId, fraction),
+    distanceM: nearest.distanceM,
+  };
 }
 
 /**

@@ -52,7 +52,11 @@ export function deserializeHierarchy(source: Uint8Array): ContractionHierarchy {
   }
   const [nodeCount, refCount, costsHash, upArcs, downArcs] = header.subarray(2, 7);
   let offset = HEADER_WORDS * 4;
-  const take = <T>(make: (buffer: ArrayBuffer, at: number, n: number) => T, n: number, width: number) => {
+  const take = <T>(
+    make: (buffer: ArrayBuffer, at: number, n: number) => T,
+    n: number,
+    width: number,
+  ) => {
     if (offset + n * width > bytes.byteLength) throw new Error('Contraction hierarchy: truncated');
     const array = make(bytes.buffer, offset, n);
     offset += align8(n * width);

@@ -198,49 +198,72 @@ describe('contraction hierarchy on random graphs', () => {
   });
 });
 
-describe.each<ExtractName>(['andorra', 'bayfront_singapore'])('contraction hierarchy on %s', (name) => {
-  let graph: RoadGraph;
-  const searches = {} as Record<ProfileName, ChRouteSearch>;
-  beforeAll(async () => {
-    graph = (await loadRealNetwork(name)).graph;
-    for (const profile of PROFILES) {
-      searches[profile] = new ChRouteSearch(graph, profile, contract(graph, profile));
-    }
-  });
+describe.each<ExtractName>(['andorra', 'bayfront_singapore'])(
+  'contraction hierarchy on %s',
+  (name) => {
+    let graph: RoadGraph;
+    const searches = {} as Record<ProfileName, ChRouteSearch>;
+    beforeAll(async () => {
+      graph = (await loadRealNetwork(name)).graph;
+      for (const profile of PROFILES) {
+        searches[profile] = new ChRouteSearch(graph, profile, contract(graph, profile));
+      }
+    });
 
-  it.each(PROFILES)('%s: equals Dijkstra on 300 random pairs', (profile) => {
-    const reachable = compareOnPairs(graph, profile, searches[profile], 7 + profile.length, 300);
-    expect(reachable).toBeGreaterThan(100);
-  });
+    it.each(PROFILES)('%s: equals Dijkstra on 300 random pairs', (profile) => {
+      const reachable = compareOnPairs(graph, profile, searches[profile], 7 + profile.length, 300);
+      expect(reachable).toBeGreaterThan(100);
+    });
 
-  it('drive: equals Dijkstra on one-way streets, both directions, same edge and touching', () => {
-    const { costs, forward } = graph.profile('drive');
-    const dijkstra = new RouteSearch(graph, 'drive');
-    const oneways = [...Array(graph.edgeCount).keys()]
-      .filter((e) => (costs[e * 2] === Infinity) !== (costs[e * 2 + 1] === Infinity))
-      .slice(0, 40);
-    expect(oneways.length).toBeGreaterThan(10);
-    for (const edgeId of oneways) {
-      const target = graph.edgeTarget[edgeId];
-      const arc = forward.offsets[target];
-      const neighbour = arc < forward.offsets[target + 1] ? forward.refs[arc] >> 1 : edgeId;
-      const cases: Array<[EdgeSnap, EdgeSnap]> = [
-        [{ edgeId, fraction: 0.9 }, { edgeId, fraction: 0.1 }],
-        [{ edgeId, fraction: 0.1 }, { edgeId, fraction: 0.9 }],
-        [{ edgeId, fraction: 0.5 }, { edgeId: neighbour, fraction: 0.5 }],
-        [{ edgeId: neighbour, fraction: 0.5 }, { edgeId, fraction: 0.5 }],
-        [{ edgeId, fraction: 1 }, { edgeId, fraction: 0 }],
-        [{ edgeId, fraction: 0.3 }, { edgeId, fraction: 0.3 }],
-      ];
-      for (const [from, to] of cases) {
-        const expected = dijkstra.route(from, to);
-        const actual = searches.drive.route(from, to);
-        expect(actual === null).toBe(expected === null);
-        if (expected && actual) {
-          expect(Math.abs(actual.durationS - expected.durationS)).toBeLessThanOrEqual(TOLERANCE_S);
-          expectConnected(graph, 'drive', actual, from, to);
+    it('drive: equals Dijkstra on one-way streets, both directions, same edge and touching', () => {
+      const { costs, forward } = graph.profile('drive');
+      const dijkstra = new RouteSearch(graph, 'drive');
+      const oneways = [...Array(graph.edgeCount).keys()]
+        .filter((e) => (costs[e * 2] === Infinity) !== (costs[e * 2 + 1] === Infinity))
+        .slice(0, 40);
+      expect(oneways.length).toBeGreaterThan(10);
+      for (const edgeId of oneways) {
+        const target = graph.edgeTarget[edgeId];
+        const arc = forward.offsets[target];
+        const neighbour = arc < forward.offsets[target + 1] ? forward.refs[arc] >> 1 : edgeId;
+        const cases: Array<[EdgeSnap, EdgeSnap]> = [
+          [
+            { edgeId, fraction: 0.9 },
+            { edgeId, fraction: 0.1 },
+          ],
+          [
+            { edgeId, fraction: 0.1 },
+            { edgeId, fraction: 0.9 },
+          ],
+          [
+            { edgeId, fraction: 0.5 },
+            { edgeId: neighbour, fraction: 0.5 },
+          ],
+          [
+            { edgeId: neighbour, fraction: 0.5 },
+            { edgeId, fraction: 0.5 },
+          ],
+          [
+            { edgeId, fraction: 1 },
+            { edgeId, fraction: 0 },
+          ],
+          [
+            { edgeId, fraction: 0.3 },
+            { edgeId, fraction: 0.3 },
+          ],
+        ];
+        for (const [from, to] of cases) {
+          const expected = dijkstra.route(from, to);
+          const actual = searches.drive.route(from, to);
+          expect(actual === null).toBe(expected === null);
+          if (expected && actual) {
+            expect(Math.abs(actual.durationS - expected.durationS)).toBeLessThanOrEqual(
+              TOLERANCE_S,
+            );
+            expectConnected(graph, 'drive', actual, from, to);
+          }
         }
       }
-    }
-  });
-});
+    });
+  },
+);
