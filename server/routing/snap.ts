@@ -3,6 +3,7 @@
  * segments. `/api/route` snaps with it whenever the graph is loaded (no SQL round trip per end);
  * the database's KNN path (`findNearbyEdges`) remains for callers without the graph.
  */
+import { geodesicDistanceM } from '../geo/geodesic.js';
 import { cumulativeMetres } from './edge-geometry.js';
 import { haversineMetres, metresPerDegree, type LngLat } from './geo.js';
 import type { ProfileName } from './profiles.js';
@@ -22,6 +23,12 @@ export interface SnapOptions {
   /** Only edges this profile may travel in at least one direction. */
   profile?: ProfileName;
 }
+
+/** Segments within 0.2 % + 1 cm of the nearest are re-measured on the ellipsoid (`breakNearTie`). */
+const NEAR_TIE = 1.002;
+const NEAR_TIE_M = 0.01;
+/** Distances closer than this are equal (one junction reached along different edges). */
+const TIE_M = 1e-6;
 
 /** About 550 m north–south: small enough that a query scans few segments in a city. */
 const DEFAULT_CELL_DEG = 0.005;
@@ -101,6 +108,8 @@ export class SnapIndex {
     let bestT = 0;
     let bestMetres = Infinity;
     const seen = new Set<number>();
+    /** `[segment, t, metres]` of every segment about as near as the best so far. */
+    const near: number[] = [];
     const coords = this.segmentCoords;
     for (let ring = 0; ; ring++) {
       // Every cell of the next ring is at least `ring` whole cells away from the query point.
@@ -121,12 +130,8 @@ export class SnapIndex {
           const squared = dx * dx + dy * dy;
           const t = squared > 0 ? Math.min(1, Math.max(0, -(ax * dx + ay * dy) / squared)) : 0;
           const metres = Math.hypot(ax + t * dx, ay + t * dy);
-          // Equal distances (a junction shared by several edges) go to the lowest edge id, the
-          // SQL snap's tie-break (`order by distance_m, id`).
-          if (
-            metres < bestMetres ||
-            (metres === bestMetres && this.segmentEdge[seg] < this.segmentEdge[bestSegment])
-          ) {
+          if (metres <= bestMetres * NEAR_TIE + NEAR_TIE_M) near.push(seg, t, metres);
+          if (metres < bestMetres) {
             bestMetres = metres;
             bestSegment = seg;
             bestT = t;
@@ -135,7 +140,47 @@ export class SnapIndex {
       }
     }
     if (bestSegment < 0 || bestMetres > maxDistanceM) return null;
+    [bestSegment, bestT] = this.breakNearTie(near, bestMetres, lng, lat) ?? [bestSegment, bestT];
     return this.describe(bestSegment, bestT, lng, lat);
+  }
+
+  /**
+   * Among segments within a hair of the best (the local frame is only approximately the
+   * ellipsoid), the nearest by WGS-84 geodesic distance, as PostGIS measures geography; on an equal
+   * distance (a junction where several edges meet) the lowest edge id, like the SQL snap's
+   * `order by distance_m, id`. Null when one edge is clearly nearest.
+   */
+  private breakNearTie(
+    near: number[],
+    bestMetres: number,
+    lng: number,
+    lat: number,
+  ): [number, number] | null {
+    let chosen: [number, number] | null = null;
+    let chosenMetres = Infinity;
+    let chosenEdge = -1;
+    for (let i = 0; i < near.length; i += 3) {
+      if (near[i + 2] > bestMetres * NEAR_TIE + NEAR_TIE_M) continue;
+      const [seg, t] = [near[i], near[i + 1]];
+      const c = this.segmentCoords;
+      // End points exactly, so edges meeting at a node measure the very same point.
+      const k = seg * 4 + (t === 1 ? 2 : 0);
+      const [x, y] =
+        t === 0 || t === 1
+          ? [c[k], c[k + 1]]
+          : [
+              c[seg * 4] + t * (c[seg * 4 + 2] - c[seg * 4]),
+              c[seg * 4 + 1] + t * (c[seg * 4 + 3] - c[seg * 4 + 1]),
+            ];
+      const metres = geodesicDistanceM(lng, lat, x, y);
+      const edge = this.segmentEdge[seg];
+      if (metres < chosenMetres - TIE_M || (metres <= chosenMetres + TIE_M && edge < chosenEdge)) {
+        chosen = [seg, t];
+        chosenMetres = Math.min(metres, chosenMetres);
+        chosenEdge = edge;
+      }
+    }
+    return chosen;
   }
 
   private describe(seg: number, t: number, lng: number, lat: number): SnapResult {

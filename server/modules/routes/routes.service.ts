@@ -6,10 +6,11 @@
  * Snapping runs on the loaded graph's `SnapIndex`, not in SQL: no round trip per end, and the snap
  * always belongs to the graph searched. It picks the edge and point the PostGIS KNN snap
  * (`findNearbyEdges`) picks: nearest usable edge, lowest id on a tie, the point located in planar
- * degrees like `ST_LineLocatePoint` (test/integration/routes-snap.test.ts checks both agree).
+ * degrees like `ST_LineLocatePoint` (test/integration/routes-hierarchy.test.ts checks both agree).
  */
 import type { Logger } from 'pino';
 import type { AppDatabase } from '../../db/client.js';
+import { geodesicDistanceM } from '../../geo/geodesic.js';
 import { HttpError, notFound } from '../../http/errors.js';
 import {
   metreFractionFromPlanar,
@@ -27,7 +28,7 @@ import { MAX_SNAP_DISTANCE_M, type RouteQuery } from './routes.schemas.js';
 
 type End = 'from' | 'to';
 
-interface SnappedEnd {
+export interface SnappedEnd {
   snap: EdgeSnap;
   /** Where the route starts or ends on the road. */
   point: LngLat;
@@ -141,24 +142,36 @@ function snapEnd(
   point: LngLat,
   mode: ProfileName,
 ): SnappedEnd {
-  const nearest = network.snaps.nearest(point[0], point[1], {
-    maxDistanceM: MAX_SNAP_DISTANCE_M,
-    profile: mode,
-  });
-  if (!nearest) {
+  const snapped = snapToNetwork(network, point, mode);
+  if (!snapped) {
     throw unprocessable(
       `${end} (${point.join(',')}) is more than ${MAX_SNAP_DISTANCE_M / 1000} km from any road ` +
         `usable by ${mode}`,
     );
   }
+  return snapped;
+}
+
+/** The in-memory snap: the edge, fraction and point the SQL snap gives, or null past 1 km. */
+export function snapToNetwork(
+  network: LoadedRoadNetwork,
+  [lng, lat]: LngLat,
+  mode: ProfileName,
+): SnappedEnd | null {
+  const nearest = network.snaps.nearest(lng, lat, {
+    maxDistanceM: MAX_SNAP_DISTANCE_M,
+    profile: mode,
+  });
+  if (!nearest) return null;
   const { graph } = network;
   const { edgeId } = nearest;
   // Located in planar degrees then converted, exactly as the SQL snap does.
-  const fraction = metreFractionFromPlanar(graph, edgeId, planarLocate(graph, edgeId, ...point));
+  const fraction = metreFractionFromPlanar(graph, edgeId, planarLocate(graph, edgeId, lng, lat));
   return {
     snap: { edgeId, fraction },
     point: pointAtFraction(graph, edgeId, fraction),
-    distanceM: nearest.distanceM,
+    // Measured on the ellipsoid to the nearest point, as PostGIS measures geography.
+    distanceM: geodesicDistanceM(lng, lat, nearest.point[0], nearest.point[1]),
   };
 }
 
