@@ -1,7 +1,18 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { classifyDatabaseError, faultMessage, faultRetryAfterSeconds, writeFaults } from '../db/database-errors.js';
+
+/** A message for people in both of the pages' languages. */
+export type Bilingual = { zh: string; en: string };
+export type Language = keyof Bilingual;
+
+/** The asker's language: `lang=`, else Accept-Language, else zh (the pages' first language). */
+export function languageOf(req: Request): Language {
+  const asked = req.query?.lang;
+  if (asked === 'zh' || asked === 'en') return asked;
+  return req.acceptsLanguages('zh', 'en') === 'en' ? 'en' : 'zh';
+}
 
 /** An error whose status and message are meant for the client. */
 export class HttpError extends Error {
@@ -10,10 +21,19 @@ export class HttpError extends Error {
     message: string,
     readonly details?: unknown,
     readonly headers: Record<string, string> = {},
+    /** When set, the answer says it in the asker's language (`message` is the English, for logs). */
+    readonly messages?: Bilingual,
   ) {
     super(message);
   }
 }
+
+/**
+ * An HttpError said in both languages, for code that has no request at hand (services, rate
+ * limits): the error handler answers in the asker's language.
+ */
+export const bilingualError = (status: number, messages: Bilingual, headers: Record<string, string> = {}) =>
+  new HttpError(status, messages.en, undefined, headers, messages);
 
 export const notFound = (message: string) => new HttpError(404, message);
 export const badRequest = (message: string, details?: unknown) =>
@@ -54,7 +74,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     let headers: Record<string, string> = {};
     if (error instanceof HttpError) {
       status = error.status;
-      body = { error: error.message, ...(error.details ? { details: error.details } : {}) };
+      body = {
+        error: error.messages ? error.messages[languageOf(req)] : error.message,
+        ...(error.details ? { details: error.details } : {}),
+      };
       headers = error.headers;
     } else if (error instanceof ZodError) {
       status = 400;

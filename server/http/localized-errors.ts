@@ -4,19 +4,9 @@
  */
 import type { Request } from 'express';
 import type { ZodError } from 'zod';
-import { HttpError } from './errors.js';
+import { HttpError, languageOf, type Bilingual, type Language } from './errors.js';
 
-export type Language = 'zh' | 'en';
-
-export function languageOf(req: Request): Language {
-  const asked = req.query.lang;
-  if (asked === 'zh' || asked === 'en') return asked;
-  return req.acceptsLanguages('zh', 'en') === 'en' ? 'en' : 'zh';
-}
-
-/** A message in both languages; `{name}` placeholders are filled from params. */
-export type Bilingual = { zh: string; en: string };
-
+export { languageOf, type Bilingual, type Language } from './errors.js';
 export function localized(
   lang: Language,
   message: Bilingual,

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { z } from 'zod';
-import { badRequest, describeZodError } from './errors.js';
+import { badRequest, describeZodError, HttpError, type Bilingual } from './errors.js';
 
 /** Parses a request part with a zod schema; a failure becomes a 400 naming the bad parameter. */
 export function parseRequest<S extends z.ZodType>(
@@ -12,6 +12,28 @@ export function parseRequest<S extends z.ZodType>(
   const result = schema.safeParse(value);
   if (!result.success) {
     throw badRequest(`Invalid ${part}: ${describeZodError(result.error)}`, result.error.issues);
+  }
+  return result.data;
+}
+
+/**
+ * parseRequest for pages people read (the worker's sheet, the console): the 400 opens with a
+ * sentence in the asker's language naming `what` was wrong; the parameter's own detail follows.
+ */
+export function parseForPeople<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  part: 'query' | 'body' | 'params',
+  what: Bilingual,
+): z.infer<S> {
+  assertStorableText(value, part);
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const detail = describeZodError(result.error);
+    throw new HttpError(400, `Invalid ${part}: ${detail}`, result.error.issues, {}, {
+      zh: `${what.zh}有误（${detail}）`,
+      en: `${what.en}: ${detail}`,
+    });
   }
   return result.data;
 }

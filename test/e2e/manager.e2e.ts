@@ -69,7 +69,7 @@ describe('manager console', () => {
     await page.fill('input[name="username"]', 'wang');
     await page.fill('input[name="password"]', 'wrong-password');
     await page.click('[data-testid="login-form"] button[type="submit"]');
-    await expect.poll(() => page.locator('[role="alert"]').innerText()).toContain('Wrong user name or password');
+    await expect.poll(() => page.locator('[role="alert"]').innerText()).toContain('用户名或密码错误');
     await page.close();
   });
 

@@ -53,10 +53,18 @@ describe('worker reports', () => {
   it('rejects unknown categories, long notes and missing stations clearly', async () => {
     const bad = await report(mine, { category: 'too_cold' });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toContain('category');
+    // A worker reads it in the sheet: in Chinese unless the page (Accept-Language, lang=) is English.
+    expect(bad.body.error).toMatch(/^反馈内容有误（category/);
+    const badEn = await server.request(`/api/stations/${mine}/reports?lang=en`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.12' },
+      body: JSON.stringify({ category: 'too_cold' }),
+    });
+    expect(badEn.body.error).toMatch(/^Invalid report: category/);
     expect((await report(mine, { category: 'other', note: 'x'.repeat(501) })).status).toBe(400);
     const missing = await report(999999, { category: 'other' });
     expect(missing.status).toBe(404);
+    expect(missing.body.error).toBe('没有编号为 999999 的驿站');
   });
 
   it('resolving takes it out of the open queue; a second resolve is a 409; another manager\'s report a 403', async () => {
@@ -112,6 +120,8 @@ describe('worker reports', () => {
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await report(other, { category: 'no_water' }, ip)).status);
     expect(statuses).toEqual([201, 201, 201, 429]);
+    const again = await report(other, { category: 'no_water' }, ip);
+    expect(again.body.error).toMatch(/^您一小时内已对这个驿站提交过反馈。请 \d+ 分钟后再试。$/);
   });
 });
 

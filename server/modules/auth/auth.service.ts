@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { AppDatabase } from '../../db/client.js';
-import { badRequest, HttpError } from '../../http/errors.js';
+import { badRequest, bilingualError, HttpError } from '../../http/errors.js';
 import {
   chargeRateLimits,
   countRateLimitHit,
@@ -39,11 +39,11 @@ export const normaliseUsername = (username: string) => username.trim().toLowerCa
 // attempt at that name (LOGIN_NAME_DELAY), the right password from a clean address still gets in.
 const LOGIN_REFUSALS: Array<{ limit: RateLimit; key: (ip: string, name: string) => string }> = [
   {
-    limit: { bucket: 'login-ip-user', limit: 5, windowSeconds: 900, message: 'Too many failed sign-ins for this account from here.' },
+    limit: { bucket: 'login-ip-user', limit: 5, windowSeconds: 900, message: { zh: '此账户在这里登录失败次数过多。', en: 'Too many failed sign-ins for this account from here.' } },
     key: (ip, name) => rateLimitKey(ip, name),
   },
   {
-    limit: { bucket: 'login-ip', limit: 50, windowSeconds: 900, message: 'Too many failed sign-ins from this address.' },
+    limit: { bucket: 'login-ip', limit: 50, windowSeconds: 900, message: { zh: '这个网络地址登录失败次数过多。', en: 'Too many failed sign-ins from this address.' } },
     key: (ip) => rateLimitKey(ip),
   },
 ];
@@ -52,7 +52,7 @@ const LOGIN_NAME_FAILURES: RateLimit = {
   bucket: 'login-user',
   limit: Number.POSITIVE_INFINITY,
   windowSeconds: 900,
-  message: 'never refused',
+  message: { zh: '不会拒绝', en: 'never refused' },
 };
 
 /**
@@ -92,7 +92,7 @@ export async function login(
   if (!user || !valid || user.disabled) {
     // The charges stay: they were this failure.
     await countRateLimitHit(db, LOGIN_NAME_FAILURES, nameKey);
-    throw new HttpError(401, 'Wrong user name or password');
+    throw bilingualError(401, { zh: '用户名或密码错误', en: 'Wrong user name or password' });
   }
   await charge.refund();
   await deleteExpiredSessions(db);

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { AppDatabase } from '../../db/client.js';
-import { HttpError } from '../../http/errors.js';
+import { bilingualError, type Bilingual } from '../../http/errors.js';
 import {
   decrementCounters,
   deleteOldCounters,
@@ -14,8 +14,8 @@ export interface RateLimit {
   bucket: string;
   limit: number;
   windowSeconds: number;
-  /** Said to the client when the limit is reached. */
-  message: string;
+  /** Said to the client when the limit is reached, in the asker's language. */
+  message: Bilingual;
 }
 
 /** Client addresses and user names are stored hashed: the counters need identity, not the value. */
@@ -24,9 +24,12 @@ export function rateLimitKey(...parts: string[]): string {
 }
 
 function tooMany(limit: RateLimit, resetInSeconds: number) {
-  return new HttpError(429, `${limit.message} Try again in ${Math.ceil(resetInSeconds / 60)} min.`, undefined, {
-    'Retry-After': String(resetInSeconds),
-  });
+  const minutes = Math.ceil(resetInSeconds / 60);
+  return bilingualError(
+    429,
+    { zh: `${limit.message.zh}请 ${minutes} 分钟后再试。`, en: `${limit.message.en} Try again in ${minutes} min.` },
+    { 'Retry-After': String(resetInSeconds) },
+  );
 }
 
 /** Counts this request; throws 429 (with Retry-After) once the window's limit is exceeded. */

@@ -6,7 +6,7 @@ import type { AppDatabase } from '../../db/client.js';
 import { z } from 'zod';
 import type { ApiOperation } from '../../http/openapi.js';
 import { IdResultSchema, JsonObjectSchema } from '../../http/openapi-schemas.js';
-import { parseRequest } from '../../http/validate.js';
+import { parseForPeople, parseRequest } from '../../http/validate.js';
 import { requireRole, unauthenticated } from '../auth/auth.middleware.js';
 import { StationIdParam } from '../stations/station-edits.schemas.js';
 import { countReportsByArea, listReports } from './reports.repository.js';
@@ -40,13 +40,19 @@ const FreshnessSchema = z.object({
   days: z.number().int(),
 });
 
+// Workers read these refusals in the sheet: said in their language (lang= or Accept-Language).
+const STATION_WHAT = { zh: '驿站编号', en: 'Invalid station id' };
+const REPORT_WHAT = { zh: '反馈内容', en: 'Invalid report' };
+const RECEIPT_WHAT = { zh: '回执码', en: 'Invalid receipt code' };
+const CONFIRMATION_WHAT = { zh: '确认内容', en: 'Invalid confirmation' };
+
 /** Worker feedback: anyone reports, managers resolve, planners see counts per area. */
 export function reportsRouter(db: AppDatabase): Router {
   const router = Router();
 
   router.post('/stations/:id/reports', async (req, res) => {
-    const stationId = parseRequest(StationIdParam, req.params.id, 'params');
-    const body = parseRequest(NewReportBodySchema, req.body, 'body');
+    const stationId = parseForPeople(StationIdParam, req.params.id, 'params', STATION_WHAT);
+    const body = parseForPeople(NewReportBodySchema, req.body, 'body', REPORT_WHAT);
     const { id, receipt } = await submitReport(db, { stationId, ...body, clientIp: req.ip ?? 'unknown' });
     // The receipt is the reporter's only way back to the answer: never cached by anyone.
     res.status(201).set('Cache-Control', 'no-store').json({ id, receipt });
@@ -54,14 +60,14 @@ export function reportsRouter(db: AppDatabase): Router {
 
   // The reporter reads the answer with their receipt code: no account, nothing about anyone else.
   router.get('/reports/receipt/:code', async (req, res) => {
-    const code = parseRequest(ReceiptCodeSchema, req.params.code, 'params');
+    const code = parseForPeople(ReceiptCodeSchema, req.params.code, 'params', RECEIPT_WHAT);
     res.set('Cache-Control', 'no-store').json({ receipt: code, ...(await reportByReceipt(db, code)) });
   });
 
   // "信息准确" in one tap, no account; "信息有误" is a report (above).
   router.post('/stations/:id/confirmations', async (req, res) => {
-    const stationId = parseRequest(StationIdParam, req.params.id, 'params');
-    parseRequest(ConfirmationBodySchema, req.body ?? {}, 'body');
+    const stationId = parseForPeople(StationIdParam, req.params.id, 'params', STATION_WHAT);
+    parseForPeople(ConfirmationBodySchema, req.body ?? {}, 'body', CONFIRMATION_WHAT);
     await confirmStation(db, { stationId, clientIp: req.ip ?? 'unknown' });
     res.status(201).json({ station_id: stationId, ...(await stationFreshness(db, stationId)) });
   });

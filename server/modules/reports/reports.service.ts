@@ -1,5 +1,7 @@
 import type { AppDatabase } from '../../db/client.js';
-import { HttpError, notFound } from '../../http/errors.js';
+import { bilingualError, HttpError, notFound } from '../../http/errors.js';
+
+const stationNotFound = (id: number) => bilingualError(404, { zh: `没有编号为 ${id} 的驿站`, en: `Station not found: ${id}` });
 import type { AuthUser } from '../auth/roles.js';
 import { canEditStation } from '../auth/roles.js';
 import { consumeRateLimit, rateLimitKey, type RateLimit } from '../rate-limits/rate-limits.service.js';
@@ -33,20 +35,20 @@ const REPORTS_PER_CLIENT: RateLimit = {
   bucket: 'reports-ip',
   limit: 10,
   windowSeconds: 3600,
-  message: 'You have sent many reports in the last hour; thank you — please wait a little.',
+  message: { zh: '您在一小时内已提交多条反馈，谢谢！请稍后再提交。', en: 'You have sent many reports in the last hour; thank you — please wait a little.' },
 };
 const REPORTS_PER_CLIENT_AND_STATION: RateLimit = {
   bucket: 'reports-ip-station',
   limit: 3,
   windowSeconds: 3600,
-  message: 'This station already has your reports from the last hour.',
+  message: { zh: '您一小时内已对这个驿站提交过反馈。', en: 'This station already has your reports from the last hour.' },
 };
 
 export async function submitReport(
   db: AppDatabase,
   input: { stationId: number; category: ReportCategory; note?: string; clientIp: string },
 ): Promise<{ id: number; receipt: string }> {
-  if (!(await stationExists(db, input.stationId))) throw notFound(`Station not found: ${input.stationId}`);
+  if (!(await stationExists(db, input.stationId))) throw stationNotFound(input.stationId);
   await consumeRateLimit(db, REPORTS_PER_CLIENT, rateLimitKey(input.clientIp));
   await consumeRateLimit(db, REPORTS_PER_CLIENT_AND_STATION, rateLimitKey(input.clientIp, String(input.stationId)));
   const note = input.note?.trim() ? input.note : null;
@@ -57,7 +59,7 @@ export async function submitReport(
 
 export async function reportByReceipt(db: AppDatabase, receipt: string): Promise<ReceiptView> {
   const found = await findReportByReceipt(db, receipt);
-  if (!found) throw notFound(`No report has the receipt code ${receipt}`);
+  if (!found) throw bilingualError(404, { zh: `没有回执码为 ${receipt} 的反馈，请核对后再试`, en: `No report has the receipt code ${receipt}` });
   return found;
 }
 
@@ -83,20 +85,20 @@ const CONFIRMATIONS_PER_CLIENT_AND_STATION: RateLimit = {
   bucket: 'confirm-ip-station',
   limit: 1,
   windowSeconds: 86_400,
-  message: 'You already confirmed this station today; thank you.',
+  message: { zh: '您今天已经确认过这个驿站，谢谢！', en: 'You already confirmed this station today; thank you.' },
 };
 const CONFIRMATIONS_PER_CLIENT: RateLimit = {
   bucket: 'confirm-ip',
   limit: 30,
   windowSeconds: 3600,
-  message: 'You have confirmed many stations in the last hour; thank you — please wait a little.',
+  message: { zh: '您在一小时内已确认很多驿站，谢谢！请稍等片刻。', en: 'You have confirmed many stations in the last hour; thank you — please wait a little.' },
 };
 
 /** The window the badge counts confirmations over. */
 export const FRESHNESS_DAYS = 30;
 
 export async function confirmStation(db: AppDatabase, input: { stationId: number; clientIp: string }): Promise<void> {
-  if (!(await stationExists(db, input.stationId))) throw notFound(`Station not found: ${input.stationId}`);
+  if (!(await stationExists(db, input.stationId))) throw stationNotFound(input.stationId);
   await consumeRateLimit(db, CONFIRMATIONS_PER_CLIENT, rateLimitKey(input.clientIp));
   await consumeRateLimit(
     db,
@@ -108,6 +110,6 @@ export async function confirmStation(db: AppDatabase, input: { stationId: number
 
 export async function stationFreshness(db: AppDatabase, stationId: number): Promise<StationFreshness & { days: number }> {
   const freshness = await readFreshness(db, stationId, FRESHNESS_DAYS);
-  if (!freshness) throw notFound(`Station not found: ${stationId}`);
+  if (!freshness) throw stationNotFound(stationId);
   return { ...freshness, days: FRESHNESS_DAYS };
 }

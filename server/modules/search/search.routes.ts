@@ -2,9 +2,9 @@
  * GET /api/search?q=&near=&limit=: the worker page's search box (stations, areas, coordinates).
  * Public and read-only, like /api/nearest; its 400s are in the asking page's language.
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { AppDatabase } from '../../db/client.js';
-import { HttpError } from '../../http/errors.js';
+import { HttpError, languageOf } from '../../http/errors.js';
 import type { ApiOperation } from '../../http/openapi.js';
 import type { StationMirror } from '../stations/station-mirror.js';
 import { AreaSearch } from './area-search.js';
@@ -15,16 +15,6 @@ import {
   type SearchLanguage,
 } from './search.schemas.js';
 import { search, SearchInputError } from './search.service.js';
-
-/** `lang=` when valid, else the first of zh/en the browser prefers, else zh. */
-function languageOf(req: Request): SearchLanguage {
-  const asked = req.query.lang;
-  if (typeof asked === 'string' && (SEARCH_LANGUAGES as readonly string[]).includes(asked)) {
-    return asked as SearchLanguage;
-  }
-  const accepted = req.acceptsLanguages('zh', 'en');
-  return accepted === 'en' ? 'en' : 'zh';
-}
 
 /** The first thing wrong with the query, as one of the messages people can act on. */
 function problemOf(issues: ReadonlyArray<{ code: string; path: PropertyKey[] }>): SearchProblem {

@@ -5,7 +5,7 @@ import { HttpError, notFound } from '../../http/errors.js';
 import { z } from 'zod';
 import type { ApiOperation } from '../../http/openapi.js';
 import { JsonObjectSchema } from '../../http/openapi-schemas.js';
-import { parseRequest } from '../../http/validate.js';
+import { parseForPeople, parseRequest } from '../../http/validate.js';
 import { requireRole, requireStationAccess, unauthenticated } from '../auth/auth.middleware.js';
 import { canEditStation } from '../auth/roles.js';
 import { listManagedStations, listStationChanges } from './station-changes.repository.js';
@@ -117,7 +117,7 @@ export function stationEditsRouter(db: AppDatabase, region: RegionOptions): Rout
   // Before a move is saved: the areas the station will be counted in at the new place.
   router.get('/stations/:id/placement', access, async (req, res) => {
     const id = stationIdOf(req);
-    const q = parseRequest(PlacementQuerySchema, req.query);
+    const q = parseForPeople(PlacementQuerySchema, req.query, 'query', { zh: '新位置', en: 'Invalid position' });
     const [lng, lat] = toWgs84([q.lng, q.lat], q.datum);
     const areas = await previewAreasAt(db, id, lng, lat);
     if (!areas) throw notFound(`Station not found: ${id}`);

@@ -1,3 +1,5 @@
+import { i18n } from '../i18n/i18n.svelte.js';
+
 /** A failed API call, with the server's message (already meant for people). */
 export class ApiError extends Error {
   constructor(
@@ -25,8 +27,16 @@ async function parse<T>(res: Response): Promise<T> {
   return body as T;
 }
 
+/**
+ * The page's language, not the browser's: the server says its refusals in it (an English phone
+ * reading the Chinese page gets Chinese messages, and the other way round).
+ */
+export const pageLanguageHeader = (): Record<string, string> => ({ 'Accept-Language': i18n.locale === 'en' ? 'en' : 'zh-CN' });
+
 export async function apiGet<T>(path: string, init: RequestInit = {}): Promise<T> {
-  return parse<T>(await fetch(path, { credentials: 'same-origin', ...init }));
+  return parse<T>(
+    await fetch(path, { credentials: 'same-origin', ...init, headers: { ...pageLanguageHeader(), ...(init.headers as Record<string, string>) } }),
+  );
 }
 
 let csrfToken: string | null = null;
@@ -47,6 +57,7 @@ export async function apiSend<T>(
     method,
     credentials: 'same-origin',
     headers: {
+      ...pageLanguageHeader(),
       ...(body !== undefined && !(body instanceof Blob) ? { 'Content-Type': 'application/json' } : {}),
       ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}),
       ...headers,
