@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../server/config.js';
 import { navigationLinks } from '../../server/geo/coords.js';
+import { NAV_APPS, navChoices } from '../../client/src/views/worker/nav-apps.js';
 import {
   ARTIFACTS_DIR,
   launchBrowser,
@@ -192,11 +193,18 @@ describe('worker page with MapLibre', () => {
     ).json();
     const station = detail.features.find((f: any) => f.properties.name === name);
     const [lng, lat] = station.geometry.coordinates;
+    // 导航 opens the chooser of apps, each link exactly as the server builds it for the station.
     const expected = navigationLinks({ lng, lat, name }, 'walk');
+    await sheet.locator('[data-testid="navigate"]').click();
     for (const app of ['amap', 'baidu', 'apple', 'osm', 'google'] as const) {
       expect(await sheet.locator(`a[data-app="${app}"]`).getAttribute('href')).toBe(expected[app]);
     }
+    expect(await sheet.locator('a[data-app="organic"]').getAttribute('href')).toMatch(
+      /^om:\/\/route\?sll=39\.908700,116\.397500&saddr=&dll=/,
+    );
     await page.screenshot({ path: screenshotPath('worker-sheet') });
+    await page.keyboard.press('Escape'); // closes the chooser first
+    await expect.poll(() => sheet.locator('[data-testid="nav-chooser"]').count()).toBe(0);
     await page.keyboard.press('Escape');
     await expect.poll(() => sheet.count()).toBe(0);
 
@@ -223,18 +231,89 @@ describe('worker page with MapLibre', () => {
     // instead (the region's whole extent is the first view: clusters everywhere), so try a few
     // places until one sets the position.
     const spots = [[0.55, 0.35], [0.3, 0.6], [0.7, 0.2], [0.45, 0.75], [0.8, 0.5], [0.2, 0.3]];
+    // A tap that sets a position brings an answer: stations, or the plain "none within 10 km" (the
+    // first view is the whole region, mountains included). Either shows the position was set.
+    const answered = () => page.locator('[data-testid="departure-summary"]').count();
     for (const [x, y] of spots) {
       await page.mouse.click(box.x + box.width * x!, box.y + box.height * y!);
       const set = await expect
-        .poll(() => listItems(page).count(), { timeout: 4_000 })
-        .toBeGreaterThan(0)
+        .poll(answered, { timeout: 4_000 })
+        .toBe(1)
         .then(() => true, () => false);
       if (set) break;
     }
-    await expect.poll(() => listItems(page).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(answered, { timeout: 20_000 }).toBe(1);
+    expect((await listItems(page).count()) + (await page.locator('[data-testid="no-results"]').count())).toBeGreaterThan(0);
     await page.screenshot({ path: screenshotPath('worker-lite-tap') });
     expect(errors).toEqual([]);
     await page.context().close();
+  });
+});
+
+describe('worker page on a 360×740 phone', () => {
+  it('shows three stations and the mode select; the card peeks with 导航 and its chooser, and drags open', async () => {
+    const context = await browser.newContext({ viewport: SMALL_PHONE, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.baseUrl}/#/`);
+    await mapReady(page);
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: screenshotPath('worker-360-first-open') });
+
+    await page.goto(`${server.baseUrl}/?pos=${TIANANMEN}#/`);
+    await expect.poll(() => listItems(page).count(), { timeout: 20_000 }).toBe(5);
+    const inView = async (selector: string) => {
+      const box = await page.locator(selector).boundingBox();
+      return !!box && box.x >= 0 && box.y >= 0 && box.x + box.width <= SMALL_PHONE.width && box.y + box.height <= SMALL_PHONE.height;
+    };
+    for (let i = 0; i < 3; i++) expect(await inView(`li:nth-child(${i + 1}) > [data-testid="nearest-item"]`), `item ${i + 1}`).toBe(true);
+    expect(await inView('[data-testid="travel-mode"]')).toBe(true);
+    // The name has the item's width (not squeezed beside the minutes).
+    const nameBox = (await listItems(page).first().locator('.name').boundingBox())!;
+    expect(nameBox.width).toBeGreaterThan(SMALL_PHONE.width * 0.6);
+
+    const answer = (await (
+      await fetch(`${server.baseUrl}/api/nearest?lng=116.397500&lat=39.908700&k=5&mode=walk&open=arrival`)
+    ).json()) as { features: any[] };
+    const first = answer.features[0];
+    await listItems(page).first().click();
+    const sheet = page.locator('[data-testid="station-sheet"]');
+    await expect.poll(() => sheet.locator('#sheet-title').innerText(), { timeout: 10_000 }).toBe(first.properties.name);
+    const minutes = Math.max(1, Math.round(first.properties.duration_s / 60));
+    expect(await sheet.locator('[data-testid="peek-summary"]').innerText()).toMatch(new RegExp(`^${minutes} 分钟 · .+ · 到达时营业$`));
+    expect(await sheet.getAttribute('data-expanded')).toBe('false');
+    expect(await inView('[data-testid="navigate"]')).toBe(true);
+    expect(await sheet.getByRole('button', { name: '导航', exact: true }).count()).toBe(1);
+    await sheet.locator('[data-testid="navigate"]').click();
+    const [lng, lat] = first.geometry.coordinates;
+    const links = navChoices({ lng, lat, name: first.properties.name }, 'walk', [116.3975, 39.9087]);
+    for (const app of NAV_APPS) {
+      expect(await sheet.locator(`[data-testid="nav-chooser"] a[data-app="${app}"]`).getAttribute('href')).toBe(links[app]);
+    }
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: screenshotPath('worker-360-card-chooser') });
+
+    // Dragging the handle up opens the full sheet; dragging it down brings back the peek.
+    const handle = (await sheet.locator('[data-testid="sheet-handle"]').boundingBox())!;
+    const drag = async (dy: number) => {
+      await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2 + dy, { steps: 5 });
+      await page.mouse.up();
+    };
+    await drag(-200);
+    await expect.poll(() => sheet.getAttribute('data-expanded')).toBe('true');
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: screenshotPath('worker-360-card-full') });
+    const full = (await sheet.locator('[data-testid="sheet-handle"]').boundingBox())!;
+    await page.mouse.move(full.x + full.width / 2, full.y + full.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(full.x + full.width / 2, full.y + 200, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => sheet.getAttribute('data-expanded')).toBe('false');
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });
 

@@ -8,6 +8,7 @@ import {
   STRAIGHT_LINE_SPEED_KMH,
 } from '../../../../server/modules/nearest/travel-time.js';
 import { haversineMetres } from '../../../../server/routing/geo.js';
+import { isNetworkFailure } from '../../lib/i18n/errors.js';
 import { ApiError, apiGet } from '../../lib/api/http.js';
 import type { LngLat, TravelMode } from './worker-api.js';
 
@@ -77,7 +78,8 @@ export async function fetchWayToStation(
       steps: route.properties.steps,
     };
   } catch (error) {
-    if (error instanceof ApiError && error.status === 503) {
+    // Busy, or offline: the straight line (drawn dashed and said so) is still a way to go.
+    if ((error instanceof ApiError && error.status === 503) || isNetworkFailure(error)) {
       return straightLineWay(from, stationAt, mode);
     }
     throw error;
@@ -105,5 +107,5 @@ export function wayBounds(way: WayToStation): [number, number, number, number] {
 export type RouteState =
   | { status: 'loading'; mode: TravelMode }
   | { status: 'ready'; mode: TravelMode; way: WayToStation }
-  | { status: 'error'; mode: TravelMode; message: string }
+  | { status: 'error'; mode: TravelMode; error: unknown }
   | null;
