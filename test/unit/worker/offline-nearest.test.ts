@@ -26,7 +26,7 @@ import {
   OFFLINE_RADIUS_M,
   savedStation,
   type OfflineSet,
-} from '../../../client/src/views/worker/offline/offline-set.js';
+} from '../../../client/src/views/worker/offline/saved-set.js';
 import type { NearestRequest } from '../../../client/src/views/worker/worker-api.js';
 
 const ZONE = 'Asia/Shanghai';

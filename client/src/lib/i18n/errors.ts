@@ -2,7 +2,8 @@
  * Errors said in the page's language. What reaches a person is a sentence in zh or en chosen by
  * the kind of failure (no network, the server's status, a refused location); the original message
  * (the browser's "Failed to fetch", a server's English zod message) is kept for the console.
- * In English the server's own message is shown: it names the field to fix and is written for people.
+ * The server's own message is shown when it is in the page's language (it sends refusals in the
+ * language of Accept-Language, which the client sets from the page): it says what to fix.
  */
 import { ApiError } from '../api/http.js';
 import type { Dictionary } from './i18n.svelte.js';
@@ -57,6 +58,9 @@ export function isNetworkFailure(error: unknown): boolean {
   return error instanceof TypeError && NETWORK_FAILURE.test(error.message);
 }
 
+/** A Chinese character: the message is already in the Chinese page's language. */
+const HAN = /\p{Script=Han}/u;
+
 /** Status keys with their own sentence; other 4xx read as 400, other 5xx as 5xx. */
 const STATUS_KEYS = new Set([400, 401, 403, 404, 409, 413, 422, 429, 503]);
 
@@ -80,6 +84,8 @@ export function errorText(error: unknown): string {
     const own = i18n.locale === 'en' ? details?.message_en : details?.message_zh;
     if (own) return own;
     if (i18n.locale === 'en' && error.message) return error.message;
+    // The server says most refusals in the language the page asked in (Accept-Language): kept.
+    if (HAN.test(error.message)) return error.message;
     for (const known of KNOWN_MESSAGES) {
       const match = error.message.match(known.pattern);
       if (match) return t(known.key, known.params?.(match));

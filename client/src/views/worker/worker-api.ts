@@ -3,7 +3,7 @@
  * from the stations it saved (offline/).
  */
 import type { FeatureCollection, Point } from 'geojson';
-import { ApiError, apiGet } from '../../lib/api/http.js';
+import { ApiError, apiGet, pageLanguageHeader } from '../../lib/api/http.js';
 import { basemapSettings } from '../../lib/map/basemap.js';
 import { keepOfflineSet, OFFLINE_RADIUS_M, readOfflineSet } from './offline/offline-set.js';
 import type { AmenityKey } from '../../../../server/modules/stations/amenities.js';
@@ -116,7 +116,7 @@ async function offlineAnswer(request: NearestRequest, networkError: unknown): Pr
 export async function fetchNearest(request: NearestRequest): Promise<Answer<NearestResult>> {
   let response: Response;
   try {
-    response = await fetch(nearestPath(request), { credentials: 'same-origin' });
+    response = await fetch(nearestPath(request), { credentials: 'same-origin', headers: pageLanguageHeader() });
   } catch (error) {
     return offlineAnswer(request, error);
   }

@@ -11,7 +11,7 @@ import { straightLineSource } from '../../../../../server/modules/nearest/travel
 import { StationSnapshot } from '../../../../../server/modules/stations/station-snapshot.js';
 import type { StationRecord } from '../../../../../server/modules/stations/stations.repository.js';
 import type { NearestRequest, NearestResult } from '../worker-api.js';
-import { covers, OFFLINE_RADIUS_M, type OfflineSet } from './offline-set.js';
+import { covers, OFFLINE_RADIUS_M, type OfflineSet } from './saved-set.js';
 
 /** Why no offline answer can be given; the page says it in its language. */
 export class OfflineUnavailable extends Error {
