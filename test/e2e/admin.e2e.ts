@@ -133,16 +133,28 @@ describe('admin console', () => {
     const users = (await api('/api/users', { session: admin })).body.users as Array<{ username: string; role: string; station_ids: number[] }>;
     expect(users.find((u) => u.username === 'li-manager')).toMatchObject({ role: 'manager', station_ids: [target.id] });
 
-    // The manager signs in and sees exactly that station, in the console and from the API.
+    // The manager signs in with the password the admin chose: first they must pick their own.
     const managerContext = await browser.newContext();
     const managerPage = await managerContext.newPage();
-    await signIn(managerPage, 'li-manager', 'li-manager-pass-1');
+    await managerPage.goto(`${server.baseUrl}/#/manage`);
+    await managerPage.fill('input[name="username"]', 'li-manager');
+    await managerPage.fill('input[name="password"]', 'li-manager-pass-1');
+    await managerPage.click('[data-testid="login-form"] button[type="submit"]');
+    await expect.poll(() => managerPage.locator('[data-testid="must-change-password"]').innerText()).toContain('临时密码');
+    expect(await managerPage.locator('[data-testid="tab-stations"]').count()).toBe(0);
+    await managerPage.screenshot({ path: screenshotPath('admin-manager-first-password'), fullPage: true });
+    await managerPage.fill('[data-testid="current-password"]', 'li-manager-pass-1');
+    await managerPage.fill('[data-testid="new-password"]', 'plum-blossom-bridge-42');
+    await managerPage.fill('[data-testid="repeat-password"]', 'plum-blossom-bridge-42');
+    await managerPage.click('[data-testid="change-password"]');
+    // Then the console opens, and they see exactly that station, in the console and from the API.
+    await managerPage.click('[data-testid="tab-stations"]');
     await managerPage.waitForSelector('[data-testid="station-editor"]');
     await expect.poll(() => managerPage.locator('[data-testid="station-item"]').allInnerTexts()).toEqual([expect.stringContaining(targetName)]);
     expect(await managerPage.locator('[data-testid="tab-users"]').count()).toBe(0);
     expect(await managerPage.locator('[data-testid="tab-new-station"]').count()).toBe(0);
     await managerPage.screenshot({ path: screenshotPath('admin-manager-sees-one'), fullPage: true });
-    const manager = await apiLogin('li-manager', 'li-manager-pass-1');
+    const manager = await apiLogin('li-manager', 'plum-blossom-bridge-42');
     const mine = await api('/api/me/stations', { session: manager.session! });
     expect(mine.body.stations.map((s: { id: number }) => s.id)).toEqual([target.id]);
     await managerContext.close();
@@ -150,7 +162,7 @@ describe('admin console', () => {
     // Deactivate the manager: their sign-in is refused afterwards.
     await row.locator('[data-testid="user-toggle"]').click();
     await expect.poll(() => row.locator('[data-testid="user-state"]').innerText()).toBe('已停用');
-    expect((await apiLogin('li-manager', 'li-manager-pass-1')).status).toBeGreaterThanOrEqual(400);
+    expect((await apiLogin('li-manager', 'plum-blossom-bridge-42')).status).toBeGreaterThanOrEqual(400);
     // And the admin cannot deactivate or demote themselves from here.
     const self = page.locator('[data-testid="user-row"][data-username="e2e-root"]');
     expect(await self.locator('[data-testid="user-toggle"]').count()).toBe(0);

@@ -61,6 +61,36 @@ describe('accounts', () => {
     await loginAs(server, 'sun', 'temporary-reset-word-9');
   });
 
+  it('a password an admin chose (new account or reset) must be changed before anything else', async () => {
+    const admin = await loginAs(server, 'acct-admin', 'acct-admin-password');
+    const created = await send('POST', '/api/users', admin.headers, { username: 'qian', password: 'admin-chose-this-1', role: 'planner' });
+    expect(created.status).toBe(201);
+    const qian = await loginAs(server, 'qian', 'admin-chose-this-1');
+    expect((await me(qian.cookie)).body.user.mustChangePassword).toBe(true);
+    // Everything that needs the account says so, in the asker's language; public reads still answer.
+    const blocked = await server.get('/api/me/stations', { headers: { cookie: qian.cookie } });
+    expect(blocked.status).toBe(403);
+    expect(blocked.body.error).toContain('请先修改密码');
+    expect(blocked.body.details).toEqual({ must_change_password: true });
+    const blockedEn = await server.get('/api/demand-layers', { headers: { cookie: qian.cookie, 'accept-language': 'en' } });
+    expect(blockedEn.body.error).toContain('Choose your own password first');
+    expect((await server.get('/api/meta', { headers: { cookie: qian.cookie } })).status).toBe(200);
+    // Choosing their own lifts it, in this session.
+    const changed = await send('POST', '/api/me/password', qian.headers, { current_password: 'admin-chose-this-1', new_password: 'qian-own-kite-harbour' });
+    expect(changed.status).toBe(200);
+    expect((await me(qian.cookie)).body.user.mustChangePassword).toBe(false);
+    expect((await server.get('/api/me/stations', { headers: { cookie: qian.cookie } })).status).toBe(200);
+    // An admin's reset sets it again; an admin changing their own password through PATCH does not.
+    await send('PATCH', `/api/users/${created.body.id}`, admin.headers, { password: 'admin-reset-word-22' });
+    const afterReset = await loginAs(server, 'qian', 'admin-reset-word-22');
+    expect((await me(afterReset.cookie)).body.user.mustChangePassword).toBe(true);
+    const self = (await me(admin.cookie)).body.user;
+    await send('PATCH', `/api/users/${self.id}`, admin.headers, { password: 'acct-admin-password-2' });
+    const adminAgain = await loginAs(server, 'acct-admin', 'acct-admin-password-2');
+    expect((await me(adminAgain.cookie)).body.user.mustChangePassword).toBe(false);
+    await send('PATCH', `/api/users/${self.id}`, adminAgain.headers, { password: 'acct-admin-password' });
+  });
+
   it('refuses both without a session (401) and without the CSRF token (403)', async () => {
     expect((await send('DELETE', '/api/me/sessions', {})).status).toBe(401);
     const s = await loginAs(server, 'acct-admin', 'acct-admin-password');

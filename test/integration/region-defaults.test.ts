@@ -134,7 +134,7 @@ describe('boundaries imported by an admin through the API', () => {
     expect(created.status).toBe(201);
     const manager = await loginAs(server, 'ad-manager', 'manager-password-1');
     const me = await server.get('/api/me', { headers: { cookie: manager.cookie } });
-    expect(me.body.user).toMatchObject({ username: 'ad-manager', role: 'manager' });
+    expect(me.body.user).toMatchObject({ username: 'ad-manager', role: 'manager', mustChangePassword: true });
   });
 });
 

@@ -1,15 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  check,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  serial,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { stations } from './stations.js';
 
 /** People who sign in: admins, planners and station managers. Created by CLI or by an admin. */
@@ -24,6 +14,11 @@ export const users = pgTable(
     role: text('role').notNull(),
     /** A disabled user cannot sign in and loses every session. */
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    /**
+     * Set when an admin chose the password (a new account, a reset): the admin knows it, so until
+     * the user picks their own, the session may only change it (or sign out).
+     */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -83,10 +83,21 @@ export function authenticate(db: AppDatabase): RequestHandler {
 
 export const unauthenticated = () => new HttpError(401, 'Sign in first: this action needs an account');
 
+/**
+ * An admin chose this user's password (a new account, a reset) and knows it: nothing but changing
+ * it (POST /api/me/password), reading /api/me or signing out until the user has.
+ */
+export const passwordChangeFirst = () =>
+  new HttpError(403, 'Choose your own password first (POST /api/me/password)', { must_change_password: true }, {}, {
+    zh: '请先修改密码：管理员设置的临时密码需要换成您自己的密码',
+    en: 'Choose your own password first: the one an admin set is temporary',
+  });
+
 /** 401 when anonymous, 403 when the user's role is not one of `roles`; admins may do everything. */
 export function requireRole(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {
     if (!req.user) return next(unauthenticated());
+    if (req.user.mustChangePassword) return next(passwordChangeFirst());
     if (req.user.role !== 'admin' && !roles.includes(req.user.role)) {
       return next(
         new HttpError(403, `Your role (${req.user.role}) may not do this; it needs: ${['admin', ...roles.filter((r) => r !== 'admin')].join(' or ')}`),
@@ -103,6 +114,7 @@ export function requireRole(...roles: Role[]): RequestHandler {
 export function requireStationAccess(getStationId: (req: Request) => number): RequestHandler {
   return (req, _res, next) => {
     if (!req.user) return next(unauthenticated());
+    if (req.user.mustChangePassword) return next(passwordChangeFirst());
     let stationId: number;
     try {
       stationId = getStationId(req);

@@ -8,6 +8,7 @@ export interface UserCredentials {
   role: Role;
   password_hash: string;
   disabled: boolean;
+  must_change_password: boolean;
 }
 
 export interface UserSummary {
@@ -26,7 +27,7 @@ export async function findUserCredentials(
 ): Promise<UserCredentials | null> {
   const rows = await queryRows<UserCredentials>(
     db,
-    sql`select id, username, role, password_hash, disabled_at is not null as disabled
+    sql`select id, username, role, password_hash, disabled_at is not null as disabled, must_change_password
         from users where lower(username) = lower(${username.trim()})`,
   );
   return rows[0] ?? null;
@@ -43,14 +44,14 @@ export async function findUserStationIds(db: AppDatabase, userId: number): Promi
 /** Inserts a user and their station assignments in one transaction; returns the new id. */
 export async function insertUser(
   db: AppDatabase,
-  user: { username: string; passwordHash: string; role: Role; stationIds: number[] },
+  user: { username: string; passwordHash: string; role: Role; stationIds: number[]; mustChangePassword: boolean },
 ): Promise<number> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as AppDatabase;
     const [row] = await queryRows<{ id: number }>(
       t,
-      sql`insert into users (username, password_hash, role)
-          values (${user.username}, ${user.passwordHash}, ${user.role}) returning id`,
+      sql`insert into users (username, password_hash, role, must_change_password)
+          values (${user.username}, ${user.passwordHash}, ${user.role}, ${user.mustChangePassword}) returning id`,
     );
     await replaceUserStations(t, row!.id, user.stationIds);
     return row!.id;
@@ -80,7 +81,7 @@ export async function missingStationIds(db: AppDatabase, ids: number[]): Promise
 export async function updateUser(
   db: AppDatabase,
   userId: number,
-  changes: { role?: Role; passwordHash?: string; disabled?: boolean; stationIds?: number[] },
+  changes: { role?: Role; passwordHash?: string; passwordChosenByAdmin?: boolean; disabled?: boolean; stationIds?: number[] },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as AppDatabase;
@@ -89,6 +90,8 @@ export async function updateUser(
       sql`update users set
             role = coalesce(${changes.role ?? null}, role),
             password_hash = coalesce(${changes.passwordHash ?? null}, password_hash),
+            must_change_password = case when ${changes.passwordHash ?? null}::text is null then must_change_password
+                                        else ${changes.passwordChosenByAdmin ?? false} end,
             disabled_at = case when ${changes.disabled ?? null}::boolean is null then disabled_at
                                when ${changes.disabled ?? null}::boolean then coalesce(disabled_at, now())
                                else null end
@@ -142,10 +145,11 @@ export async function findSessionUser(db: AppDatabase, tokenHash: string): Promi
     username: string;
     role: Role;
     station_ids: number[];
+    must_change_password: boolean;
   }>(
     db,
     sql`select s.id as session_id, s.csrf_token, to_json(s.expires_at) #>> '{}' as expires_at,
-          u.id, u.username, u.role,
+          u.id, u.username, u.role, u.must_change_password,
           coalesce((select array_agg(us.station_id order by us.station_id) from user_stations us
                     where us.user_id = u.id), '{}') as station_ids
         from sessions s join users u on u.id = s.user_id
@@ -161,6 +165,7 @@ export async function findSessionUser(db: AppDatabase, tokenHash: string): Promi
     username: row.username,
     role: row.role,
     stationIds: row.station_ids.map(Number),
+    mustChangePassword: row.must_change_password,
   };
 }
 
@@ -178,7 +183,7 @@ export async function deleteUserSessions(db: AppDatabase, userId: number): Promi
 export async function setOwnPassword(db: AppDatabase, userId: number, passwordHash: string, keepSessionId: number): Promise<number> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as AppDatabase;
-    await t.execute(sql`update users set password_hash = ${passwordHash} where id = ${userId}`);
+    await t.execute(sql`update users set password_hash = ${passwordHash}, must_change_password = false where id = ${userId}`);
     const ended = await queryRows<{ id: number }>(
       t,
       sql`delete from sessions where user_id = ${userId} and id <> ${keepSessionId} returning id`,

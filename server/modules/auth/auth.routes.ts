@@ -80,14 +80,15 @@ export function accountRouter(db: AppDatabase): Router {
 
   router.post('/users', requireRole('admin'), csrfProtection, async (req, res) => {
     const body = parseRequest(CreateUserBodySchema, req.body, 'body');
-    const id = await createUser(db, body);
+    // The admin chose this password: the new user picks their own at first sign-in.
+    const id = await createUser(db, body, true);
     res.status(201).json({ id });
   });
 
   router.patch('/users/:id', requireRole('admin'), csrfProtection, async (req, res) => {
     const id = parseRequest(IdParamSchema, req.params.id, 'params');
     const body = parseRequest(UpdateUserBodySchema, req.body, 'body');
-    await changeUser(db, id, body);
+    await changeUser(db, id, body, req.user!);
     res.json({ id });
   });
 

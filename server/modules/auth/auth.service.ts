@@ -108,7 +108,7 @@ export async function login(
   return {
     token,
     csrfToken,
-    user: { id: user.id, username: user.username, role: user.role, stationIds },
+    user: { id: user.id, username: user.username, role: user.role, stationIds, mustChangePassword: user.must_change_password },
     expiresInSeconds: SESSION_TTL_SECONDS,
   };
 }
@@ -125,6 +125,8 @@ async function assertStationsExist(db: AppDatabase, stationIds: number[]) {
 export async function createUser(
   db: AppDatabase,
   input: { username: string; password: string; role: Role; stationIds?: number[] },
+  /** True when an admin chose the password (the API): the user must pick their own at sign-in. */
+  mustChangePassword = false,
 ): Promise<number> {
   const problem = await passwordProblem(input.password, input.username);
   if (problem) throw badRequest(problem);
@@ -138,6 +140,7 @@ export async function createUser(
       passwordHash: await hashPassword(input.password),
       role: input.role,
       stationIds,
+      mustChangePassword,
     });
   } catch (error) {
     // Two admins creating the same name at once: the unique index on lower(username) decides.
@@ -150,6 +153,8 @@ export async function changeUser(
   db: AppDatabase,
   userId: number,
   input: { role?: Role; password?: string; disabled?: boolean; stationIds?: number[] },
+  /** Who made the change: a password an admin sets for someone else must be changed at sign-in. */
+  by: { id: number },
 ): Promise<void> {
   if (input.password !== undefined) {
     const problem = await passwordProblem(input.password);
@@ -161,6 +166,7 @@ export async function changeUser(
     disabled: input.disabled,
     stationIds: input.stationIds,
     passwordHash: input.password !== undefined ? await hashPassword(input.password) : undefined,
+    passwordChosenByAdmin: by.id !== userId,
   });
   if (!found) throw new HttpError(404, `User not found: ${userId}`);
 }

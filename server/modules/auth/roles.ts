@@ -16,6 +16,8 @@ export interface AuthUser {
   role: Role;
   /** Stations assigned to a manager; empty for admins and planners (they are not per-station). */
   stationIds: number[];
+  /** An admin chose the password: only changing it (or signing out) is allowed until then. */
+  mustChangePassword?: boolean;
 }
 
 /** Whether `user` may change station `stationId`: admins always, managers when assigned. */

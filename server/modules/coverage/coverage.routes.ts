@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import type { AppDatabase } from '../../db/client.js';
+import { passwordChangeFirst } from '../auth/auth.middleware.js';
 import { HttpError } from '../../http/errors.js';
 import type { ApiOperation } from '../../http/openapi.js';
 import { FeatureCollectionSchema } from '../../http/openapi-schemas.js';
@@ -42,6 +43,7 @@ function requirePlannerFor(req: Request, part: string | null) {
       `Sign in as a planner or admin to use ${part}; coverage, gaps and the 24-hour curve without it are public`,
     );
   }
+  if (req.user.mustChangePassword) throw passwordChangeFirst();
   if (!PLANNER_ROLES.includes(req.user.role)) {
     throw new HttpError(403, `Your role (${req.user.role}) may not use ${part}; it needs planner or admin`);
   }

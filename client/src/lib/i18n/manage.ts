@@ -224,4 +224,8 @@ export const manage: Dictionary = {
   'areaPicker.chosen': { zh: '已选：{name}（{level}，{code}）', en: 'Chosen: {name} ({level}, {code})' },
   'areaPicker.code': { zh: '按区域代码 {code}', en: 'By area code {code}' },
   'areaPicker.clear': { zh: '清除', en: 'Clear' },
+  'account.mustChange': {
+    zh: '您的密码是管理员设置的临时密码。请先换成只有您自己知道的密码，然后才能管理驿站。',
+    en: 'Your password was set by an admin and is temporary. Choose one only you know before you can keep stations.',
+  },
 };

@@ -12,6 +12,8 @@ export interface Me {
   username: string;
   role: Role;
   stationIds: number[];
+  /** An admin chose the password: the console asks for a new one before anything else. */
+  mustChangePassword?: boolean;
 }
 export interface Station {
   id: number;
