@@ -14,6 +14,10 @@ export const common: Dictionary = {
   'common.retry': { zh: '重试', en: 'Retry' },
   'common.sample': { zh: '示例', en: 'Sample' },
   'map.label': { zh: '驿站地图', en: 'Map of stations' },
+  'map.label.keyboard': {
+    zh: '驿站地图：方向键移动地图，回车把地图中心设为你的位置',
+    en: 'Map of stations: arrow keys move it, Enter sets your position at its centre',
+  },
   'map.lite': { zh: '简易地图模式（无 WebGL）', en: 'Lite map (no WebGL)' },
   'holidays.unpublished': {
     zh: '{year} 年节假日安排尚未导入：法定节日按暂定计，调休上班日未知',

@@ -14,6 +14,10 @@ function initialLocale(): Locale {
 
 export const i18n = $state({ locale: initialLocale() as Locale });
 
+/** `<html lang>` follows the language the page starts in too (saved or ?lang=), not only a switch. */
+const htmlLang = (locale: Locale) => (locale === 'zh' ? 'zh-CN' : 'en');
+if (typeof document !== 'undefined') document.documentElement.lang = htmlLang(i18n.locale);
+
 const dictionaries: Dictionary[] = [common];
 
 /** Views register their own dictionaries so each view owns its strings. */
@@ -24,7 +28,7 @@ export function registerDictionary(dictionary: Dictionary) {
 export function setLocale(locale: Locale) {
   i18n.locale = locale;
   globalThis.localStorage?.setItem(STORAGE_KEY, locale);
-  document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
+  document.documentElement.lang = htmlLang(locale);
 }
 
 /**
