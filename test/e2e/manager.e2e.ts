@@ -281,6 +281,20 @@ describe('manager console', () => {
     await expect
       .poll(async () => (await api(`/api/stations/${stationId}`)).body.station.opening_hours)
       .toBe('Mo-Fr 08:00-12:00,13:00-18:00; Sa 09:00-11:30,14:00-17:00; Su 08:00-12:00,13:00-18:00; PH 10:00-16:00');
+
+    // A date override with its hours from pickers too (closed all day by default, then a span).
+    await page.click('[data-testid="override-add"]');
+    const override = page.locator('[data-testid="override-row"]').last();
+    expect(await override.locator('[data-testid="override-mode"]').inputValue()).toBe('closed');
+    await override.locator('[data-testid="override-mode"]').selectOption('spans');
+    await override.locator('[data-testid="override-from"]').first().fill('10:00');
+    await override.locator('[data-testid="override-from"]').first().dispatchEvent('change');
+    await override.locator('[data-testid="override-to"]').first().fill('14:00');
+    await override.locator('[data-testid="override-to"]').first().dispatchEvent('change');
+    await page.click('[data-testid="save"]');
+    await expect
+      .poll(async () => (await api(`/api/stations/${stationId}`)).body.station.hours_overrides.at(-1)?.opening_hours)
+      .toBe('10:00-14:00');
     await context.close();
   });
 
