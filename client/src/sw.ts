@@ -32,6 +32,8 @@ const MAX_API_AGE_S = 24 * 3600;
 const PUBLIC_API = [/^\/api\/collections(\/|$)/, /^\/api\/meta$/, /^\/api\/holidays$/, /^\/api\/roads$/, /^\/api\/route$/];
 /** The page's own cache of stations and holidays for offline answers (views/worker/offline). */
 const OFFLINE_CACHE = 'warm-posts-offline-v1';
+/** Sent with the listing pages the page reads for that copy (offline-set.ts OFFLINE_SET_HEADER). */
+const OFFLINE_SET_HEADER = 'X-Warm-Posts-Offline-Set';
 
 self.skipWaiting();
 clientsClaim();
@@ -79,7 +81,11 @@ const savedAnswers: WorkboxPlugin = {
 
 registerRoute(
   ({ url, request, sameOrigin }) =>
-    sameOrigin && request.method === 'GET' && PUBLIC_API.some((pattern) => pattern.test(url.pathname)),
+    sameOrigin &&
+    request.method === 'GET' &&
+    PUBLIC_API.some((pattern) => pattern.test(url.pathname)) &&
+    // The page's own offline copy of the stations (views/worker/offline) is not kept twice.
+    !request.headers.has(OFFLINE_SET_HEADER),
   new NetworkFirst({
     cacheName: API_CACHE,
     plugins: [

@@ -44,10 +44,8 @@ export const worker: Dictionary = {
     en: "Closed when you arrive",
   },
   "worker.unknownAtArrival": { zh: "营业时间未知", en: "Hours unknown" },
-  "worker.offline": {
-    zh: "离线 · 数据更新于 {time} · 按直线距离从当前位置计算",
-    en: "Offline · data from {time} · straight-line from where you are",
-  },
+  // Each station says 离线·直线 and the heading 直线估算: the notice keeps to one line on a phone.
+  "worker.offline": { zh: "离线 · 数据更新于 {time}", en: "Offline · data from {time}" },
   "worker.offline.tag": { zh: "离线·直线", en: "offline · straight line" },
   "worker.offline.no-stations": {
     zh: "网络不可用，这台设备上还没有保存驿站数据，无法离线查找。联网后打开一次本页即可保存。",

@@ -22,6 +22,12 @@ export const BOX_HALF_SIDE_M = 25_000;
 const REFRESH_AFTER_MS = 6 * 3600 * 1000;
 const PAGE = 1000;
 const MAX_PAGES = 20;
+/**
+ * Marks the listing pages read for the set, so the service worker does not keep a second copy of
+ * them in its API cache (sw.ts skips requests carrying it): the set itself is the offline copy.
+ */
+export const OFFLINE_SET_HEADER = 'X-Warm-Posts-Offline-Set';
+const readPage = (path: string) => apiGet<StationPage>(path, { headers: { [OFFLINE_SET_HEADER]: '1' } });
 
 interface Meta {
   time_zone: string;
@@ -33,15 +39,15 @@ interface YearList {
 
 /** Every station of the deployment when there are few enough, else all of those in a box around the worker. */
 async function readStations(position: [number, number]): Promise<{ box: Box | null; stations: SavedStation[] } | null> {
-  const first = await apiGet<StationPage>(`/api/collections/stations/items?limit=${PAGE}`);
+  const first = await readPage(`/api/collections/stations/items?limit=${PAGE}`);
   const box = first.numberMatched > MAX_WHOLE_SET ? boxAround(position, BOX_HALF_SIDE_M) : null;
   const query = box ? `&bbox=${box.map((v) => v.toFixed(5)).join(',')}` : '';
-  let page = box ? await apiGet<StationPage>(`/api/collections/stations/items?limit=${PAGE}${query}`) : first;
+  let page = box ? await readPage(`/api/collections/stations/items?limit=${PAGE}${query}`) : first;
   const stations = page.features.map(savedStation);
   for (let n = 1; stations.length < page.numberMatched; n++) {
     // A set cut short would answer "nearest" wrongly: keep none rather than part of one.
     if (n >= MAX_PAGES) return null;
-    page = await apiGet<StationPage>(`/api/collections/stations/items?limit=${PAGE}&offset=${n * PAGE}${query}`);
+    page = await readPage(`/api/collections/stations/items?limit=${PAGE}&offset=${n * PAGE}${query}`);
     if (page.features.length === 0) return null;
     stations.push(...page.features.map(savedStation));
   }
