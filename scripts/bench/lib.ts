@@ -118,6 +118,44 @@ export async function timeInterleaved(
   return out;
 }
 
+/**
+ * Times A and B on the same input i, one right after the other, swapping which goes first every
+ * query (so neither always runs on the caches the other warmed), and counts the inputs where both
+ * answered the same (`same`, default: strict equality of the returned values).
+ */
+export async function timeAlternating<T>(
+  n: number,
+  a: (i: number) => Promise<T> | T,
+  b: (i: number) => Promise<T> | T,
+  same: (x: T, y: T) => boolean = (x, y) => x === y,
+  warmup = 20,
+): Promise<{ a: number[]; b: number[]; same: number }> {
+  for (let i = 0; i < warmup; i++) {
+    await a(i);
+    await b(i);
+  }
+  const out = { a: [] as number[], b: [] as number[], same: 0 };
+  const timed = async (fn: (i: number) => Promise<T> | T, i: number, into: number[]) => {
+    const t0 = performance.now();
+    const result = await fn(i);
+    into.push(performance.now() - t0);
+    return result;
+  };
+  for (let i = 0; i < n; i++) {
+    let x: T;
+    let y: T;
+    if (i % 2 === 0) {
+      x = await timed(a, i, out.a);
+      y = await timed(b, i, out.b);
+    } else {
+      y = await timed(b, i, out.b);
+      x = await timed(a, i, out.a);
+    }
+    if (same(x, y)) out.same++;
+  }
+  return out;
+}
+
 /** A seeded generator so both sides of a comparison get the same inputs. */
 export const seededRandom = (seed: number) => mulberry32(seed);
 

@@ -8,6 +8,11 @@
  *     GET /api/nearest through HTTP (goal ≤ 20 ms p50);
  *   - a synthetic ~1M-edge grid: route p50 and graph memory per million edges (goal ≤ 200 MB),
  *     counted from the typed arrays and checked against the process's ArrayBuffer growth.
+ *   - contraction hierarchies (issue 13) on the same grid, drive: build time, memory and stored
+ *     size, and route p50/p95 against plain Dijkstra on the same pairs, interleaved query by query
+ *     (the order swaps every query), with the durations compared on every pair;
+ *   - GET /api/route end to end on Andorra, now (in-memory snap + hierarchy) against before (two
+ *     PostGIS KNN snaps + Dijkstra, `route-before.ts`), interleaved request by request.
  * BENCH_GRID_SIDE (default 708 → ~1M edges) scales the grid; 0 skips it.
  */
 import { sql, type DatabaseHandle } from '../../server/db/client.js';
@@ -21,6 +26,11 @@ import { pointAtFraction } from '../../server/routing/edge-geometry.js';
 import { PROFILES, type ProfileName } from '../../server/routing/profiles.js';
 import { RoadGraph } from '../../server/routing/road-graph.js';
 import { RouteSearch, type EdgeSnap } from '../../server/routing/search.js';
+import { ChRouteSearch } from '../../server/routing/contraction/ch-search.js';
+import { buildContractionHierarchy } from '../../server/routing/contraction/contract.js';
+import { hierarchyBytes } from '../../server/routing/contraction/hierarchy.js';
+import { serializeHierarchy } from '../../server/routing/contraction/serialize.js';
+import { startRouteBeforeServer } from './route-before.js';
 import { syntheticGridEdges } from '../lib/synthetic-grid.js';
 import {
   BENCH_PG_URL,
@@ -29,6 +39,7 @@ import {
   openBenchDatabase,
   percentile,
   seededRandom,
+  timeAlternating,
   startBenchServer,
   timeRuns,
   type BenchRow,
@@ -40,6 +51,7 @@ const PGR_PAIRS = 60;
 const HTTP_RUNS = 200;
 const STATIONS = 300;
 const GRID_SIDE = Number(process.env.BENCH_GRID_SIDE ?? 708);
+const GRID_CH_PAIRS = 300;
 const MB = 1e6;
 
 type NodePair = { a: number; b: number; from: EdgeSnap; to: EdgeSnap };
@@ -114,7 +126,8 @@ async function benchDatabase(kind: 'pglite' | 'postgres'): Promise<BenchRow[]> {
       unit: 'ms',
     });
     t0 = performance.now();
-    const network = (await new RoadNetworkCache(db.db).current()) as LoadedRoadNetwork;
+    const networks = new RoadNetworkCache(db.db);
+    const network = (await networks.current()) as LoadedRoadNetwork;
     rows.push({
       name: `Andorra graph load from the database (${db.label})`,
       value: performance.now() - t0,
@@ -165,13 +178,34 @@ async function benchDatabase(kind: 'pglite' | 'postgres'): Promise<BenchRow[]> {
       const from = pointsOnRoads(graph, 'walk', HTTP_RUNS + 20, 23);
       const to = pointsOnRoads(graph, 'walk', HTTP_RUNS + 20, 24);
       const modes = from.map(() => PROFILES[Math.floor(random() * PROFILES.length)]!);
-      const route = await timeRuns(HTTP_RUNS, async (i) => {
-        const res = await httpGet(
-          `${server.baseUrl}/api/route?from=${from[i]!.join(',')}&to=${to[i]!.join(',')}&mode=${modes[i]}`,
-        );
+      const routeUrl = (base: string, i: number) =>
+        `${base}/api/route?from=${from[i]!.join(',')}&to=${to[i]!.join(',')}&mode=${modes[i]}`;
+      const askRoute = async (base: string, i: number) => {
+        const res = await httpGet(routeUrl(base, i));
         if (res.status !== 200 && res.status !== 422)
           throw new Error(`route ${res.status}: ${res.body}`);
-      });
+        return res.status === 200 ? JSON.parse(res.body).properties.duration_s : null;
+      };
+      const before = await startRouteBeforeServer(db.db, networks);
+      let route: number[];
+      try {
+        const ab = await timeAlternating(
+          HTTP_RUNS,
+          (i) => askRoute(server.baseUrl, i),
+          (i) => askRoute(before.baseUrl, i),
+        );
+        route = ab.a;
+        rows.push({
+          name: `GET /api/route p50, Andorra, mixed modes: now vs before (KNN snaps + Dijkstra), interleaved (${db.label})`,
+          value: percentile(ab.a, 50),
+          unit: 'ms',
+          baseline: percentile(ab.b, 50),
+          ratio: percentile(ab.a, 50) / percentile(ab.b, 50),
+          goal: `same durations: ${ab.same}/${HTTP_RUNS}`,
+        });
+      } finally {
+        await before.close();
+      }
       // End to end (HTTP, snapping both ends in PostGIS, search, GeoJSON) against the bare query.
       const pgrP50 = pgrSamples.length > 0 ? percentile(pgrSamples, 50) : undefined;
       rows.push({
@@ -238,7 +272,7 @@ function benchAndorraEngine(network: LoadedRoadNetwork): BenchRow[] {
   return rows;
 }
 
-function benchGrid(side: number): BenchRow[] {
+async function benchGrid(side: number): Promise<BenchRow[]> {
   let edges: ReturnType<typeof syntheticGridEdges> | null = syntheticGridEdges(side);
   const edgeCount = edges.length;
   globalThis.gc?.();
@@ -285,6 +319,88 @@ function benchGrid(side: number): BenchRow[] {
       value: search.scratchBytes() / MB,
       unit: 'MB',
     },
+    ...(await benchGridHierarchy(graph, search, label)),
+  ];
+}
+
+/**
+ * The drive profile's contraction hierarchy on the grid: build time, memory and stored bytes, then
+ * routes on the same pairs as plain Dijkstra, interleaved query by query, durations compared.
+ */
+async function benchGridHierarchy(
+  graph: RoadGraph,
+  dijkstra: RouteSearch,
+  label: string,
+): Promise<BenchRow[]> {
+  const { costs } = graph.profile('drive');
+  const t0 = performance.now();
+  const hierarchy = buildContractionHierarchy({
+    nodeCount: graph.nodeCount,
+    edgeSource: graph.edgeSource,
+    edgeTarget: graph.edgeTarget,
+    costs,
+  });
+  const buildMs = performance.now() - t0;
+  const storedBytes = serializeHierarchy(hierarchy).byteLength;
+  const ch = new ChRouteSearch(graph, 'drive', hierarchy);
+  // Node pairs and pairs of points inside edges (the snapped ends a request has), half each.
+  const random = seededRandom(31);
+  const nodePairs = randomNodePairs(graph, 'drive', GRID_CH_PAIRS / 2, 32);
+  const edgePairs = Array.from({ length: GRID_CH_PAIRS / 2 }, () => {
+    const snap = (): EdgeSnap => ({
+      edgeId: Math.floor(random() * graph.edgeCount),
+      fraction: random(),
+    });
+    return { from: snap(), to: snap() };
+  });
+  const pairs = [...nodePairs, ...edgePairs];
+  let worstDifference = 0;
+  const ab = await timeAlternating(
+    pairs.length,
+    (i) => ch.route(pairs[i]!.from, pairs[i]!.to)?.durationS ?? null,
+    (i) => dijkstra.route(pairs[i]!.from, pairs[i]!.to)?.durationS ?? null,
+    (x, y) => {
+      if (x === null || y === null) return x === y;
+      worstDifference = Math.max(worstDifference, Math.abs(x - y));
+      return Math.abs(x - y) <= 1e-3;
+    },
+    5,
+  );
+  const ratio = (p: number) => percentile(ab.a, p) / percentile(ab.b, p);
+  return [
+    {
+      name: `${label}: contraction hierarchy build, drive (one thread)`,
+      value: buildMs,
+      unit: 'ms',
+    },
+    {
+      name: `${label}: hierarchy memory, drive (${hierarchy.up.heads.length + hierarchy.down.heads.length} arcs)`,
+      value: hierarchyBytes(hierarchy) / MB,
+      unit: 'MB',
+    },
+    { name: `${label}: hierarchy stored (bytea), drive`, value: storedBytes / MB, unit: 'MB' },
+    {
+      name: `${label}: route p50, drive, hierarchy vs Dijkstra (interleaved, same pairs)`,
+      value: percentile(ab.a, 50),
+      unit: 'ms',
+      baseline: percentile(ab.b, 50),
+      ratio: ratio(50),
+      goal: '≤ 5 ms',
+    },
+    {
+      name: `${label}: route p95, drive, hierarchy vs Dijkstra (interleaved, same pairs)`,
+      value: percentile(ab.a, 95),
+      unit: 'ms',
+      baseline: percentile(ab.b, 95),
+      ratio: ratio(95),
+      goal: '≤ 20 ms',
+    },
+    {
+      name: `${label}: pairs with the same duration (≤ 1e-3 s) as Dijkstra, of ${pairs.length}; worst difference ${worstDifference.toExponential(1)} s`,
+      value: ab.same,
+      unit: 'pairs',
+      goal: `${pairs.length}`,
+    },
   ];
 }
 
@@ -294,6 +410,6 @@ export async function run(): Promise<BenchRow[]> {
   for (const kind of kinds) {
     rows.push(...(await benchDatabase(kind)));
   }
-  if (GRID_SIDE > 0) rows.push(...benchGrid(GRID_SIDE));
+  if (GRID_SIDE > 0) rows.push(...(await benchGrid(GRID_SIDE)));
   return rows;
 }

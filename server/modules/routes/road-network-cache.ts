@@ -10,7 +10,7 @@
  *
  * Routes use the network's stored contraction hierarchies (built at import). A profile without a
  * usable one routes with plain Dijkstra meanwhile, and the hierarchy is built in the CPU pool in
- * the background, stored for the other instances, and swapped in when ready.
+ * the background (see `routerFor`), stored for the other instances, and swapped in when ready.
  */
 import type { Logger } from 'pino';
 import type { AppDatabase } from '../../db/client.js';
@@ -42,7 +42,10 @@ export interface LoadedRoadNetwork {
   graph: RoadGraph;
   /** Plain Dijkstra per profile: one-to-many searches (nearest by time) and the fallback. */
   searches: Record<ProfileName, RouteSearch>;
-  /** Point-to-point routes per profile (`hierarchies` says which are contraction hierarchies). */
+  /**
+   * Point-to-point routes per profile (`hierarchies` says which are contraction hierarchies);
+   * ask through `RoadNetworkCache.routerFor`, which also starts building missing ones.
+   */
   routers: Record<ProfileName, RouteFinder>;
   /** Where each profile's hierarchy came from; absent while routing falls back to Dijkstra. */
   hierarchies: Partial<Record<ProfileName, 'stored' | 'built'>>;
@@ -57,6 +60,8 @@ export class RoadNetworkCache {
   private loading: { id: number; promise: Promise<LoadedRoadNetwork | null> } | null = null;
   private loads = 0;
   private readonly builds = new Set<Promise<void>>();
+  /** Networks whose missing hierarchies are being (or were) built: one attempt per load. */
+  private readonly building = new WeakSet<LoadedRoadNetwork>();
 
   constructor(
     private readonly db: AppDatabase,
@@ -66,6 +71,20 @@ export class RoadNetworkCache {
   /** Graph loads done so far: one per network change, however many requests asked meanwhile. */
   get loadCount(): number {
     return this.loads;
+  }
+
+  /**
+   * What routes `profile` on `network`: its contraction hierarchy, or plain Dijkstra while the
+   * missing hierarchies are built in the background — started by the first route asked for, so an
+   * instance that never routes (coverage only, a bench) never spends the CPU.
+   */
+  routerFor(network: LoadedRoadNetwork, profile: ProfileName): RouteFinder {
+    if (!network.hierarchies[profile] && !this.building.has(network)) {
+      this.building.add(network);
+      const missing = PROFILES.filter((p) => !network.hierarchies[p]);
+      this.buildInBackground(network, missing);
+    }
+    return network.routers[profile];
   }
 
   /** Resolves once every background hierarchy build started so far has finished (tests). */
@@ -136,8 +155,6 @@ export class RoadNetworkCache {
       },
       'road network loaded',
     );
-    const missing = PROFILES.filter((profile) => !hierarchies[profile]);
-    if (missing.length > 0) this.buildInBackground(loaded, missing);
     return loaded;
   }
 

@@ -73,7 +73,7 @@ export class RoutePlanner {
       to: snapEnd(network, 'to', destination, mode),
     };
     const { from, to } = ends;
-    const route = network.routers[mode].route(from.snap, to.snap);
+    const route = this.networks.routerFor(network, mode).route(from.snap, to.snap);
     if (!route) throw unprocessable(unreachableMessage(network, mode, from.snap, to.snap));
     return this.toFeature(network, route, mode, ends, query, destination);
   }
