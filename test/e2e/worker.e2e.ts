@@ -414,6 +414,13 @@ describe('worker page offline', () => {
     expect(await page.locator('[data-testid="offline-tag"]').count()).toBe(expected.features.length);
     expect(await page.locator('[data-testid="offline-notice"]').innerText()).toMatch(/^离线 · 数据更新于 .+/);
     await page.screenshot({ path: screenshotPath('worker-offline') });
+    // The card works from the list's row: its name and 导航; the details say they need a connection.
+    await listItems(page).first().click();
+    const sheet = page.locator('[data-testid="station-sheet"]');
+    await expect.poll(() => sheet.locator('#sheet-title').innerText()).toBe(expected.features[0].properties.name);
+    await expect.poll(() => sheet.locator('[data-testid="sheet-error"]').innerText(), { timeout: 10_000 }).toMatch(/^离线：/);
+    await sheet.locator('[data-testid="navigate"]').click();
+    expect(await sheet.locator('a[data-app="amap"]').getAttribute('href')).toBe(expected.features[0].properties.navigation.amap);
     await context.close();
   });
 

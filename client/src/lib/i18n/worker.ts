@@ -84,6 +84,10 @@ export const worker: Dictionary = {
   "sheet.navigate": { zh: "导航", en: "Navigate" },
   "sheet.nav.choose": { zh: "选择导航应用", en: "Choose a navigation app" },
   "sheet.nav.organic": { zh: "Organic Maps", en: "Organic Maps" },
+  "sheet.offline": {
+    zh: "离线：营业时间、设施等详情需要联网查看，导航仍可使用",
+    en: "Offline: hours, amenities and other details need a connection; navigation still works",
+  },
   "sheet.expand": { zh: "展开详情", en: "Show all details" },
   "sheet.collapse": { zh: "收起详情", en: "Show less" },
   "sheet.nav.amap": { zh: "高德地图", en: "Amap" },
