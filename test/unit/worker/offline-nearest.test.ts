@@ -204,6 +204,23 @@ describe('offline nearest (worker page)', () => {
     expect(listed).toBeGreaterThan(60); // most searches found stations: the comparison compared something
   });
 
+  it('follows a deployment with no public holidays in another zone (Andorra, HOLIDAY_CALENDAR=none)', async () => {
+    const andorra = station(1.5218, 42.5063, 'Mo-Fr 08:00-18:00; PH off');
+    const set: OfflineSet = {
+      ...offlineSetOf([andorra]),
+      timeZone: 'Europe/Andorra',
+      calendar: { name: 'none', version: 'none', publishedThrough: null, days: [] },
+    };
+    // 09:00 in Andorra on China's National Day: an ordinary Thursday there, open.
+    const at = '2026-10-01T09:00:00+02:00';
+    const req = request({ position: [1.522, 42.5065], at });
+    const offline = await offlineNearest(set, req);
+    expect(offline.features.map((f) => f.id)).toEqual([andorra.id]);
+    // 07:30 local: not yet open (the zone is Andorra's, not Beijing's).
+    const early = await offlineNearest(set, request({ position: [1.522, 42.5065], at: '2026-10-01T07:30:00+02:00' }));
+    expect(early.features).toEqual([]);
+  });
+
   it('says so, instead of answering, with no stations or outside the saved box', async () => {
     await expect(offlineNearest(offlineSetOf([]), request())).rejects.toThrow(OfflineUnavailable);
     const near = station(116.398, 39.909, '24/7');
