@@ -301,6 +301,10 @@ describe('planner page with people', () => {
     await page.screenshot({ path: screenshotPath('planner-suggest-numbered') });
     // The what-if adds them: people newly covered, by area, as many as the gains add up to.
     const gains = (await list.allInnerTexts()).map((text) => Number(/新增覆盖 ([\d,]+) 人/.exec(text)![1]!.replace(/,/g, '')));
+    // 西城区's covered km² in the table, to see the what-if reach the page's own figures.
+    const xichengCoveredKm2 = async () =>
+      Number(await page.locator('[data-testid="coverage-table"] tr[data-code="110102"] td').nth(2).innerText());
+    const coveredBefore = await xichengCoveredKm2();
     await page.click('[data-testid="suggest-panel"] button:has-text("假设新增这些站点")');
     const whatIf = page.locator('[data-testid="what-if-delta"]');
     await expect.poll(() => whatIf.count(), { timeout: 60_000 }).toBe(1);
@@ -308,6 +312,13 @@ describe('planner page with people', () => {
     const sum = gains.reduce((a, b) => a + b, 0);
     expect(Math.abs(added - sum)).toBeLessThanOrEqual(Math.max(3, sum * 0.01));
     expect(await whatIf.innerText()).toContain('西城区：+');
+    // The table and the map follow, under a banner that says they show sites not built; then back.
+    await expect.poll(() => page.locator('[data-testid="what-if-banner"]').innerText()).toContain('假设新增 3 处');
+    await expect.poll(xichengCoveredKm2, { timeout: 60_000 }).toBeGreaterThan(coveredBefore);
+    await page.screenshot({ path: screenshotPath('planner-what-if-redrawn') });
+    await page.click('[data-testid="what-if-clear"]');
+    await expect.poll(xichengCoveredKm2, { timeout: 60_000 }).toBe(coveredBefore);
+    expect(await page.locator('[data-testid="what-if-banner"]').count()).toBe(0);
 
     // 4. The printed report: scope, instant, people, table, suggestions with coordinates, sources, version.
     // (The area's three curves are asked again for 西城区 first.)

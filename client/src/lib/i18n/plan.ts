@@ -172,4 +172,9 @@ export const plan: Dictionary = {
     en: 'Covered area +{km2} km² (+{pct} points)',
   },
   'plan.suggest.none': { zh: '没有可新增覆盖的位置。', en: 'No site would add coverage.' },
+  'plan.whatIf.banner': {
+    zh: '地图和表格正显示：假设新增 {n} 处建议站点（尚未建设，仅供比较）',
+    en: 'The map and table show: {n} suggested sites as if built (not real; for comparison)',
+  },
+  'plan.whatIf.clear': { zh: '恢复现状', en: 'Back to the real stations' },
 };
