@@ -1,5 +1,3 @@
-import { i18n } from '../i18n/i18n.svelte.js';
-
 /** A failed API call, with the server's message (already meant for people). */
 export class ApiError extends Error {
   constructor(
@@ -31,7 +29,11 @@ async function parse<T>(res: Response): Promise<T> {
  * The page's language, not the browser's: the server says its refusals in it (an English phone
  * reading the Chinese page gets Chinese messages, and the other way round).
  */
-export const pageLanguageHeader = (): Record<string, string> => ({ 'Accept-Language': i18n.locale === 'en' ? 'en' : 'zh-CN' });
+export const pageLanguageHeader = (): Record<string, string> => ({
+  // Read from <html lang>, which the i18n module keeps in step with the page (no import of its rune
+  // here: plain modules and their unit tests use this file too).
+  'Accept-Language': globalThis.document?.documentElement.lang.startsWith('en') ? 'en' : 'zh-CN',
+});
 
 export async function apiGet<T>(path: string, init: RequestInit = {}): Promise<T> {
   return parse<T>(

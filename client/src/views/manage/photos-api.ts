@@ -1,6 +1,5 @@
 /** Station photos: listed for anyone, added and removed by the station's managers. */
 import { apiGet, apiSend } from '../../lib/api/http.js';
-import { i18n } from '../../lib/i18n/i18n.svelte.js';
 import type { PhotoListing } from '../../../../server/modules/photos/photos.schemas.js';
 
 export type { PhotoListing };
@@ -13,9 +12,9 @@ export async function listPhotos(stationId: number): Promise<PhotoListing[]> {
   return (await apiGet<{ photos: PhotoListing[] }>(`/api/stations/${stationId}/photos`)).photos;
 }
 
-/** The file as chosen (the server re-encodes it); refusals come back in the page's language. */
+/** The file as chosen (the server re-encodes it); refusals come back in the page's language (http.ts). */
 export function addPhoto(stationId: number, file: File, kind: PhotoKind, caption: string): Promise<PhotoListing> {
-  const q = new URLSearchParams({ kind, lang: i18n.locale });
+  const q = new URLSearchParams({ kind });
   if (caption.trim()) q.set('caption', caption.trim());
   return apiSend<PhotoListing>('POST', `/api/stations/${stationId}/photos?${q}`, file, {
     // Some phones give a picked photo no type; the server reads what the bytes are.
@@ -24,5 +23,5 @@ export function addPhoto(stationId: number, file: File, kind: PhotoKind, caption
 }
 
 export function removePhoto(stationId: number, photoId: number): Promise<void> {
-  return apiSend<void>('DELETE', `/api/stations/${stationId}/photos/${photoId}?lang=${i18n.locale}`);
+  return apiSend<void>('DELETE', `/api/stations/${stationId}/photos/${photoId}`);
 }
