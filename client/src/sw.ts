@@ -11,13 +11,16 @@
  * - PUBLIC API reads only (PUBLIC_API below) network-first; when the network fails the last saved
  *   answer is served with `X-Served-From-Cache: <ISO time it was saved>`, so the page can say it is
  *   cached data, and only while it is younger than MAX_API_AGE_S (hours and closures change).
+ * - the self-hosted basemap (BASEMAP=pmtiles) is read by byte ranges: every range read online is
+ *   kept (per archive version, the newest 1,500 ranges), so the streets a worker has looked at draw
+ *   again offline; a rebuilt archive (new ETag) is read afresh.
  * Never kept: anything else under /api/ (accounts, users, reports, history, exports: private to a
  * session), any answer marked `Cache-Control: no-store` (the server marks every signed-in answer so),
  * and writes. Signing in or out deletes the API cache (client: clearApiCache, by its name prefix).
  */
 import { CacheableResponsePlugin } from 'workbox-cacheable-response';
 import { clientsClaim, type WorkboxPlugin } from 'workbox-core';
-import { ExpirationPlugin } from 'workbox-expiration';
+import { CacheExpiration, ExpirationPlugin } from 'workbox-expiration';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst, NetworkFirst } from 'workbox-strategies';
@@ -35,13 +38,19 @@ const OFFLINE_CACHE = 'warm-posts-offline-v1';
 /** Sent with the listing pages the page reads for that copy (offline-set.ts OFFLINE_SET_HEADER). */
 const OFFLINE_SET_HEADER = 'X-Warm-Posts-Offline-Set';
 
+/** Ranges of the self-hosted basemap archive read online (see the route below). */
+const BASEMAP_CACHE = 'warm-posts-basemap-v1';
+const BASEMAP_ARCHIVE = '/api/basemap.pmtiles';
+/** A few city screens at every zoom; each range is a directory or one tile (tens of KB at most). */
+const MAX_BASEMAP_RANGES = 1500;
+
 self.skipWaiting();
 clientsClaim();
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
 
 self.addEventListener('activate', (event) => {
-  const kept = new Set([API_CACHE, SHELL_CACHE, OFFLINE_CACHE]);
+  const kept = new Set([API_CACHE, SHELL_CACHE, OFFLINE_CACHE, BASEMAP_CACHE]);
   event.waitUntil(
     caches
       .keys()
@@ -96,6 +105,53 @@ registerRoute(
     ],
     matchOptions: { ignoreVary: true },
   }),
+);
+
+/**
+ * The basemap archive by ranges, network first. The Cache API refuses partial (206) answers, so
+ * each range is kept as a whole answer under a key naming the archive version (ETag) and the
+ * range, and handed back as the 206 it was. Offline, ranges of the newest version seen are served;
+ * one never seen fails as it would without a service worker (the map draws our own layers).
+ */
+const basemapRanges = new CacheExpiration(BASEMAP_CACHE, { maxEntries: MAX_BASEMAP_RANGES });
+const rangeKey = (etag: string, range: string | null) =>
+  `${self.location.origin}${BASEMAP_ARCHIVE}?v=${encodeURIComponent(etag)}&range=${encodeURIComponent(range ?? 'all')}`;
+const NEWEST_VERSION_KEY = `${self.location.origin}${BASEMAP_ARCHIVE}?newest-version`;
+
+registerRoute(
+  ({ url, request, sameOrigin }) => sameOrigin && request.method === 'GET' && url.pathname === BASEMAP_ARCHIVE,
+  async ({ request }) => {
+    const range = request.headers.get('Range');
+    const cache = await caches.open(BASEMAP_CACHE);
+    let response: Response;
+    try {
+      response = await fetch(request);
+    } catch (error) {
+      const newest = await cache.match(NEWEST_VERSION_KEY);
+      const saved = newest ? await cache.match(rangeKey(await newest.text(), range)) : undefined;
+      if (!saved) throw error;
+      const headers = new Headers(saved.headers);
+      const contentRange = headers.get('X-Saved-Content-Range');
+      headers.delete('X-Saved-Content-Range');
+      if (contentRange) headers.set('Content-Range', contentRange);
+      return new Response(await saved.arrayBuffer(), { status: range ? 206 : 200, headers });
+    }
+    const etag = response.headers.get('ETag');
+    if (etag && (response.status === 206 || response.status === 200)) {
+      const headers = new Headers(response.headers);
+      headers.set('X-Saved-Content-Range', response.headers.get('Content-Range') ?? '');
+      const key = rangeKey(etag, range);
+      void response
+        .clone()
+        .arrayBuffer()
+        .then((body) => cache.put(key, new Response(body, { status: 200, headers })))
+        .then(() => cache.put(NEWEST_VERSION_KEY, new Response(etag)))
+        .then(() => basemapRanges.updateTimestamp(key))
+        .then(() => basemapRanges.expireEntries())
+        .catch(() => undefined); // storage full or refused: the map has drawn anyway
+    }
+    return response;
+  },
 );
 
 // Built files not precached (the planner's and the console's views): their names change with their

@@ -377,4 +377,34 @@ describe('BASEMAP=pmtiles: a self-hosted archive of Andorra, on a deployment of 
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it('keeps the ranges it read: offline, the same streets draw again (last in the file: it stops the server)', async () => {
+    const server = pmtiles.get();
+    const context = await browser.newContext({ viewport: PHONE });
+    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort('internetdisconnected'));
+    const page = await context.newPage();
+    await page.goto(`${server.baseUrl}/#/`);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    // Under the service worker from here on (it claims the page; a reload makes sure).
+    await page.reload();
+    await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller)), { timeout: 20_000 }).toBe(true);
+    await mapReady(page, 'maplibre');
+    await jumpTo(page, [1.5218, 42.5063], 14);
+    const roadNames = async () =>
+      [...new Set((await rendered(page, '^roads')).filter((f) => f.source === 'protomaps' && f.properties.name).map((f) => String(f.properties.name)))].sort();
+    const online = await roadNames();
+    expect(online.length).toBeGreaterThan(0);
+    // The ranges are saved after the answers reach the map: wait for them.
+    await expect
+      .poll(() => page.evaluate(async () => (await (await caches.open('warm-posts-basemap-v1')).keys()).length), { timeout: 15_000 })
+      .toBeGreaterThan(2);
+    // Offline for real (Playwright's offline switch does not reach a service worker's fetches).
+    await server.stop();
+    await page.reload();
+    await expect.poll(() => page.locator('[data-testid="worker-map"]').getAttribute('data-engine'), { timeout: 30_000 }).toBe('maplibre');
+    await jumpTo(page, [1.5218, 42.5063], 14);
+    await expect.poll(roadNames, { timeout: 20_000 }).toEqual(online);
+    await page.screenshot({ path: screenshotPath('worker-basemap-pmtiles-offline') });
+    await context.close();
+  });
 });
