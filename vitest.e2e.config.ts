@@ -25,6 +25,9 @@ export default defineConfig({
     // loading, a map settling, a poll), so two share two cores well; measured 437 → 218 s on PGlite, 201 → 114 s on PostgreSQL, all passing on a loaded machine.
     fileParallelism: true,
     maxWorkers: 2,
+    // A page answers within a second alone, not always with two files at once on two cores:
+    // every expect.poll waits up to 10 s unless it says otherwise (vitest's own default is 1 s).
+    expect: { poll: { timeout: 10_000 } },
     testTimeout: 90_000,
     hookTimeout: 180_000,
   },

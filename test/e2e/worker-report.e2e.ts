@@ -43,7 +43,8 @@ describe('confirm or report', () => {
     await page.reload();
     await page.locator('[data-testid="nearest-item"]').first().click();
     await sheet.locator('[data-testid="confirm-accurate"]').click();
-    await expect.poll(() => sheet.locator('[data-testid="confirm-status"]').innerText()).toContain('今天已确认过');
+    // expect.poll's own 1 s is short for a round trip with two files running at once.
+    await expect.poll(() => sheet.locator('[data-testid="confirm-status"]').innerText(), { timeout: 15_000 }).toContain('今天已确认过');
     expect(await sheet.locator('[data-testid="freshness-badge"]').innerText()).toContain('1 位劳动者');
     await page.close();
   });

@@ -158,7 +158,8 @@ describe('worker search box', () => {
     // Converted back to WGS-84: the station itself is the nearest, a few metres away at most.
     const names = page.locator('[data-testid="nearest-item"] .name');
     await expect.poll(() => names.first().innerText(), { timeout: 20_000 }).toBe(WINDOW_STATION.name);
-    expect(await page.locator('[data-testid="eta"]').first().innerText()).toMatch(/分钟 · \d+ 米/);
+    // Polled: the list may still be moving from an earlier answer when the name first matches.
+    await expect.poll(() => page.locator('[data-testid="eta"]').first().innerText(), { timeout: 15_000 }).toMatch(/分钟 · \d+ 米/);
     const summary = page.locator('[data-testid="departure-summary"]');
     expect(await summary.innerText()).toBe('现在出发 · 到达时营业');
     await page.waitForTimeout(800);
