@@ -6,6 +6,7 @@ import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, type ScratchDatabase } from '../../scripts/lib/scratch-database.js';
 import { REPO_ROOT } from '../../server/config.js';
+import sharp from 'sharp';
 import { syntheticWgs84Raster } from '../setup/synthetic-raster.js';
 import { ARTIFACTS_DIR, launchBrowser, screenshotPath, startE2eServer, type E2eServer } from './setup.js';
 
@@ -323,6 +324,27 @@ describe('planner page with people', () => {
     // 4. The printed report: scope, instant, people, table, suggestions with coordinates, sources, version.
     // (The area's three curves are asked again for 西城区 first.)
     await expect.poll(() => chart.locator('svg path').count(), { timeout: 60_000 }).toBe(3);
+    // "地图 PNG": the map alone as drawn, a real PNG the size of the map's canvas, not blank.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="map-png"]')]);
+    expect(download.suggestedFilename()).toMatch(/^coverage-西城区-2026-03-04-12-00\.png$/);
+    const png = fs.readFileSync((await download.path())!);
+    const pngMeta = await sharp(png).metadata();
+    const canvasSize = await page.evaluate(() => {
+      const canvas = document.querySelector('.maplibregl-canvas') as HTMLCanvasElement;
+      return [canvas.width, canvas.height];
+    });
+    expect([pngMeta.format, pngMeta.width, pngMeta.height]).toEqual(['png', ...canvasSize]);
+    const { channels } = await sharp(png).stats();
+    expect(channels[0]!.stdev).toBeGreaterThan(5); // colours, outlines and sites, not one flat fill
+    fs.copyFileSync((await download.path())!, path.join(ARTIFACTS_DIR, 'planner-map.png'));
+    // "打印报告" puts that picture in the report (the browser's print dialog is stubbed here).
+    await page.evaluate(() => {
+      window.print = () => {};
+    });
+    await page.click('[data-testid="print"]');
+    await expect
+      .poll(() => page.locator('[data-testid="print-map"] img').evaluate((img) => (img as HTMLImageElement).naturalWidth))
+      .toBe(canvasSize[0]);
     await page.emulateMedia({ media: 'print' });
     const report = page.locator('[data-testid="print-report"]');
     expect(await report.isVisible()).toBe(true);

@@ -21,6 +21,7 @@ function recordingAdapter() {
     fitBounds: () => {},
     flyTo: () => {},
     resize: () => {},
+    snapshot: async () => null,
     destroy: () => {},
   };
   return { adapter, layers, click: (at: LngLat) => mapClick?.(at) };

@@ -177,4 +177,14 @@ export const plan: Dictionary = {
     en: 'The map and table show: {n} suggested sites as if built (not real; for comparison)',
   },
   'plan.whatIf.clear': { zh: '恢复现状', en: 'Back to the real stations' },
+  'plan.report.png': { zh: '地图 PNG', en: 'Map as PNG' },
+  'plan.report.pngUnavailable': {
+    zh: '此浏览器不支持 WebGL（简易地图），无法导出地图图片；报告的表格和曲线仍可打印',
+    en: 'Without WebGL (the simple map) the map cannot be saved as a picture; the report’s table and curve still print',
+  },
+  'plan.report.mapAlt': { zh: '{scope}驿站覆盖地图', en: 'Coverage map of {scope}' },
+  'plan.report.noMap': {
+    zh: '（简易地图模式下报告不含地图图片）',
+    en: '(The simple map cannot be printed as a picture; the report has no map)',
+  },
 };

@@ -296,6 +296,8 @@ export async function createLeafletAdapter(
       map.setView([center[1], center[0]], zoom ?? map.getZoom());
     },
     resize: () => map.invalidateSize(),
+    // Tiles and vectors are DOM elements here, some from other hosts: no picture without a library.
+    snapshot: async () => null,
     destroy: () => map.remove(),
   };
   return adapter;

@@ -6,6 +6,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import maplibreWorkerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection } from 'geojson';
 import { basemapStyle } from './maplibre-basemap.js';
+import { snapshotMapLibre } from './map-snapshot.js';
 import type {
   Bbox,
   ColorMatch,
@@ -340,6 +341,7 @@ export async function createMapLibreAdapter(
       map.flyTo({ center, zoom: zoom ?? map.getZoom(), duration: 600 });
     },
     resize: () => map.resize(),
+    snapshot: () => snapshotMapLibre(map, [...markerSets.values()].flat()),
     destroy: () => map.remove(),
   };
   return adapter;

@@ -112,6 +112,8 @@ export interface MapAdapter {
   fitBounds(bbox: Bbox, padding?: number): void;
   flyTo(center: LngLat, zoom?: number): void;
   resize(): void;
+  /** The map as drawn now, markers included; null where the engine cannot (Leaflet's DOM tiles). */
+  snapshot(): Promise<HTMLCanvasElement | null>;
   destroy(): void;
 }
 
