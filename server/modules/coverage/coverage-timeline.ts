@@ -4,7 +4,7 @@
  */
 import type { AppDatabase } from '../../db/client.js';
 import { findArea } from '../areas/areas.repository.js';
-import { scopeCoverage } from './coverage.repository.js';
+import { scopeAreaKm2, scopeCoverage } from './coverage.repository.js';
 import type { TimelineQuery } from './coverage.schemas.js';
 import { describeRule } from './coverage-rule.js';
 import { resolveContext, scenarioSites, type RoadNetworkSource } from './coverage.service.js';
@@ -31,6 +31,23 @@ export async function coverageTimeline(
     roadNetworks,
   );
   const openByHour = hours.map((at) => openStationIds(ctx.stations, at));
+  const codes = await scopeCodes(db, ctx.scope);
+  // Population: hour h weighs the people present at h (its slot) against the stations open at h.
+  // Counted in the CPU pool while the database measures the areas below; started first, so its
+  // few small queries are not queued behind the overlays (PGlite answers one at a time).
+  const layer = ctx.demandLayer?.kind === 'population' ? ctx.demandLayer : null;
+  const slots = layer ? hours.map((at) => slotAt(layer, at)) : [];
+  const peopleAnswers = layer
+    ? Promise.all(
+        openByHour.map(async (ids, hour) => ({
+          sites: await scenarioSites(db, ctx, {}, ids),
+          slot: slots[hour]!.index,
+        })),
+      ).then((questions) => peopleByArea(db, layer, ctx.scope, codes, ctx.stations, questions))
+    : null;
+  // Kept from rejecting unobserved while the areas are measured; awaited (and thrown) below.
+  peopleAnswers?.catch(() => {});
+  const fixed = { areaKm2: await scopeAreaKm2(db, ctx.scope), codes, stations: ctx.stations };
   // Hours with the same open stations share one computation (a day has a handful of distinct sets).
   const results = new Map<string, Awaited<ReturnType<typeof scopeCoverage>>>();
   for (const ids of openByHour) {
@@ -38,26 +55,9 @@ export async function coverageTimeline(
     if (results.has(key)) continue;
     const sites = await scenarioSites(db, ctx, {}, ids);
     const pointsLayer = ctx.demandLayer?.kind === 'points' ? ctx.demandLayer.id : undefined;
-    results.set(key, await scopeCoverage(db, ctx.scope, sites, pointsLayer));
+    results.set(key, await scopeCoverage(db, ctx.scope, sites, fixed, pointsLayer));
   }
-  // Population: hour h weighs the people present at h (its slot) against the stations open at h.
-  const layer = ctx.demandLayer?.kind === 'population' ? ctx.demandLayer : null;
-  const slots = layer ? hours.map((at) => slotAt(layer, at)) : [];
-  const people = layer
-    ? await peopleByArea(
-        db,
-        layer,
-        ctx.scope,
-        await scopeCodes(db, ctx.scope),
-        ctx.stations,
-        await Promise.all(
-          openByHour.map(async (ids, hour) => ({
-            sites: await scenarioSites(db, ctx, {}, ids),
-            slot: slots[hour]!.index,
-          })),
-        ),
-      )
-    : null;
+  const people = peopleAnswers ? await peopleAnswers : null;
   const sumOf = (m: Map<string, AreaPeople>) => {
     let total = 0;
     let covered = 0;

@@ -15,6 +15,7 @@ import {
   networkScopeCoverage,
   type NetworkCoverageInput,
 } from './network-coverage.js';
+import { countStationsByArea } from './station-counts.js';
 
 /** A level's name as loaded (district, subdistrict, parish…); checked against area_levels. */
 export type AreaLevel = string;
@@ -51,6 +52,8 @@ export interface StationScheduleRow {
   opening_hours: string | null;
   hours_overrides: DateOverride[];
   closures: Closure[];
+  /** The station's derived area path (every level), for counting stations per area. */
+  area_codes: string[];
 }
 
 export interface AreaCoverageRow {
@@ -151,10 +154,12 @@ export async function coverageByArea(
   scope: AreaScope,
   sites: CoverageSites,
   options: {
+    /** Every station with its area path: stations per area are counted from it in memory. */
+    stations: ReadonlyArray<Pick<StationScheduleRow, 'id' | 'area_codes'>>;
     demandLayerId?: number;
     outlineSimplifyMetres?: number;
     networkProfile?: ProfileName;
-  } = {},
+  },
 ): Promise<AreaCoverageRow[]> {
   if (sites.network) return networkCoverageByArea(db, scope, sites.stationIds, sites.network, options);
   const demand =
@@ -168,14 +173,11 @@ export async function coverageByArea(
   const geometry = options.outlineSimplifyMetres
     ? sql`, ST_AsGeoJSON(g.outline, 6)::json as geometry`
     : sql``;
-  return queryRows<AreaCoverageRow>(
+  const rows = await queryRows<Omit<AreaCoverageRow, 'stations_total' | 'stations_open'>>(
     db,
     sql`with ${areasCte(scope, options.outlineSimplifyMetres)}, ${buffersCte(sites)}, ${gapsCte}
       select g.code, g.name, g.district_code, g.area_km2::float8 as area_km2,
         greatest(g.area_km2 - coalesce(ST_Area(g.gap::geography) / 1e6, 0), 0)::float8 as covered_km2,
-        (select count(*)::int from stations s where ${stationInArea(sql`g.code`)}) as stations_total,
-        (select count(*)::int from stations s where ${stationInArea(sql`g.code`)}
-           and s.id = any(${intArray(sites.stationIds)}::int[])) as stations_open,
         coalesce(lg.km2, 0)::float8 as largest_gap_km2,
         case when lg.pt is null then null else json_build_array(round(ST_X(lg.pt)::numeric, 6), round(ST_Y(lg.pt)::numeric, 6)) end as largest_gap_point,
         ${demand} ${geometry}
@@ -189,6 +191,11 @@ export async function coverageByArea(
       ) lg on true
       order by g.code`,
   );
+  const counts = countStationsByArea(options.stations, sites.stationIds);
+  return rows.map((row) => {
+    const c = counts.get(row.code);
+    return { ...row, stations_total: c?.total ?? 0, stations_open: c?.open ?? 0 };
+  });
 }
 
 export interface GapRow {
@@ -245,7 +252,7 @@ export async function listStationSchedules(db: AppDatabase): Promise<StationSche
   return queryRows<StationScheduleRow>(
     db,
     sql`select id, ST_X(geom) as lng, ST_Y(geom) as lat, district_code, subdistrict_code,
-          opening_hours, hours_overrides, closures
+          opening_hours, hours_overrides, closures, area_codes
         from stations order by id`,
   );
 }
@@ -267,14 +274,37 @@ export interface ScopeCoverageRow {
   demand_covered: number | null;
 }
 
+/** What a 24-hour curve's computations share: the same areas, whatever stations are open. */
+export interface ScopeFixedFigures {
+  /** `scopeAreaKm2` of the scope. */
+  areaKm2: number;
+  /** The codes of the areas in scope. */
+  codes: string[];
+  /** Every station with its area path (open ones are counted in memory). */
+  stations: ReadonlyArray<Pick<StationScheduleRow, 'id' | 'area_codes'>>;
+}
+
+/** The scope's area on the spheroid, km² (the same sum, in the same order, as it always was). */
+export async function scopeAreaKm2(db: AppDatabase, scope: AreaScope): Promise<number> {
+  const [row] = await queryRows<{ area_km2: number }>(
+    db,
+    sql`with ${areasCte(scope)}
+      select coalesce(sum(ST_Area(a.geom::geography) / 1e6), 0)::float8 as area_km2 from areas a`,
+  );
+  return row!.area_km2;
+}
+
 /**
  * Covered area of the whole scope for one set of stations, measured on the covered part only (no
  * gaps, no largest gap): what each point of a 24-hour curve needs, at about half the table's cost.
+ * The scope's own area and station counts do not depend on the set: they come in `fixed`,
+ * computed once per curve instead of once per set.
  */
 export async function scopeCoverage(
   db: AppDatabase,
   scope: AreaScope,
   sites: CoverageSites,
+  fixed: ScopeFixedFigures,
   demandLayerId?: number,
 ): Promise<ScopeCoverageRow> {
   if (sites.network) {
@@ -288,13 +318,10 @@ export async function scopeCoverage(
             sum((select coalesce(sum(p.weight), 0) from demand_points p
               where p.layer_id = ${demandLayerId} and u.cover is not null
                 and ST_Intersects(a.geom, p.geom) and ST_Intersects(u.cover, p.geom)))::float8 as demand_covered`;
-  const [row] = await queryRows<ScopeCoverageRow>(
+  const [row] = await queryRows<Omit<ScopeCoverageRow, 'area_km2' | 'stations_open'>>(
     db,
     sql`with ${areasCte(scope)}, ${buffersCte(sites)}
-      select coalesce(sum(ST_Area(a.geom::geography) / 1e6), 0)::float8 as area_km2,
-        coalesce(sum(coalesce(ST_Area(ST_Intersection(a.geom, u.cover)::geography) / 1e6, 0)), 0)::float8 as covered_km2,
-        coalesce(sum((select count(*) from stations s where ${stationInArea(sql`a.code`)}
-           and s.id = any(${intArray(sites.stationIds)}::int[]))), 0)::int as stations_open,
+      select coalesce(sum(coalesce(ST_Area(ST_Intersection(a.geom, u.cover)::geography) / 1e6, 0)), 0)::float8 as covered_km2,
         ${demand}
       from areas a
       left join lateral (
@@ -302,7 +329,10 @@ export async function scopeCoverage(
       ) u on true`,
   );
   if (!row) throw new Error('scope coverage query returned no row');
-  return row;
+  const counts = countStationsByArea(fixed.stations, sites.stationIds);
+  let stationsOpen = 0;
+  for (const code of fixed.codes) stationsOpen += counts.get(code)?.open ?? 0;
+  return { ...row, area_km2: fixed.areaKm2, stations_open: stationsOpen };
 }
 
 /** `walk_fwd_s is not null or walk_bwd_s is not null`: edges the mode may use in some direction. */

@@ -28,6 +28,7 @@ import {
   type AreaPeople,
 } from './population-figures.js';
 import { describeInstant, openStationIds } from './open-stations.js';
+import { scopeCodes } from './population-scope.repository.js';
 import { parseHoursAhead } from '../stations/station-hours.js';
 import type { LoadedRoadNetwork } from '../routes/road-network-cache.js';
 
@@ -210,6 +211,7 @@ export async function coverageReport(
     throw notFound(`Stations not found (without=): ${unknownIds.slice(0, 10).join(', ')}`);
   const people = ctx.demandLayer?.kind === 'population' ? ctx.demandLayer : null;
   const options = {
+    stations: ctx.stations,
     // Population layers are counted from their cells in memory (population-figures.ts).
     demandLayerId: people ? undefined : ctx.demandLayer?.id,
     outlineSimplifyMetres: q.format === 'geojson' ? Math.max(q.simplify, 1) : 0,
@@ -218,19 +220,35 @@ export async function coverageReport(
   const isWhatIf = Boolean(q.without?.length || q.with?.length);
   let peopleForBaseline: Map<string, AreaPeople> | null = null;
   const sites = await scenarioSites(db, ctx, q);
-  const rows = checkedRows(await coverageByArea(db, ctx.scope, sites, options), ctx);
   const baseSites = isWhatIf ? await scenarioSites(db, ctx) : null;
-  if (people) {
-    const answers = await peopleByArea(
-      db,
-      people,
-      ctx.scope,
-      rows.map((r) => r.code),
-      ctx.stations,
-      [sites, ...(baseSites ? [baseSites] : [])].map((s) => ({ sites: s, slot: slotAt(people, ctx.at).index })),
-    );
-    addPeople(rows, answers[0]!);
-    peopleForBaseline = answers[1] ?? null;
+  // People are counted in the CPU pool while the database measures the areas: started first, so
+  // its few small queries are not queued behind the overlay (PGlite answers one at a time).
+  const peopleAnswers = people
+    ? scopeCodes(db, ctx.scope).then((codes) =>
+        peopleByArea(
+          db,
+          people,
+          ctx.scope,
+          codes,
+          ctx.stations,
+          [sites, ...(baseSites ? [baseSites] : [])].map((s) => ({
+            sites: s,
+            slot: slotAt(people, ctx.at).index,
+          })),
+        ),
+      )
+    : null;
+  // Settled at once so a failing table does not leave the other promise's rejection unhandled.
+  const [table, counted] = await Promise.allSettled([
+    coverageByArea(db, ctx.scope, sites, options),
+    peopleAnswers,
+  ]);
+  if (table.status === 'rejected') throw table.reason;
+  if (counted.status === 'rejected') throw counted.reason;
+  const rows = checkedRows(table.value, ctx);
+  if (counted.value) {
+    addPeople(rows, counted.value[0]!);
+    peopleForBaseline = counted.value[1] ?? null;
   }
   const areas = rows.map(areaFigures);
   const report = {
