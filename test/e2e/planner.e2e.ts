@@ -316,6 +316,8 @@ describe('planner page with people', () => {
     // The table and the map follow, under a banner that says they show sites not built; then back.
     await expect.poll(() => page.locator('[data-testid="what-if-banner"]').innerText()).toContain('假设新增 3 处');
     await expect.poll(xichengCoveredKm2, { timeout: 60_000 }).toBeGreaterThan(coveredBefore);
+    // The 24-hour curves are asked again with the sites (open all day), and say so.
+    await expect.poll(() => page.locator('[data-testid="hour-chart"]').innerText(), { timeout: 60_000 }).toContain('曲线含假设新增的 3 处站点');
     await page.screenshot({ path: screenshotPath('planner-what-if-redrawn') });
     await page.click('[data-testid="what-if-clear"]');
     await expect.poll(xichengCoveredKm2, { timeout: 60_000 }).toBe(coveredBefore);

@@ -276,6 +276,28 @@ describe('GET /api/coverage/timeline', () => {
     expect(holiday.body.hours.every((h: any) => h.covered_pct === 0)).toBe(true);
   });
 
+  it('takes the what-if over the whole day: an added site at every hour, a removed station at none', async () => {
+    const code = spots[0]!.code;
+    const real = await plannerGet(`/api/coverage/timeline?date=2026-03-04&area=${code}`);
+    const stationId = (
+      await queryRows<{ id: number }>(db, sql`select id from stations where area_codes @> array[${code}]::text[] order by id limit 1`)
+    )[0]!.id;
+    const closed = await plannerGet(`/api/coverage/timeline?date=2026-03-04&area=${code}&without=${stationId}`);
+    expect(closed.status).toBe(200);
+    expect(closed.body.hours.every((h: any) => h.covered_pct === 0)).toBe(true);
+    expect(closed.body.what_if).toMatchObject({ removed_station_ids: [stationId] });
+    // A site added where the station stands, open around the clock: the night is covered too, as
+    // much as the day is by the real station.
+    const added = await plannerGet(`/api/coverage/timeline?date=2026-03-04&area=${code}&with=${spots[0]!.lng},${spots[0]!.lat}`);
+    const noon = real.body.hours[12].covered_pct;
+    expect(added.body.hours[3].covered_pct).toBeCloseTo(noon, 1);
+    expect(added.body.hours[12].covered_pct).toBeCloseTo(noon, 1);
+    expect(added.body.what_if).toMatchObject({ added_open: 'all day' });
+    // A planner's question: anonymous what-ifs are refused, unknown stations named.
+    expect((await server.get(`/api/coverage/timeline?date=2026-03-04&area=${code}&without=${stationId}`)).status).toBe(401);
+    expect((await plannerGet(`/api/coverage/timeline?date=2026-03-04&area=${code}&without=99999999`)).status).toBe(404);
+  });
+
   it('rejects an impossible date', async () => {
     const res = await plannerGet('/api/coverage/timeline?date=2026-13-01');
     expect(res.status).toBe(400);

@@ -3,6 +3,7 @@
  * ones. Hours with the same set of open stations share one computation.
  */
 import type { AppDatabase } from '../../db/client.js';
+import { notFound } from '../../http/errors.js';
 import { findArea } from '../areas/areas.repository.js';
 import { scopeAreaKm2, scopeCoverage } from './coverage.repository.js';
 import type { TimelineQuery } from './coverage.schemas.js';
@@ -30,6 +31,10 @@ export async function coverageTimeline(
     hours[0]!,
     roadNetworks,
   );
+  const unknownIds = (q.without ?? []).filter((id) => !ctx.stations.some((s) => s.id === id));
+  if (unknownIds.length) throw notFound(`Stations not found (without=): ${unknownIds.slice(0, 10).join(', ')}`);
+  // What-if: removed stations at no hour, added sites at every hour (assumed open around the clock).
+  const what = { without: q.without, with: q.with };
   const openByHour = hours.map((at) => openStationIds(ctx.stations, at));
   const codes = await scopeCodes(db, ctx.scope);
   // Population: hour h weighs the people present at h (its slot) against the stations open at h.
@@ -40,7 +45,7 @@ export async function coverageTimeline(
   const peopleAnswers = layer
     ? Promise.all(
         openByHour.map(async (ids, hour) => ({
-          sites: await scenarioSites(db, ctx, {}, ids),
+          sites: await scenarioSites(db, ctx, what, ids),
           slot: slots[hour]!.index,
         })),
       ).then((questions) => peopleByArea(db, layer, ctx.scope, codes, ctx.stations, questions))
@@ -53,7 +58,7 @@ export async function coverageTimeline(
   for (const ids of openByHour) {
     const key = ids.join(',');
     if (results.has(key)) continue;
-    const sites = await scenarioSites(db, ctx, {}, ids);
+    const sites = await scenarioSites(db, ctx, what, ids);
     const pointsLayer = ctx.demandLayer?.kind === 'points' ? ctx.demandLayer.id : undefined;
     results.set(key, await scopeCoverage(db, ctx.scope, sites, fixed, pointsLayer));
   }
@@ -80,6 +85,10 @@ export async function coverageTimeline(
         }
       : null,
     computations: results.size,
+    what_if:
+      q.without?.length || q.with?.length
+        ? { removed_station_ids: q.without ?? [], added_sites: q.with ?? [], added_open: 'all day' }
+        : null,
     hours: openByHour.map((ids, hour) => {
       const r = results.get(ids.join(','))!;
       return {

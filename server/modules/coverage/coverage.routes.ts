@@ -158,15 +158,17 @@ export const COVERAGE_OPERATIONS: ApiOperation[] = [
     path: '/api/coverage/timeline',
     summary: 'Covered % for each of the 24 hours of a local date, for the city or one area',
     description:
-      'With a population layer, hour h weighs the people present at h (demand_total, demand_covered, demand_covered_pct, population_slot) against the stations open at h.',
+      'With a population layer, hour h weighs the people present at h (demand_total, demand_covered, demand_covered_pct, population_slot) against the stations open at h. ' +
+      'What-if (planners): without= removes stations at every hour, with= adds sites open at every hour (what_if says so).',
     tags: ['planning'],
     query: TimelineQuerySchema,
     access: 'optional',
     responses: {
       '200': '24 hourly figures (X-Cache: hit|miss)',
       '400': 'Invalid query',
-      '401': 'demand= without a session',
-      '403': 'demand= needs a planner or admin',
+      '401': 'demand= or what-if without a session',
+      '403': 'demand= or what-if needs a planner or admin',
+      '404': 'Stations not found (without=)',
       '503': 'Busy: retry after Retry-After seconds',
     },
   },

@@ -172,6 +172,10 @@ export const TimelineQuerySchema = z
     level: Level,
     area: AreaCode.optional().describe('one area of any level; omit for the whole region'),
     demand: DemandIdSchema,
+    // The what-if of the table, over the whole day: removed stations count at no hour, added
+    // sites at every hour (a new station is assumed open around the clock).
+    without: ScopeFields.without,
+    with: ScopeFields.with,
   })
   .strict();
 

@@ -187,4 +187,8 @@ export const plan: Dictionary = {
     zh: '（简易地图模式下报告不含地图图片）',
     en: '(The simple map cannot be printed as a picture; the report has no map)',
   },
+  'plan.chart.whatIf': {
+    zh: '曲线含假设新增的 {n} 处站点（按全天开放计）。',
+    en: 'The curves include the {n} what-if sites (counted as open all day).',
+  },
 };

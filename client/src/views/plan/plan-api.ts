@@ -141,6 +141,8 @@ export const fetchTimeline = (
   area: string | undefined,
   demand: number | undefined,
   signal?: AbortSignal,
+  /** What-if sites, counted at every hour. */
+  withSites?: Array<[number, number]> | null,
 ) =>
   apiGet<Timeline>(
     `/api/coverage/timeline?${new URLSearchParams({
@@ -148,6 +150,7 @@ export const fetchTimeline = (
       rule,
       ...(area ? { area } : {}),
       ...(demand ? { demand: String(demand) } : {}),
+      ...(withSites?.length ? { with: withSites.map(([lng, lat]) => `${lng},${lat}`).join(';') } : {}),
     })}`,
     { signal },
   );
