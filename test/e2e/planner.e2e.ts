@@ -314,14 +314,24 @@ describe('planner page with people', () => {
     expect(Math.abs(added - sum)).toBeLessThanOrEqual(Math.max(3, sum * 0.01));
     expect(await whatIf.innerText()).toContain('西城区：+');
     // The table and the map follow, under a banner that says they show sites not built; then back.
-    await expect.poll(() => page.locator('[data-testid="what-if-banner"]').innerText()).toContain('假设新增 3 处');
+    await expect.poll(() => page.locator('[data-testid="what-if-banner"]').innerText()).toContain('新增 3 处建议站点');
     await expect.poll(xichengCoveredKm2, { timeout: 60_000 }).toBeGreaterThan(coveredBefore);
     // The 24-hour curves are asked again with the sites (open all day), and say so.
-    await expect.poll(() => page.locator('[data-testid="hour-chart"]').innerText(), { timeout: 60_000 }).toContain('曲线含假设新增的 3 处站点');
+    await expect.poll(() => page.locator('[data-testid="hour-chart"]').innerText(), { timeout: 60_000 }).toContain('新增 3 处（按全天开放计）');
     await page.screenshot({ path: screenshotPath('planner-what-if-redrawn') });
     await page.click('[data-testid="what-if-clear"]');
     await expect.poll(xichengCoveredKm2, { timeout: 60_000 }).toBe(coveredBefore);
     expect(await page.locator('[data-testid="what-if-banner"]').count()).toBe(0);
+    // Closing a station (ticked in the area's list, as a keyboard user would): one fewer counts.
+    const xichengStations = () => page.locator('[data-testid="coverage-table"] tr[data-code="110102"] td').nth(4).innerText();
+    const [openBefore, total] = (await xichengStations()).split(' / ').map(Number);
+    await page.locator('[data-testid="close-stations"] summary').click();
+    await page.locator('[data-testid="close-stations"] input[type="checkbox"]').first().check();
+    await expect.poll(() => page.locator('[data-testid="what-if-banner"]').innerText()).toContain('关闭 1 个驿站');
+    await expect.poll(xichengStations, { timeout: 60_000 }).toBe(`${openBefore! - 1} / ${total}`);
+    await page.click('[data-testid="what-if-clear"]');
+    await expect.poll(xichengStations, { timeout: 60_000 }).toBe(`${openBefore} / ${total}`);
+    expect(await page.locator('[data-testid="close-stations"] input:checked').count()).toBe(0);
 
     // 4. The printed report: scope, instant, people, table, suggestions with coordinates, sources, version.
     // (The area's three curves are asked again for 西城区 first.)

@@ -173,8 +173,8 @@ export const plan: Dictionary = {
   },
   'plan.suggest.none': { zh: '没有可新增覆盖的位置。', en: 'No site would add coverage.' },
   'plan.whatIf.banner': {
-    zh: '地图和表格正显示：假设新增 {n} 处建议站点（尚未建设，仅供比较）',
-    en: 'The map and table show: {n} suggested sites as if built (not real; for comparison)',
+    zh: '地图、表格和曲线正显示假设情况：新增 {added} 处建议站点、关闭 {closed} 个驿站（仅供比较，未改动数据）',
+    en: 'The map, table and curves show a what-if: {added} suggested sites added, {closed} stations closed (for comparison; nothing is changed)',
   },
   'plan.whatIf.clear': { zh: '恢复现状', en: 'Back to the real stations' },
   'plan.report.png': { zh: '地图 PNG', en: 'Map as PNG' },
@@ -188,7 +188,9 @@ export const plan: Dictionary = {
     en: '(The simple map cannot be printed as a picture; the report has no map)',
   },
   'plan.chart.whatIf': {
-    zh: '曲线含假设新增的 {n} 处站点（按全天开放计）。',
-    en: 'The curves include the {n} what-if sites (counted as open all day).',
+    zh: '曲线为假设情况：新增 {added} 处（按全天开放计）、关闭 {closed} 个。',
+    en: 'The curves are a what-if: {added} sites added (counted as open all day), {closed} closed.',
   },
+  'plan.close.title': { zh: '假设关闭站点（{n}）', en: 'What if stations close ({n})' },
+  'plan.close.hint': { zh: '勾选或在地图上点击驿站，看关闭后的覆盖变化。', en: 'Tick a station, or tap it on the map, to see coverage without it.' },
 };

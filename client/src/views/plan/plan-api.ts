@@ -88,6 +88,8 @@ export interface CoverageParams {
   area?: string;
   demand?: number;
   with?: Array<[number, number]>;
+  /** What-if: stations counted as closed. */
+  without?: number[];
 }
 
 export function coverageQuery(p: CoverageParams, extra: Record<string, string> = {}): string {
@@ -96,6 +98,7 @@ export function coverageQuery(p: CoverageParams, extra: Record<string, string> =
   if (p.area) q.set('area', p.area);
   if (p.demand) q.set('demand', String(p.demand));
   if (p.with?.length) q.set('with', p.with.map(([lng, lat]) => `${lng},${lat}`).join(';'));
+  if (p.without?.length) q.set('without', p.without.join(','));
   return q.toString();
 }
 
@@ -141,8 +144,8 @@ export const fetchTimeline = (
   area: string | undefined,
   demand: number | undefined,
   signal?: AbortSignal,
-  /** What-if sites, counted at every hour. */
-  withSites?: Array<[number, number]> | null,
+  /** What-if: sites counted at every hour, stations at none. */
+  what: { with?: Array<[number, number]> | null; without?: number[] } = {},
 ) =>
   apiGet<Timeline>(
     `/api/coverage/timeline?${new URLSearchParams({
@@ -150,7 +153,8 @@ export const fetchTimeline = (
       rule,
       ...(area ? { area } : {}),
       ...(demand ? { demand: String(demand) } : {}),
-      ...(withSites?.length ? { with: withSites.map(([lng, lat]) => `${lng},${lat}`).join(';') } : {}),
+      ...(what.with?.length ? { with: what.with.map(([lng, lat]) => `${lng},${lat}`).join(';') } : {}),
+      ...(what.without?.length ? { without: what.without.join(',') } : {}),
     })}`,
     { signal },
   );
