@@ -11,7 +11,7 @@ import { describeRule } from './coverage-rule.js';
 import { resolveContext, scenarioSites, type RoadNetworkSource } from './coverage.service.js';
 import { describeDay, openStationIds } from './open-stations.js';
 import { deploymentInstant } from '../holidays/hours-context.js';
-import { peopleByArea, slotAt, type AreaPeople } from './population-figures.js';
+import { countPeople, loadPeopleInputs, slotAt, type AreaPeople } from './population-figures.js';
 import { scopeCodes } from './population-scope.repository.js';
 
 export async function coverageTimeline(
@@ -38,18 +38,26 @@ export async function coverageTimeline(
   const openByHour = hours.map((at) => openStationIds(ctx.stations, at));
   const codes = await scopeCodes(db, ctx.scope);
   // Population: hour h weighs the people present at h (its slot) against the stations open at h.
-  // Counted in the CPU pool while the database measures the areas below; started first, so its
-  // few small queries are not queued behind the overlays (PGlite answers one at a time).
+  // Counted in the CPU pool while the database measures the areas below; the inputs are read
+  // first (mostly cached), so those small queries do not wait behind the overlays.
   const layer = ctx.demandLayer?.kind === 'population' ? ctx.demandLayer : null;
   const slots = layer ? hours.map((at) => slotAt(layer, at)) : [];
-  const peopleAnswers = layer
-    ? Promise.all(
-        openByHour.map(async (ids, hour) => ({
-          sites: await scenarioSites(db, ctx, what, ids),
-          slot: slots[hour]!.index,
-        })),
-      ).then((questions) => peopleByArea(db, layer, ctx.scope, codes, ctx.stations, questions))
+  const peopleInputs = layer
+    ? await loadPeopleInputs(
+        db,
+        layer,
+        ctx.scope,
+        codes,
+        ctx.stations,
+        await Promise.all(
+          openByHour.map(async (ids, hour) => ({
+            sites: await scenarioSites(db, ctx, what, ids),
+            slot: slots[hour]!.index,
+          })),
+        ),
+      )
     : null;
+  const peopleAnswers = peopleInputs ? countPeople(peopleInputs) : null;
   // Kept from rejecting unobserved while the areas are measured; awaited (and thrown) below.
   peopleAnswers?.catch(() => {});
   const fixed = { areaKm2: await scopeAreaKm2(db, ctx.scope), codes, stations: ctx.stations };

@@ -22,7 +22,9 @@ import type { CoverageQuery, GapsQuery } from './coverage.schemas.js';
 import { areaFigures, pct, round, totalsOf, whatIfDelta } from './coverage-figures.js';
 import { networkSites } from './network-sites.js';
 import {
+  countPeople,
   describePopulation,
+  loadPeopleInputs,
   peopleByArea,
   slotAt,
   type AreaPeople,
@@ -221,27 +223,25 @@ export async function coverageReport(
   let peopleForBaseline: Map<string, AreaPeople> | null = null;
   const sites = await scenarioSites(db, ctx, q);
   const baseSites = isWhatIf ? await scenarioSites(db, ctx) : null;
-  // People are counted in the CPU pool while the database measures the areas: started first, so
-  // its few small queries are not queued behind the overlay (PGlite answers one at a time).
-  const peopleAnswers = people
-    ? scopeCodes(db, ctx.scope).then((codes) =>
-        peopleByArea(
-          db,
-          people,
-          ctx.scope,
-          codes,
-          ctx.stations,
-          [sites, ...(baseSites ? [baseSites] : [])].map((s) => ({
-            sites: s,
-            slot: slotAt(people, ctx.at).index,
-          })),
-        ),
+  // People are counted in the CPU pool while the database measures the areas: their inputs are
+  // read first (mostly cached), so those small queries do not wait behind the overlay.
+  const peopleInputs = people
+    ? await loadPeopleInputs(
+        db,
+        people,
+        ctx.scope,
+        await scopeCodes(db, ctx.scope),
+        ctx.stations,
+        [sites, ...(baseSites ? [baseSites] : [])].map((s) => ({
+          sites: s,
+          slot: slotAt(people, ctx.at).index,
+        })),
       )
     : null;
   // Settled at once so a failing table does not leave the other promise's rejection unhandled.
   const [table, counted] = await Promise.allSettled([
     coverageByArea(db, ctx.scope, sites, options),
-    peopleAnswers,
+    peopleInputs ? countPeople(peopleInputs) : null,
   ]);
   if (table.status === 'rejected') throw table.reason;
   if (counted.status === 'rejected') throw counted.reason;

@@ -11,6 +11,7 @@ import type { DemandLayerRecord } from '../demand/demand.repository.js';
 import { dayTypeOfDate } from '../demand/population/population-import.js';
 import type { DayType } from '../demand/population/population-set.js';
 import { populationStore } from '../demand/population/population-store.js';
+import type { PopulationCoverageInput } from '../demand/population/population-coverage.js';
 import type { AreaScope, CoverageSites, StationScheduleRow } from './coverage.repository.js';
 import { reachedSegments } from './network-coverage.js';
 import { readDataVersions } from './results-cache.repository.js';
@@ -115,18 +116,26 @@ export interface AreaPeople {
   covered: number;
 }
 
+/** A people question's inputs, read from the database (or its caches) and ready to count. */
+export interface PeopleInputs {
+  codes: string[];
+  input: PopulationCoverageInput;
+}
+
 /**
- * People in and within reach, per area code of the scope, for each question (all with the same
- * rule). `codes` are the areas the caller reports; cells in no such area are not counted.
+ * Reads what `countPeople` needs (cells, their areas, each question's weights and sites): a few
+ * queries, most answered from the population store. Done before a long statement is sent, so the
+ * counting in the CPU pool can overlap it (PGlite answers one statement at a time).
+ * `codes` are the areas the caller reports; cells in no such area are not counted.
  */
-export async function peopleByArea(
+export async function loadPeopleInputs(
   db: AppDatabase,
   layer: DemandLayerRecord,
   scope: AreaScope,
   codes: string[],
   stations: StationScheduleRow[],
   questions: PeopleQuestion[],
-): Promise<Array<Map<string, AreaPeople>>> {
+): Promise<PeopleInputs> {
   const store = populationStore(db);
   const { areas } = await readDataVersions(db);
   const [positions, level] = await Promise.all([
@@ -142,32 +151,58 @@ export async function peopleByArea(
   }
   const byId = new Map(stations.map((s) => [s.id, s]));
   const radiusM = questions[0]?.sites.radiusM ?? 0;
-  const answers = await runCpuTask('populationCoverage', {
-    lngs: positions.lngs,
-    lats: positions.lats,
-    areaOf,
-    areaCount: codes.length,
-    radiusM,
-    questions: await Promise.all(
-      questions.map(async (q) => {
-        const weights = await store.slotWeights(layer, q.slot);
-        if (q.sites.network) {
-          return {
-            weights,
-            segments: reachedSegments(q.sites.network.graph, q.sites.network.reach),
-          };
-        }
-        const sites: number[] = [];
-        for (const id of q.sites.stationIds) {
-          const s = byId.get(id);
-          if (s) sites.push(s.lng, s.lat);
-        }
-        for (const [lng, lat] of q.sites.extraSites) sites.push(lng, lat);
-        return { weights, sites: Float64Array.from(sites) };
-      }),
-    ),
-  });
+  return {
+    codes,
+    input: {
+      lngs: positions.lngs,
+      lats: positions.lats,
+      areaOf,
+      areaCount: codes.length,
+      radiusM,
+      questions: await Promise.all(
+        questions.map(async (q) => {
+          const weights = await store.slotWeights(layer, q.slot);
+          if (q.sites.network) {
+            return {
+              weights,
+              segments: reachedSegments(q.sites.network.graph, q.sites.network.reach),
+            };
+          }
+          const sites: number[] = [];
+          for (const id of q.sites.stationIds) {
+            const s = byId.get(id);
+            if (s) sites.push(s.lng, s.lat);
+          }
+          for (const [lng, lat] of q.sites.extraSites) sites.push(lng, lat);
+          return { weights, sites: Float64Array.from(sites) };
+        }),
+      ),
+    },
+  };
+}
+
+/** People in and within reach per area code, for each question, counted in the CPU pool. */
+export async function countPeople({
+  codes,
+  input,
+}: PeopleInputs): Promise<Array<Map<string, AreaPeople>>> {
+  const answers = await runCpuTask('populationCoverage', input);
   return answers.map(
     (a) => new Map(codes.map((code, i) => [code, { total: a.total[i]!, covered: a.covered[i]! }])),
   );
+}
+
+/**
+ * People in and within reach, per area code of the scope, for each question (all with the same
+ * rule). `codes` are the areas the caller reports; cells in no such area are not counted.
+ */
+export async function peopleByArea(
+  db: AppDatabase,
+  layer: DemandLayerRecord,
+  scope: AreaScope,
+  codes: string[],
+  stations: StationScheduleRow[],
+  questions: PeopleQuestion[],
+): Promise<Array<Map<string, AreaPeople>>> {
+  return countPeople(await loadPeopleInputs(db, layer, scope, codes, stations, questions));
 }
