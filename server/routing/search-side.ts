@@ -148,3 +148,35 @@ export function seedDestination(
     );
   }
 }
+
+/** Meeting point meaning "travel straight along the shared edge", no graph node involved. */
+export const MEET_ON_SHARED_EDGE = -1;
+
+/**
+ * Resets both sides of a bidirectional search and seeds them from the snapped ends; returns the
+ * best route known before any node is settled: along the shared edge, or through a node both
+ * sides reach at seeding time (the two edges touch). Plain Dijkstra and the hierarchy's upward
+ * search start the same way.
+ */
+export function seedBothSides(
+  fwd: SearchSide,
+  bwd: SearchSide,
+  graph: RoadGraph,
+  costs: Float32Array,
+  from: EdgeSnap,
+  to: EdgeSnap,
+): { best: number; meet: number } {
+  fwd.reset();
+  bwd.reset();
+  let best = sharedEdgeCost(costs, from, to);
+  let meet = MEET_ON_SHARED_EDGE;
+  seedOrigin(fwd, graph, costs, from);
+  seedDestination(bwd, graph, costs, to);
+  for (const node of [graph.edgeSource[to.edgeId]!, graph.edgeTarget[to.edgeId]!]) {
+    if (fwd.isReached(node) && bwd.isReached(node) && fwd.dist[node]! + bwd.dist[node]! < best) {
+      best = fwd.dist[node]! + bwd.dist[node]!;
+      meet = node;
+    }
+  }
+  return { best, meet };
+}

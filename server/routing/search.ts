@@ -12,21 +12,12 @@ import { nearestByTime, type ReachedTarget, type RouteTarget } from './nearest-b
 import type { ProfileName } from './profiles.js';
 import type { ProfileGraph, RoadGraph } from './road-graph.js';
 import { RouteAssembler, type Route, type RouteEdge } from './route-assembly.js';
-import {
-  decodeSeedRef,
-  SearchSide,
-  seedDestination,
-  seedOrigin,
-  sharedEdgeCost,
-  type EdgeSnap,
-} from './search-side.js';
+import { decodeSeedRef, MEET_ON_SHARED_EDGE, SearchSide, seedBothSides, type EdgeSnap } from './search-side.js';
 
 export type { EdgeSnap } from './search-side.js';
 export type { Route, RouteEdge } from './route-assembly.js';
 export type { ReachedTarget, RouteTarget } from './nearest-by-time.js';
 
-/** Meeting point meaning "travel straight along the shared edge", no graph node involved. */
-const MEET_ON_SHARED_EDGE = -1;
 
 export class RouteSearch {
   private readonly profileGraph: ProfileGraph;
@@ -55,20 +46,7 @@ export class RouteSearch {
     const { costs, forward, reverse } = this.profileGraph;
     const fwd = this.forwardSide;
     const bwd = this.backwardSide;
-    fwd.reset();
-    bwd.reset();
-
-    let best = sharedEdgeCost(costs, from, to);
-    let meet = MEET_ON_SHARED_EDGE;
-    seedOrigin(fwd, graph, costs, from);
-    seedDestination(bwd, graph, costs, to);
-    // A node both sides already reach at seeding time (the two edges touch) is a first candidate.
-    for (const node of [graph.edgeSource[to.edgeId], graph.edgeTarget[to.edgeId]]) {
-      if (fwd.isReached(node) && bwd.isReached(node) && fwd.dist[node] + bwd.dist[node] < best) {
-        best = fwd.dist[node] + bwd.dist[node];
-        meet = node;
-      }
-    }
+    let { best, meet } = seedBothSides(fwd, bwd, graph, costs, from, to);
 
     // Goldberg's stopping rule: once the two frontiers' smallest keys add up to the best meeting
     // cost, no unexplored path can be shorter. Expanding the side with the smaller key keeps the

@@ -10,3 +10,7 @@ export function geometry(name: string, type: 'Point' | 'LineString' | 'MultiPoly
     dataType: () => `geometry(${type},4326)`,
   })(name);
 }
+
+/** Raw bytes: written as given; read back as a Buffer from pg and a Uint8Array from PGlite. */
+export const bytea = (name: string) =>
+  customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' })(name);

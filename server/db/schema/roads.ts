@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   check,
-  customType,
   index,
   integer,
   pgTable,
@@ -12,7 +11,7 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
-import { geometry } from './geometry.js';
+import { bytea, geometry } from './geometry.js';
 
 /**
  * The routable road network, imported from OpenStreetMap by `scripts/import-osm.ts` and replaced as
@@ -73,8 +72,6 @@ export const roadEdges = pgTable(
   (t) => [index('road_edges_geom_gist').using('gist', t.geom)],
 );
 
-const bytea = (name: string) =>
-  customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' })(name);
 
 /**
  * Contraction hierarchies of a network, one per profile, built when the network is imported (or by

@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { check, customType, index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { bytea } from './geometry.js';
 import { users } from './accounts.js';
 import { stations } from './stations.js';
 
-/** Raw bytes: a Buffer from pg, a Uint8Array from PGlite; both are written as given. */
-const bytea = (name: string) => customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' })(name);
 
 /**
  * Photos of a station (entrance, interior, sign) added by its managers, re-encoded on upload (WebP,

@@ -12,17 +12,9 @@
 import type { ProfileName } from '../profiles.js';
 import type { ProfileGraph, RoadGraph } from '../road-graph.js';
 import { RouteAssembler, type Route, type RouteEdge } from '../route-assembly.js';
-import {
-  decodeSeedRef,
-  SearchSide,
-  seedDestination,
-  seedOrigin,
-  sharedEdgeCost,
-  type EdgeSnap,
-} from '../search-side.js';
+import { decodeSeedRef, MEET_ON_SHARED_EDGE, SearchSide, seedBothSides, type EdgeSnap } from '../search-side.js';
 import { hierarchyMatches, type ContractionHierarchy, type HierarchyArcs } from './hierarchy.js';
 
-const MEET_ON_SHARED_EDGE = -1;
 
 export class ChRouteSearch {
   private readonly profileGraph: ProfileGraph;
@@ -53,18 +45,7 @@ export class ChRouteSearch {
   route(from: EdgeSnap, to: EdgeSnap): Route | null {
     const { graph, forwardSide: fwd, backwardSide: bwd } = this;
     const { costs } = this.profileGraph;
-    fwd.reset();
-    bwd.reset();
-    let best = sharedEdgeCost(costs, from, to);
-    let meet = MEET_ON_SHARED_EDGE;
-    seedOrigin(fwd, graph, costs, from);
-    seedDestination(bwd, graph, costs, to);
-    for (const node of [graph.edgeSource[to.edgeId], graph.edgeTarget[to.edgeId]]) {
-      if (fwd.isReached(node) && bwd.isReached(node) && fwd.dist[node] + bwd.dist[node] < best) {
-        best = fwd.dist[node] + bwd.dist[node];
-        meet = node;
-      }
-    }
+    let { best, meet } = seedBothSides(fwd, bwd, graph, costs, from, to);
     const { up, down } = this.hierarchy;
     for (;;) {
       const forwardKey = fwd.heap.peekKey();
