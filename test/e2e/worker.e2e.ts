@@ -493,6 +493,11 @@ describe('worker page offline', () => {
     expect(etas.map((e) => e.split(' · ')[0])).toEqual(expected.features.map(minutes));
     expect(await page.locator('[data-testid="offline-tag"]').count()).toBe(expected.features.length);
     expect(await page.locator('[data-testid="offline-notice"]').innerText()).toMatch(/^离线 · 数据更新于 /);
+    // The map draws the saved stations of its view too (grouped on the phone), not an empty map.
+    await expect
+      .poll(async () => Number(await page.locator('[data-testid="worker-map"]').getAttribute('data-stations')), { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    await page.waitForTimeout(1500); // the map settles on the list's stations before the picture
     await page.screenshot({ path: screenshotPath('worker-offline-new-position-360') });
     // The Leaflet fallback was never opened online: it comes from the precache.
     await page.goto(`${server.baseUrl}/?lite=1&pos=116.3977,39.9087#/`);

@@ -35,6 +35,24 @@ export function fetchStationMap(box: Bbox, zoom: number): Promise<StationMapAnsw
 
 const MOVE_DEBOUNCE_MS = 250;
 
+/** The saved stations inside `box` as map points, or null when none are saved. */
+async function savedStationsIn([minLng, minLat, maxLng, maxLat]: Bbox): Promise<FeatureCollection | null> {
+  const { readOfflineSet } = await import('./offline/offline-set.js');
+  const set = await readOfflineSet();
+  if (!set) return null;
+  return {
+    type: 'FeatureCollection',
+    features: set.stations
+      .filter((s) => s.lng >= minLng && s.lng <= maxLng && s.lat >= minLat && s.lat <= maxLat)
+      .map((s) => ({
+        type: 'Feature',
+        id: s.id,
+        geometry: { type: 'Point', coordinates: [s.lng, s.lat] },
+        properties: { id: s.id, name: s.name, name_en: s.name_en, kind: s.kind },
+      })),
+  };
+}
+
 export interface StationsFollower {
   refresh(): void;
   stop(): void;
@@ -57,8 +75,15 @@ export function followStations(
       if (mine !== serial) return; // a later move asked again: its answer wins
       layers.set('stations', answer, style);
       onchange({ inView: answer.stations_in_view });
-    } catch {
-      /* the stations stay as last drawn; the nearest list reports its own failures */
+    } catch (error) {
+      // The server answered with a refusal: the stations stay as last drawn (the list says why).
+      if ((error as { status?: number }).status) return;
+      // No network: the stations saved for offline answers (views/worker/offline), those in the
+      // view, grouped on the phone. Loaded only now, so the online page does not carry that code.
+      const saved = await savedStationsIn(map.getBounds());
+      if (!saved || mine !== serial) return;
+      layers.set('stations', saved, { ...style, cluster: true });
+      onchange({ inView: saved.features.length });
     }
   };
   const off = map.onMoveEnd(() => {
