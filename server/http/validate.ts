@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { badRequest, describeZodError, HttpError, type Bilingual } from './errors.js';
 
 /** Parses a request part with a zod schema; a failure becomes a 400 naming the bad parameter. */
@@ -30,13 +30,19 @@ export function parseForPeople<S extends z.ZodType>(
   const result = schema.safeParse(value);
   if (!result.success) {
     const detail = describeZodError(result.error);
+    // zod's own Chinese wording for the issues our schemas leave to zod (a refusal is rare: the
+    // second parse costs nothing worth counting).
+    const again = schema.safeParse(value, { error: ZH_ISSUES });
+    const detailZh = again.success ? detail : describeZodError(again.error);
     throw new HttpError(400, `Invalid ${part}: ${detail}`, result.error.issues, {}, {
-      zh: `${what.zh}有误（${detail}）`,
+      zh: `${what.zh}有误（${detailZh}）`,
       en: `${what.en}: ${detail}`,
     });
   }
   return result.data;
 }
+
+const ZH_ISSUES = z.locales.zhCN().localeError;
 
 export const queryOf = (req: Request) => req.query as Record<string, unknown>;
 

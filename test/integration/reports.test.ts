@@ -54,7 +54,7 @@ describe('worker reports', () => {
     const bad = await report(mine, { category: 'too_cold' });
     expect(bad.status).toBe(400);
     // A worker reads it in the sheet: in Chinese unless the page (Accept-Language, lang=) is English.
-    expect(bad.body.error).toMatch(/^反馈内容有误（category/);
+    expect(bad.body.error).toMatch(/^反馈内容有误（category: 无效选项/);
     const badEn = await server.request(`/api/stations/${mine}/reports?lang=en`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.12' },
