@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../scripts/lib/sample-stations.js';
 import { StationSnapshot } from '../../../server/modules/stations/station-mirror.js';
 import { filteredStations, firstMatches } from '../../../server/modules/stations/snapshot-query.js';
+import { stationRecord } from '../../setup/station-record.js';
 import type {
   StationFilter,
   StationRecord,
@@ -11,30 +12,17 @@ const KINDS = ['warm_post', 'smart_24h', 'rider_home'] as const;
 
 function station(id: number, lng: number, lat: number, random: () => number): StationRecord {
   const district = random() < 0.5 ? '110101' : '110105';
-  return {
+  return stationRecord({
     id,
-    external_id: null,
     name: `s${id}`,
-    name_en: null,
     kind: KINDS[Math.floor(random() * KINDS.length)]!,
-    address: null,
     lng,
     lat,
     district_code: district,
-    subdistrict_code: null,
     area_codes: ['110000', district],
-    amenities: { hot_water: random() < 0.7 ? 'available' : 'unavailable' },
-    opening_hours: null,
-    hours_overrides: [],
-    closures: [],
-    phone: null,
-    seats: null,
-    verified_at: null,
-    version: 1,
-    is_sample: true,
-    location_note: null,
-    updated_at: '2026-11-28T00:00:00Z',
-  } as StationRecord;
+    // The filter asks only whether a status is 'available'; anything else (here 'unavailable') is not.
+    amenities: { hot_water: random() < 0.7 ? 'available' : 'unavailable' } as StationRecord['amenities'],
+  });
 }
 
 /** Stations over a country-sized box, some near the antimeridian, ids not in spatial order. */

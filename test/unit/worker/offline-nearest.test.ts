@@ -17,6 +17,7 @@ import { straightLineSource } from '../../../server/modules/nearest/travel-time.
 import { stationToFeature } from '../../../server/modules/stations/station-feature.js';
 import { StationSnapshot } from '../../../server/modules/stations/station-snapshot.js';
 import type { StationRecord } from '../../../server/modules/stations/stations.repository.js';
+import { stationRecord } from '../../setup/station-record.js';
 import {
   offlineNearest,
   OfflineUnavailable,
@@ -39,31 +40,17 @@ afterEach(() => setHoursContext(before));
 let nextId = 1;
 function station(lng: number, lat: number, opening_hours: string | null, extra: Partial<StationRecord> = {}): StationRecord {
   const id = nextId++;
-  return {
+  return stationRecord({
     id,
-    external_id: null,
     name: `驿站${id}`,
     name_en: `Station ${id}`,
-    kind: 'warm_post',
     address: `地址${id}`,
     lng,
     lat,
-    district_code: '110101',
-    subdistrict_code: null,
-    area_codes: ['110000', '110101'],
     amenities: { hot_water: 'available' },
     opening_hours,
-    hours_overrides: [],
-    closures: [],
-    phone: null,
-    seats: null,
-    verified_at: null,
-    version: 1,
-    is_sample: true,
-    location_note: null,
-    updated_at: '2026-11-28T00:00:00Z',
     ...extra,
-  };
+  });
 }
 
 /** Both sides see the stations as the listing serves them: `ST_AsGeoJSON(geom, 6)`. */
