@@ -126,6 +126,11 @@ describe('GET /api/route on the imported Andorra network', () => {
     const badTo = await server.get(routeUrl({ from: inTown, to: farAway, mode: 'drive' }));
     expect(badTo.status).toBe(422);
     expect(badTo.body.error).toMatch(/^to \(1\.2,42\.5\) is more than 1 km/);
+    // Both languages ride along for pages (the worker's shows the one it is in).
+    expect(badFrom.body.details).toEqual({
+      message_en: 'from (1.2,42.5) is more than 1 km from any road usable by walk',
+      message_zh: '起点（1.2,42.5）距离可步行的道路超过 1 km',
+    });
   });
 
   it('422s naming the end stranded on a disconnected piece of the network', async () => {

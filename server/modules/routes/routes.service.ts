@@ -11,7 +11,7 @@
 import type { Logger } from 'pino';
 import type { AppDatabase } from '../../db/client.js';
 import { geodesicDistanceM } from '../../geo/geodesic.js';
-import { HttpError, notFound } from '../../http/errors.js';
+import { HttpError, notFound, type Bilingual } from '../../http/errors.js';
 import {
   metreFractionFromPlanar,
   planarLocate,
@@ -49,7 +49,14 @@ export interface RouteFeature {
   };
 }
 
-const unprocessable = (message: string) => new HttpError(422, message);
+/**
+ * A route that cannot be made: `error` stays the English sentence API clients read; both
+ * languages ride in `details` (as localized-errors.ts sends them), which the worker page shows.
+ */
+const unprocessable = (message: Bilingual) =>
+  new HttpError(422, message.en, { message_zh: message.zh, message_en: message.en });
+const MODE_ZH: Record<ProfileName, string> = { walk: '步行', bike: '骑行', drive: '驾车' };
+const END_ZH: Record<End, string> = { from: '起点', to: '终点' };
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 export class RoutePlanner {
@@ -144,10 +151,10 @@ function snapEnd(
 ): SnappedEnd {
   const snapped = snapToNetwork(network, point, mode);
   if (!snapped) {
-    throw unprocessable(
-      `${end} (${point.join(',')}) is more than ${MAX_SNAP_DISTANCE_M / 1000} km from any road ` +
-        `usable by ${mode}`,
-    );
+    throw unprocessable({
+      en: `${end} (${point.join(',')}) is more than ${MAX_SNAP_DISTANCE_M / 1000} km from any road usable by ${mode}`,
+      zh: `${END_ZH[end]}（${point.join(',')}）距离可${MODE_ZH[mode]}的道路超过 ${MAX_SNAP_DISTANCE_M / 1000} km`,
+    });
   }
   return snapped;
 }
@@ -184,17 +191,22 @@ function unreachableMessage(
   mode: ProfileName,
   from: EdgeSnap,
   to: EdgeSnap,
-): string {
+): Bilingual {
   const { islandOf, islandSize } = islands[mode];
   const fromIsland = islandOf[graph.edgeSource[from.edgeId]];
   const toIsland = islandOf[graph.edgeSource[to.edgeId]];
   if (fromIsland === toIsland) {
-    return `to cannot be reached by ${mode} from from: one-way streets leave no way there`;
+    return {
+      en: `to cannot be reached by ${mode} from from: one-way streets leave no way there`,
+      zh: `按${MODE_ZH[mode]}无法从起点到达终点：单行道没有通往那里的路`,
+    };
   }
   const stranded: End = islandSize[fromIsland] < islandSize[toIsland] ? 'from' : 'to';
   const roads = islandSize[islandOf[graph.edgeSource[(stranded === 'from' ? from : to).edgeId]]];
-  return (
-    `${stranded} cannot be reached by ${mode}: its nearest road belongs to a part of the ` +
-    `network (${roads} junctions) that is not connected to the other end`
-  );
+  return {
+    en:
+      `${stranded} cannot be reached by ${mode}: its nearest road belongs to a part of the ` +
+      `network (${roads} junctions) that is not connected to the other end`,
+    zh: `${END_ZH[stranded]}按${MODE_ZH[mode]}无法到达：它最近的道路属于与另一端不连通的一段路网（${roads} 个路口）`,
+  };
 }

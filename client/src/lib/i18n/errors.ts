@@ -25,14 +25,6 @@ export const errorStrings: Dictionary = {
   'error.5xx': { zh: '服务器出错了，请稍后再试', en: 'The server failed: try again later' },
   'error.other': { zh: '出错了，请稍后再试', en: 'Something went wrong: try again later' },
   'error.422': { zh: '无法完成：请求的内容无法处理', en: 'This request cannot be carried out' },
-  'error.route.far': {
-    zh: '起点或终点距离可通行的道路超过 {km} km',
-    en: 'the start or the end is more than {km} km from any usable road',
-  },
-  'error.route.unreachable': {
-    zh: '按所选出行方式无法从起点到达终点（道路不连通或单行道）',
-    en: 'the destination cannot be reached from the start by this mode (roads not connected, or one-way streets)',
-  },
   'error.map': {
     zh: '地图无法加载，列表仍可使用',
     en: 'The map could not be loaded; the list still works',
@@ -65,15 +57,6 @@ const HAN = /\p{Script=Han}/u;
 const STATUS_KEYS = new Set([400, 401, 403, 404, 409, 413, 422, 429, 503]);
 
 /**
- * Server messages that are English only yet tell a person what happened (the route planner's
- * 422s): recognised by their wording, said again in the page's language with their figures.
- */
-const KNOWN_MESSAGES: Array<{ pattern: RegExp; key: string; params?: (m: RegExpMatchArray) => Record<string, string> }> = [
-  { pattern: /is more than ([\d.]+) km from any road/, key: 'error.route.far', params: (m) => ({ km: m[1]! }) },
-  { pattern: /cannot be reached by \w+/, key: 'error.route.unreachable' },
-];
-
-/**
  * The sentence for `error` in the current language. Call it where the text is shown (not when the
  * error happens) so switching the language changes it too; `logError` keeps the detail.
  */
@@ -86,10 +69,6 @@ export function errorText(error: unknown): string {
     if (i18n.locale === 'en' && error.message) return error.message;
     // The server says most refusals in the language the page asked in (Accept-Language): kept.
     if (HAN.test(error.message)) return error.message;
-    for (const known of KNOWN_MESSAGES) {
-      const match = error.message.match(known.pattern);
-      if (match) return t(known.key, known.params?.(match));
-    }
     if (STATUS_KEYS.has(error.status)) return t(`error.${error.status}`);
     return t(error.status >= 500 ? 'error.5xx' : error.status >= 400 ? 'error.400' : 'error.other');
   }
