@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../server/config.js';
 import { navigationLinks } from '../../server/geo/coords.js';
@@ -388,11 +388,22 @@ describe('worker page without WebGL', () => {
 });
 
 describe('worker page offline', () => {
-  /** What the API lists from a position (default filters: open on arrival, walking, 5). */
-  async function apiNearest(pos: string, extra = '') {
+  /**
+   * What the API lists from a position (default filters: open on arrival, walking, 5), at the
+   * instant the page's clock is pinned to: "open on arrival" near an opening hour flips within
+   * seconds, so the page and the API must be asked about the same moment (a CI run at 06:21 in
+   * Beijing once listed a station opening at 07:00 on the phone but not from the API).
+   */
+  async function apiNearest(pos: string, at: Date, extra = '') {
     const [lng, lat] = pos.split(',').map(Number);
-    const url = `${server.baseUrl}/api/nearest?lng=${lng!.toFixed(6)}&lat=${lat!.toFixed(6)}&k=5&mode=walk&open=arrival${extra}`;
+    const url = `${server.baseUrl}/api/nearest?lng=${lng!.toFixed(6)}&lat=${lat!.toFixed(6)}&k=5&mode=walk&open=arrival&at=${at.toISOString()}${extra}`;
     return (await (await fetch(url)).json()) as { distance_kind: string; features: any[] };
+  }
+  /** Pins the pages' Date to now (timers keep running) and returns that instant. */
+  async function pinPageClock(context: BrowserContext): Promise<Date> {
+    const at = new Date();
+    await context.clock.setFixedTime(at);
+    return at;
   }
   const savedForOffline = (page: Page) =>
     expect
@@ -401,6 +412,7 @@ describe('worker page offline', () => {
 
   it('offline, computes the list on the phone from the saved stations, with the filters, and says so', async () => {
     const context = await browser.newContext({ viewport: SMALL_PHONE, serviceWorkers: 'block' });
+    const at = await pinPageClock(context);
     const page = await context.newPage();
     await page.goto(`${server.baseUrl}/?pos=${TIANANMEN}#/`);
     await expect.poll(() => listItems(page).count(), { timeout: 20_000 }).toBe(5);
@@ -408,7 +420,7 @@ describe('worker page offline', () => {
     await context.setOffline(true);
     await page.click('[data-testid="chip-toilet"]');
     await expect.poll(() => page.locator('[data-testid="offline-notice"]').count(), { timeout: 10_000 }).toBe(1);
-    const expected = await apiNearest(TIANANMEN, '&amenities=toilet');
+    const expected = await apiNearest(TIANANMEN, at, '&amenities=toilet');
     expect(expected.distance_kind).toBe('straight_line');
     await expect.poll(() => listNames(page)).toEqual(expected.features.map((f) => f.properties.name));
     expect(await page.locator('[data-testid="offline-tag"]').count()).toBe(expected.features.length);
@@ -426,6 +438,7 @@ describe('worker page offline', () => {
 
   it('registers a service worker that caches the shell', async () => {
     const context = await browser.newContext({ viewport: PHONE });
+    const at = await pinPageClock(context);
     const page = await context.newPage();
     await page.goto(`${server.baseUrl}/#/`);
     await page.locator('[data-testid="worker-map"]').waitFor();
@@ -468,7 +481,7 @@ describe('worker page offline', () => {
     await savedForOffline(page);
     // The API's answer at a place 8 km away, to check the offline one against.
     const NEW_POS = '116.30,39.98';
-    const expected = await apiNearest(NEW_POS);
+    const expected = await apiNearest(NEW_POS, at);
     expect(expected.distance_kind).toBe('straight_line');
     // Playwright's offline emulation does not reach a service worker's own fetches, so the network
     // really goes away: the server stops (this is the file's last test; afterAll's stop is a no-op).
