@@ -16,6 +16,7 @@ import {
 import {
   DYNPOP_CITATION,
   importPopulationFiles,
+  threadedRasterReader,
 } from '../../server/modules/demand/population/population-import.js';
 import { RasterError, readRasterFile } from '../../server/modules/demand/population/raster-read.js';
 import { createUser, loginAs, type LoggedIn } from '../setup/auth.js';
@@ -281,6 +282,27 @@ describe('population rasters', () => {
     expect(res.status).toBe(200);
     expect(expected).toBeGreaterThan(0);
     expect(res.body.areas[0].demand_covered).toBe(expected);
+  });
+
+  it('read many files through one raster thread without piling up listeners on it', async () => {
+    // The Beijing seed reads 36 files through one thread; a listener left per read used to pass
+    // Node's limit of 10 and print a MaxListenersExceededWarning at every first start.
+    const file = path.join(tmp, 'listeners.tif');
+    const values = [[1, 2], [3, 4]];
+    fs.writeFileSync(file, Buffer.from(syntheticWgs84Raster({ west: 116.3, north: 39.9, cellDeg: 1 / 1200, values })));
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const reader = threadedRasterReader();
+    try {
+      const reads = await Promise.all(Array.from({ length: 15 }, () => reader.read(file, {})));
+      expect(reads.map((read) => read.cells.length)).toEqual(Array(15).fill(4));
+      await new Promise((resolve) => setTimeout(resolve, 50)); // warnings are emitted on a later tick
+    } finally {
+      process.off('warning', onWarning);
+      await reader.close();
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
   });
 
   it('load the Beijing rasters on first start, once, marked loading until the last cell', async () => {

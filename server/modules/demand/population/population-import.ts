@@ -151,14 +151,19 @@ export function threadedRasterReader(): { read: RasterReader; close: () => Promi
     const next = queue.then(
       () =>
         new Promise<RasterCells>((resolve, reject) => {
-          worker.once(
-            'message',
-            (reply: { cells?: RasterCells; error?: string; raster?: boolean }) => {
-              if (reply.cells) resolve(reply.cells);
-              else reject(reply.raster ? new RasterError(reply.error!) : new Error(reply.error));
-            },
-          );
-          worker.once('error', reject);
+          // One read at a time, each with its own pair of listeners, both removed when it ends:
+          // an 'error' listener left behind per file would pile up over an import's 36 files.
+          const onMessage = (reply: { cells?: RasterCells; error?: string; raster?: boolean }) => {
+            worker.off('error', onError);
+            if (reply.cells) resolve(reply.cells);
+            else reject(reply.raster ? new RasterError(reply.error!) : new Error(reply.error));
+          };
+          const onError = (error: Error) => {
+            worker.off('message', onMessage);
+            reject(error);
+          };
+          worker.once('message', onMessage);
+          worker.once('error', onError);
           worker.postMessage({ file, ...options });
         }),
     );
