@@ -50,6 +50,11 @@ const ConfigSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Milliseconds a single SQL statement may run on the server database. */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  /**
+   * Where the embedded database caches its prepared copy (PostGIS created, migrated) for new data
+   * folders to start from; empty turns the cache off. PGLITE_PREPARED_DATA names a copy to use instead.
+   */
+  PGLITE_PREPARED_CACHE_DIR: z.string().default(path.join(REPO_ROOT, 'var', 'cache')),
   /** Which PostGIS the embedded database loads: its core (what the project uses) or the package's whole bundle. */
   PGLITE_POSTGIS: z.enum(['core', 'full']).default('core'),
   /** shared_buffers of the embedded database (PostgreSQL memory units). */

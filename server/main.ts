@@ -25,15 +25,25 @@ async function main() {
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
     pglitePostgis: config.PGLITE_POSTGIS,
     pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS,
+    pglitePreparedCacheDir: config.PGLITE_PREPARED_CACHE_DIR || undefined,
   });
   logger.info(
     {
       database: database.kind,
       dir: database.kind === 'pglite' ? config.PGLITE_DATA_DIR : undefined,
+      fromPreparedCopy: database.startedFromPreparedData,
     },
     'database opened',
   );
   await migrateDatabase(database);
+  if (database.savePreparedData) {
+    // Before seeding: the copy holds PostGIS and the schema only, for any new folder to start from.
+    const t0 = Date.now();
+    await database
+      .savePreparedData()
+      .then(() => logger.info({ ms: Date.now() - t0, dir: config.PGLITE_PREPARED_CACHE_DIR }, 'saved the prepared copy of the new database'))
+      .catch((err) => logger.warn({ err }, 'could not save the prepared copy; new folders will build from scratch'));
+  }
   if (config.SEED_ON_START) {
     await seedIfEmpty(
       database.db,

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { REPO_ROOT } from '../config.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { PGliteProxy } from './pglite-proxy.js';
+import { isEmptyFolder, preparedDataFile, preparedDataKey, writePreparedData } from './prepared-data.js';
 import * as schema from './schema/index.js';
 
 export const MIGRATIONS_FOLDER = path.join(REPO_ROOT, 'server', 'db', 'migrations');
@@ -34,6 +35,13 @@ export interface DatabaseHandle {
   url?: string;
   /** Runs `close` first when the database closes (listeners, so nothing outlives the handle). */
   onClose(close: () => Promise<void>): void;
+  /** Embedded: whether the folder started from a prepared copy (prepared-data.ts). */
+  startedFromPreparedData?: boolean;
+  /**
+   * Embedded, on a folder built from scratch with a cache folder configured: saves its prepared
+   * copy. Call it right after the migrations, before anything else is written.
+   */
+  savePreparedData?: () => Promise<void>;
 }
 
 export interface OpenDatabaseOptions {
@@ -48,6 +56,8 @@ export interface OpenDatabaseOptions {
   pglitePostgis?: 'core' | 'full';
   /** Embedded only: shared_buffers, e.g. '16MB' (the default). */
   pgliteSharedBuffers?: string;
+  /** Embedded only: where prepared copies are cached (prepared-data.ts); none when omitted. */
+  pglitePreparedCacheDir?: string;
 }
 
 /** Runs a query and returns its rows, whichever driver is underneath. */
@@ -93,31 +103,47 @@ async function openServerDatabase(
   };
 }
 
+/** How an embedded database starts: from a dump, or built from scratch (and then worth saving). */
+interface EmbeddedStart {
+  load?: Blob;
+  /** Set when the folder is built from scratch: where to save its prepared copy once migrated. */
+  saveTo?: string;
+}
+
 /**
- * A prepared data directory (a PGlite dump, tar.gz: PostGIS created, migrated, boundaries loaded)
- * named by PGLITE_PREPARED_DATA, to start an empty folder from instead of creating PostGIS and
- * running every migration again (~20 s). Only for a folder with nothing in it; the migrations
- * that follow bring an older dump up to date. The browser and stress tests set it.
+ * A new (empty) data folder starts from a prepared copy when there is one (prepared-data.ts): the
+ * file PGLITE_PREPARED_DATA names (an image's own; the browser and stress tests set it), else the
+ * cached copy made by an earlier start on this machine. A folder with data starts as it is. The
+ * migrations that follow bring a named copy up to date.
  */
-function preparedDataFor(dataDir: string | undefined): Blob | undefined {
-  const file = process.env.PGLITE_PREPARED_DATA;
-  if (!dataDir || !file || !fs.existsSync(file)) return undefined;
-  if (fs.readdirSync(dataDir).length > 0) return undefined;
-  return new Blob([fs.readFileSync(file)]);
+function embeddedStart(options: OpenDatabaseOptions): EmbeddedStart {
+  if (options.pgliteLoadDataDir) return { load: options.pgliteLoadDataDir };
+  const dataDir = options.pgliteDataDir;
+  if (!dataDir || !isEmptyFolder(dataDir)) return {};
+  const named = process.env.PGLITE_PREPARED_DATA;
+  if (named && fs.existsSync(named)) return { load: new Blob([fs.readFileSync(named)]) };
+  if (!options.pglitePreparedCacheDir) return {};
+  const cached = preparedDataFile(
+    options.pglitePreparedCacheDir,
+    preparedDataKey(MIGRATIONS_FOLDER, options.pglitePostgis ?? 'core'),
+  );
+  return fs.existsSync(cached) ? { load: new Blob([fs.readFileSync(cached)]) } : { saveTo: cached };
 }
 
 async function openEmbeddedDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   // One process per folder: a second one (server or CLI) fails here, naming the holder.
   const lock = options.pgliteDataDir ? acquireDataDirLock(options.pgliteDataDir) : null;
   let client: PGliteProxy;
+  let start: EmbeddedStart = {};
   try {
+    start = embeddedStart(options);
     if (options.pgliteDataDir) fs.mkdirSync(options.pgliteDataDir, { recursive: true });
     // PGlite runs in its own thread, so a long statement blocks that thread, not the service.
     // statement_timeout is set for parity with a server, but PGlite does not enforce it (see
     // pglite-proxy.ts): the service arms the proxy's watchdog instead (server/main.ts).
     client = await PGliteProxy.create({
       dataDir: options.pgliteDataDir,
-      loadDataDir: options.pgliteLoadDataDir ?? preparedDataFor(options.pgliteDataDir),
+      loadDataDir: start.load,
       statementTimeoutMs: options.statementTimeoutMs ?? 15_000,
       postgis: options.pglitePostgis,
       sharedBuffers: options.pgliteSharedBuffers,
@@ -136,6 +162,10 @@ async function openEmbeddedDatabase(options: OpenDatabaseOptions): Promise<Datab
     ping: async () => {
       await client.query('select 1');
     },
+    startedFromPreparedData: start.load !== undefined,
+    savePreparedData: start.saveTo
+      ? async () => writePreparedData(start.saveTo!, new Uint8Array(await (await client.dumpDataDir('gzip')).arrayBuffer()))
+      : undefined,
     onClose: closers.add,
     close: async () => {
       await closers.run();
