@@ -11,11 +11,10 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../server/config.js';
-import type { BenchRow } from './lib.js';
+import { freePort, rssMb, type BenchRow } from './lib.js';
 
 const ROUNDS = 2;
 
@@ -34,20 +33,6 @@ const FORMER: Variant = {
   label: 'former',
   args: ['--import', 'tsx', path.join(REPO_ROOT, 'server', 'main.ts')],
   env: { PGLITE_POSTGIS: 'full', PGLITE_SHARED_BUFFERS: '128MB' },
-};
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const rssMb = (pid: number) => {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 };
 
 /** The light setup's cache of prepared copies, made empty by `run`. */

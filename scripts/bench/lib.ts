@@ -1,4 +1,5 @@
-import type { AddressInfo } from 'node:net';
+import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import pino from 'pino';
 import { buildApp } from '../../server/app.js';
 import { createHttpServer } from '../../server/http/http-server.js';
@@ -182,4 +183,20 @@ export function httpGet(
       })
       .on('error', reject);
   });
+}
+
+/** A TCP port free on 127.0.0.1 now, for a server the bench spawns. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A process's resident memory now, in MB (Linux). */
+export function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
