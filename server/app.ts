@@ -40,6 +40,8 @@ import {
 import { META_OPERATIONS, metaRouter } from './modules/meta/meta.routes.js';
 import { BASEMAP_OPERATIONS, basemapRouter } from './modules/basemap/basemap.routes.js';
 import { SEARCH_OPERATIONS, searchRouter } from './modules/search/search.routes.js';
+import { StationSearchThread } from './modules/search/station-search-thread.js';
+import { AreaSearch } from './modules/search/area-search.js';
 import { regionCentre } from './modules/areas/areas.service.js';
 import { BOUNDARIES_OPERATIONS, boundariesRouter } from './modules/boundaries/boundaries.routes.js';
 import { HolidayCalendarStore } from './modules/holidays/holiday-calendar.store.js';
@@ -176,8 +178,11 @@ export function buildApp({ database, config, logger, clientDistDir }: AppDepende
   const stationClusters = new StationClusters(stationMirror);
   database.onClose(() => stationClusters.close());
   api.use(stationMapRouter(stationClusters));
-  // The worker page's search box: stations from the mirror, areas, coordinates.
-  api.use(searchRouter(database.db, stationMirror));
+  // The worker page's search box: stations from the mirror, areas, coordinates. The stations'
+  // text index lives and answers in its own thread, with a bounded queue in front of it.
+  const stationSearch = new StationSearchThread({ queue: config.SEARCH_QUEUE });
+  database.onClose(() => stationSearch.close());
+  api.use(searchRouter({ stationMirror, stationSearch, areaSearch: new AreaSearch(database.db) }));
   // Every other api route sees req.user; every cookie-authenticated write must carry the CSRF token.
   api.use(authenticate(database.db));
   api.use(loginRouter(database.db));

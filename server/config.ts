@@ -66,6 +66,11 @@ const ConfigSchema = z.object({
   COVERAGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Heavy planner computations waiting per kind; more are refused with 503 + Retry-After. */
   COVERAGE_QUEUE: z.coerce.number().int().min(0).max(1000).default(6),
+  /**
+   * Searches waiting for the station search thread (two run there at once; a broad one costs up
+   * to ~15 ms at 200,000 stations); more are refused with 503 + Retry-After.
+   */
+  SEARCH_QUEUE: z.coerce.number().int().min(0).max(1000).default(32),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** IANA zone the deployment's stations keep their hours in (e.g. Europe/Andorra). */
   TIME_ZONE: z

@@ -3,15 +3,17 @@
  * past that the request is refused at once with 503 + Retry-After instead of queueing minutes of
  * work behind it. On PostgreSQL this also keeps the connection pool free for everything else.
  */
-import { HttpError } from '../http/errors.js';
+import { HttpError, type Bilingual } from '../http/errors.js';
 
 export class BusyError extends HttpError {
-  constructor(what: string, retryAfterS: number) {
+  constructor(what: string, retryAfterS: number, messages?: Bilingual) {
     super(
       503,
-      `The service is busy with other ${what} requests; retry in ${retryAfterS} s (answers already computed come from the cache at once)`,
+      messages?.en ??
+        `The service is busy with other ${what} requests; retry in ${retryAfterS} s (answers already computed come from the cache at once)`,
       undefined,
       { 'Retry-After': String(retryAfterS) },
+      messages,
     );
   }
 }
@@ -24,6 +26,8 @@ export interface LimiterOptions {
   /** Words for the 503 message ("coverage", "site suggestion"). */
   what: string;
   retryAfterS?: number;
+  /** The refusal in both languages, for requests a person reads (else the English of `what`). */
+  busyMessages?: Bilingual;
 }
 
 export class WorkLimiter {
@@ -40,7 +44,8 @@ export class WorkLimiter {
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.running >= this.options.concurrency) {
       if (this.waiting.length >= this.options.queue) {
-        throw new BusyError(this.options.what, this.options.retryAfterS ?? 5);
+        const { what, retryAfterS = 5, busyMessages } = this.options;
+        throw new BusyError(what, retryAfterS, busyMessages);
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {

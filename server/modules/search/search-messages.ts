@@ -2,6 +2,7 @@
  * The search box's 400s, in the language of the page that asked (`lang=`, else Accept-Language):
  * the person typing reads them, so they say what to type instead.
  */
+import type { Bilingual } from '../../http/errors.js';
 import type { SearchLanguage } from './search.schemas.js';
 import { MAX_QUERY_LENGTH, MAX_SEARCH_LIMIT } from './search.schemas.js';
 
@@ -56,3 +57,13 @@ const MESSAGES: Record<SearchProblem, Record<SearchLanguage, string>> = {
 
 export const searchMessage = (problem: SearchProblem, lang: SearchLanguage): string =>
   MESSAGES[problem][lang];
+
+/** 503s (said by the error handler in the asker's language): "not now", never a partial answer. */
+export const searchBusy = (retryAfterS: number): Bilingual => ({
+  zh: `搜索的人太多，请 ${retryAfterS} 秒后再试`,
+  en: `Too many searches at once; retry in ${retryAfterS} s`,
+});
+export const searchUnavailable = (retryAfterS: number): Bilingual => ({
+  zh: `搜索暂时不可用，请 ${retryAfterS} 秒后再试`,
+  en: `Search is not available right now; retry in ${retryAfterS} s`,
+});

@@ -1,20 +1,18 @@
 /**
  * GET /api/search?q=&near=&limit=: the worker page's search box (stations, areas, coordinates).
- * Public and read-only, like /api/nearest; its 400s are in the asking page's language.
+ * Public and read-only, like /api/nearest; its 400s are in the asking page's language, and so is
+ * its 503 when too many searches wait for the station search thread.
  */
 import { Router } from 'express';
-import type { AppDatabase } from '../../db/client.js';
 import { HttpError, languageOf } from '../../http/errors.js';
 import type { ApiOperation } from '../../http/openapi.js';
-import type { StationMirror } from '../stations/station-mirror.js';
-import { AreaSearch } from './area-search.js';
 import { searchMessage, type SearchProblem } from './search-messages.js';
 import {
   SEARCH_LANGUAGES,
   SearchQuerySchema,
   type SearchLanguage,
 } from './search.schemas.js';
-import { search, SearchInputError } from './search.service.js';
+import { search, SearchInputError, type SearchSources } from './search.service.js';
 
 /** The first thing wrong with the query, as one of the messages people can act on. */
 function problemOf(issues: ReadonlyArray<{ code: string; path: PropertyKey[] }>): SearchProblem {
@@ -37,16 +35,15 @@ function problemOf(issues: ReadonlyArray<{ code: string; path: PropertyKey[] }>)
 const refuse = (problem: SearchProblem, lang: SearchLanguage, details?: unknown) =>
   new HttpError(400, searchMessage(problem, lang), { problem, ...(details ? { issues: details } : {}) });
 
-export function searchRouter(db: AppDatabase, stations: StationMirror): Router {
+export function searchRouter(sources: SearchSources): Router {
   const router = Router();
-  const areas = new AreaSearch(db);
   router.get('/search', async (req, res) => {
     const lang = languageOf(req);
     const parsed = SearchQuerySchema.safeParse(req.query);
     if (!parsed.success) throw refuse(problemOf(parsed.error.issues), lang, parsed.error.issues);
     const { q, near, limit, type } = parsed.data;
     try {
-      const body = await search(stations, areas, { q, near, limit, type });
+      const body = await search(sources, { q, near, limit, type });
       // Follows edits within seconds (the mirror); a short private cache at most. Not clock-bound,
       // so res.json's ETag can answer a repeated keystroke with a 304.
       res.set('Cache-Control', 'private, max-age=15');
@@ -70,6 +67,7 @@ export const SEARCH_OPERATIONS: ApiOperation[] = [
     responses: {
       '200': '{ query, results: [{ type: coordinate|station|area, … }], stations_version }',
       '400': 'Invalid query; the message is in the language of lang= or Accept-Language',
+      '503': 'Too many searches waiting: retry after Retry-After seconds (same language)',
     },
   },
 ];

@@ -1,16 +1,19 @@
 /**
  * One search over stations (from the mirror's snapshot), areas (any level) and coordinates. Text
- * results are ranked by relevance tier (text-index.ts TIER), then by distance from `near`; the
- * cost is one pass over the joined texts plus a bounded selection of `limit` results.
+ * results are ranked by relevance tier (text-index.ts TIER), then by distance from `near`
+ * (ranking.ts). The stations' part, one pass over 200,000 joined texts, runs in the station search
+ * thread (station-search-thread.ts), which answers its best `limit`; the areas (a few thousand) are
+ * matched here and merged with them, which gives the order one pass over both would.
  */
 import { geodesicDistanceM } from '../../geo/geodesic.js';
 import type { Datum, LngLat } from '../../geo/coords.js';
 import type { Extent } from '../areas/extent.js';
-import type { StationMirror } from '../stations/station-mirror.js';
+import type { StationMirror, StationSnapshot } from '../stations/station-mirror.js';
 import type { AreaSearch } from './area-search.js';
 import { parseCoordinateQuery } from './coordinate-query.js';
+import { BestOf, roughDistance, type Ranked } from './ranking.js';
 import type { SearchProblem } from './search-messages.js';
-import { StationSearchIndex } from './station-search-index.js';
+import type { StationRanker } from './station-search-thread.js';
 import { fieldName, prepareQuery, type MatchField, type TextMatches } from './text-index.js';
 
 export interface SearchRequest {
@@ -71,64 +74,8 @@ export class SearchInputError extends Error {
   }
 }
 
-const M_PER_DEG = 111_195;
 /** What a type left out matches: nothing. */
 const NO_MATCHES: TextMatches = { items: [], tiers: new Uint8Array(0), fields: new Uint8Array(0) };
-
-/**
- * Equirectangular, scaled at the origin's latitude: no trigonometry per hit, so ranking the
- * 200,000 hits of a broad query stays cheap. Within ~1 % at city scale, where ranking matters;
- * it only ranks, the answer gives geodesic metres.
- */
-function roughDistance(origin: LngLat): (lng: number, lat: number) => number {
-  const cos = Math.cos((origin[1] * Math.PI) / 180);
-  return (lng, lat) => {
-    let dLng = Math.abs(lng - origin[0]);
-    if (dLng > 180) dLng = 360 - dLng;
-    const x = dLng * cos;
-    const y = lat - origin[1];
-    return Math.sqrt(x * x + y * y) * M_PER_DEG;
-  };
-}
-
-interface Ranked {
-  tier: number;
-  distance: number;
-  /** Shorter names first among equals: more of the name is what was typed. */
-  length: number;
-  /** Stations ≥ 0 (snapshot position), areas < 0 (-1 - area position). */
-  ref: number;
-  field: number;
-}
-
-const before = (a: Ranked, b: Ranked) =>
-  a.tier - b.tier || a.distance - b.distance || a.length - b.length || a.ref - b.ref;
-
-/** The best `limit` entries seen, sorted; insertion is a binary search in at most 50. */
-class BestOf {
-  readonly entries: Ranked[] = [];
-  constructor(private readonly limit: number) {}
-
-  /** Whether an entry of this tier and distance could still get in (checked before building it). */
-  admits(tier: number, distance: number): boolean {
-    const last = this.entries[this.limit - 1];
-    return !last || tier < last.tier || (tier === last.tier && distance <= last.distance);
-  }
-
-  offer(entry: Ranked) {
-    const list = this.entries;
-    if (list.length === this.limit && before(entry, list[list.length - 1]!) >= 0) return;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (before(list[mid]!, entry) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    list.splice(lo, 0, entry);
-    if (list.length > this.limit) list.pop();
-  }
-}
 
 function insideBox([x0, y0, x1, y1]: Extent, [lng, lat]: LngLat): boolean {
   return lng >= x0 && lng <= x1 && lat >= y0 && lat <= y1;
@@ -136,15 +83,23 @@ function insideBox([x0, y0, x1, y1]: Extent, [lng, lat]: LngLat): boolean {
 
 const round6 = (n: number) => Number(n.toFixed(6));
 
+/** Where a search looks: the stations' mirror and their index, and the areas. */
+export interface SearchSources {
+  stationMirror: StationMirror;
+  stationSearch: StationRanker;
+  areaSearch: AreaSearch;
+}
+
 export async function search(
-  stationMirror: StationMirror,
-  areaSearch: AreaSearch,
+  { stationMirror, stationSearch, areaSearch }: SearchSources,
   request: SearchRequest,
 ): Promise<SearchAnswer> {
-  const [{ snapshot }, areaIndex] = await Promise.all([
+  const [{ snapshot: mirrored }, areaIndex] = await Promise.all([
     stationMirror.current(),
     areaSearch.current(),
   ]);
+  /** The snapshot station results come from (the thread may answer from a newer one). */
+  let snapshot: StationSnapshot = mirrored;
   const answer = (results: SearchResult[]): SearchAnswer => ({
     query: request.q,
     results,
@@ -166,16 +121,14 @@ export async function search(
   const { near } = request;
   const distanceTo = near ? roughDistance(near) : () => 0;
 
-  const stationIndex = await StationSearchIndex.of(snapshot);
-  // Read once: the index may swap in its spellings in context while this search runs.
-  const stationHits: TextMatches = request.type === 'area' ? NO_MATCHES : stationIndex.text.match(query);
-  for (const i of stationHits.items) {
-    const s = stationIndex.stations[i]!;
-    const tier = stationHits.tiers[i]!;
-    const distance = distanceTo(s.lng, s.lat);
-    if (!best.admits(tier, distance)) continue;
-    best.offer({ tier, distance, length: s.name.length, ref: i, field: stationHits.fields[i]! });
+  // The stations' best `limit`, ranked in the station search thread (waits for its index).
+  let stationsRanked: Ranked[] = [];
+  if (request.type !== 'area') {
+    const ranking = await stationSearch.rank(mirrored, query, near, request.limit);
+    snapshot = ranking.snapshot;
+    stationsRanked = ranking.ranked;
   }
+  for (const entry of stationsRanked) best.offer(entry);
   const areaHits: TextMatches = request.type === 'station' ? NO_MATCHES : areaIndex.text.match(query);
   for (const i of areaHits.items) {
     const area = areaIndex.areas[i]!;
@@ -206,7 +159,7 @@ export async function search(
         match,
       };
     }
-    const s = stationIndex.stations[entry.ref]!;
+    const s = snapshot.stations[entry.ref]!;
     return {
       type: 'station',
       id: s.id,

@@ -6,15 +6,27 @@
  * new snapshot by a few stations (an edit, a small import), its columns are patched instead of
  * re-joined: a few ms at 200,000 stations instead of hundreds.
  *
- * A cold build (a country's 200,000 stations after a start) converts in slices and lets the event
- * loop go between them, so /healthz and /api/nearest keep answering; searches arriving meanwhile
- * wait for the same build. Spelling polyphonic names in context (银行 yinhang, ~10 µs a name) is
+ * The server keeps it in the station search thread (station-search-worker.ts), where searches,
+ * patches and builds cost the API's event loop nothing. A cold build (a country's 200,000 stations
+ * after a start) still converts in slices and lets that thread's loop go between them, so searches
+ * and patches arriving meanwhile are taken in (they wait for the same build). Spelling polyphonic names in context (银行 yinhang, ~10 µs a name) is
  * what costs most, so when many are missing the index answers at once with the per-character
  * spellings and adds those in context in the background, swapping its text when they are done.
  */
-import type { StationSnapshot } from '../stations/station-mirror.js';
 import type { StationRecord } from '../stations/stations.repository.js';
 import { foldedForms, TextIndex, withContext, type FoldedForms } from './text-index.js';
+
+/** What the index reads of a station: its texts, and where it is (to rank by distance). */
+export type SearchableStation = Pick<StationRecord, 'id' | 'name' | 'name_en' | 'address' | 'lng' | 'lat'>;
+
+/**
+ * Stations in id order as of one version, never changed: a mirror snapshot in the API thread, or
+ * its copy in the station search thread (station-search-worker.ts). An unchanged station is the
+ * same object in consecutive snapshots: that is how an edit is found and patched.
+ */
+export interface SearchableSnapshot {
+  readonly stations: readonly SearchableStation[];
+}
 
 /** Stations folded between two turns of the event loop: a few ms of CPU each. */
 const SLICE = 2_000;
@@ -23,28 +35,28 @@ const CONTEXT_SLICE = 300;
 /** Up to this many missing spellings in context are made before the index answers (≲ 20 ms). */
 const CONTEXT_INLINE = 2_000;
 /** More changed stations than this (a big import): a full build, not a patch. */
-const PATCH_LIMIT = 2_000;
+export const PATCH_LIMIT = 2_000;
 
-const formsOfRecord = new WeakMap<StationRecord, FoldedForms>();
-const indexOfSnapshot = new WeakMap<StationSnapshot, Promise<StationSearchIndex>>();
+const formsOfRecord = new WeakMap<SearchableStation, FoldedForms>();
+const indexOfSnapshot = new WeakMap<SearchableSnapshot, Promise<StationSearchIndex>>();
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The newest index whose text is complete (spellings in context included): what edits patch. */
 let newest: StationSearchIndex | null = null;
 
-type StationRun = { from: number; count: number } | { station: StationRecord };
+export type StationRun<S> = { from: number; count: number } | { station: S };
 
 /**
  * `next` as stretches of `old` (both in id order; an unchanged station is the same record object)
  * and the stations changed or added between them; null past `limit` changes.
  */
-export function diffStations(
-  old: readonly StationRecord[],
-  next: readonly StationRecord[],
+export function diffStations<S extends { id: number }>(
+  old: readonly S[],
+  next: readonly S[],
   limit: number,
-): StationRun[] | null {
-  const runs: StationRun[] = [];
+): StationRun<S>[] | null {
+  const runs: StationRun<S>[] = [];
   let i = 0;
   let changes = 0;
   let copyFrom = 0;
@@ -81,12 +93,12 @@ export function diffStations(
   return runs;
 }
 
-function knownForms(station: StationRecord): FoldedForms | undefined {
+function knownForms(station: SearchableStation): FoldedForms | undefined {
   return formsOfRecord.get(station);
 }
 
 /** Makes the missing spellings in context for these stations, a slice per turn. */
-async function spellInContext(stations: readonly StationRecord[]): Promise<void> {
+async function spellInContext(stations: readonly SearchableStation[]): Promise<void> {
   let done = 0;
   for (const station of stations) {
     const forms = formsOfRecord.get(station)!;
@@ -103,13 +115,13 @@ export class StationSearchIndex {
   readonly complete: Promise<void>;
 
   private constructor(
-    readonly stations: readonly StationRecord[],
+    readonly stations: readonly SearchableStation[],
     text: TextIndex,
     /** How long until the index answered (ms, wall clock, turns given away included). */
     readonly buildMs: number,
     /** Stations folded for this snapshot (the rest were known from an earlier one). */
     readonly converted: number,
-    pendingContext: StationRecord[],
+    pendingContext: SearchableStation[],
     /** Made by patching an earlier index rather than joining every text. */
     readonly patched = false,
   ) {
@@ -123,7 +135,7 @@ export class StationSearchIndex {
   }
 
   /** The index of a snapshot: built once, on first use, for the snapshot's station order. */
-  static of(snapshot: StationSnapshot): Promise<StationSearchIndex> {
+  static of(snapshot: SearchableSnapshot): Promise<StationSearchIndex> {
     let index = indexOfSnapshot.get(snapshot);
     if (!index) {
       index = StationSearchIndex.build(snapshot.stations);
@@ -134,7 +146,7 @@ export class StationSearchIndex {
     return index;
   }
 
-  private static async build(stations: readonly StationRecord[]): Promise<StationSearchIndex> {
+  private static async build(stations: readonly SearchableStation[]): Promise<StationSearchIndex> {
     const started = performance.now();
     const base = newest;
     const runs = base ? diffStations(base.stations, stations, PATCH_LIMIT) : null;
@@ -157,7 +169,7 @@ export class StationSearchIndex {
       return new StationSearchIndex(stations, text, performance.now() - started, converted, [], true);
     }
     let converted = 0;
-    const pending: StationRecord[] = [];
+    const pending: SearchableStation[] = [];
     for (const station of stations) {
       let forms = knownForms(station);
       if (!forms) {
@@ -179,7 +191,7 @@ export class StationSearchIndex {
     return new StationSearchIndex(stations, text, performance.now() - started, converted, pending);
   }
 
-  private async addContext(pending: StationRecord[]): Promise<void> {
+  private async addContext(pending: SearchableStation[]): Promise<void> {
     try {
       await nextTurn();
       await spellInContext(pending);
