@@ -138,6 +138,23 @@ describe('StationSearchThread', () => {
   });
 });
 
+describe('a search thread that ended', () => {
+  it('is started afresh by the next search, which sends it the whole snapshot again', async () => {
+    const once = new StationSearchThread({ queue: 4 });
+    try {
+      // A Han query: the same right after a cold build as once names are spelt in context.
+      const query = prepareQuery('驿站');
+      const first = await once.rank(snapshot, query, NEAR, 10);
+      await once.close();
+      const again = await once.rank(snapshot, query, NEAR, 10);
+      expect(again.ranked).toEqual(first.ranked);
+      expect(again.threadId).not.toBe(first.threadId);
+    } finally {
+      await once.close();
+    }
+  }, 60_000);
+});
+
 describe('a full search queue', () => {
   it('is refused at once with 503, Retry-After and a message in both languages', async () => {
     const small = new StationSearchThread({ concurrency: 1, queue: 1 });
