@@ -7,6 +7,9 @@ import { haversineMetres, type LngLat } from './geo.js';
 import type { RoadGraph } from './road-graph.js';
 import type { Route } from './search.js';
 
+/** What edge geometry is read from: the graph, or a view of its arrays in a worker thread. */
+export type EdgeGeometrySource = Pick<RoadGraph, 'edgeFlatCoordinates'>;
+
 /** Cumulative metres at each vertex of a flat `[lng, lat, …]` polyline; the last entry is the length. */
 export function cumulativeMetres(flat: Float64Array): Float64Array {
   const along = new Float64Array(flat.length / 2);
@@ -27,7 +30,7 @@ export function pointAtFraction(graph: RoadGraph, edgeId: number, fraction: numb
  * Coordinates of the edge between two fractions, in travel order (reversed when `from > to`), with
  * the interpolated end points included.
  */
-export function sliceEdge(graph: RoadGraph, edgeId: number, from: number, to: number): LngLat[] {
+export function sliceEdge(graph: EdgeGeometrySource, edgeId: number, from: number, to: number): LngLat[] {
   const flat = graph.edgeFlatCoordinates(edgeId);
   const along = cumulativeMetres(flat);
   const total = along[along.length - 1];

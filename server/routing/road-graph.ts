@@ -8,10 +8,15 @@
  * node) for the search from the destination. Arcs store the neighbour and the ref, and read their
  * cost through the ref, so the per-ref cost array is shared by both lists and by snapped partial
  * edges; that keeps a million-edge graph with three profiles well under 200 MB.
+ *
+ * The arrays the searches and the geometry read live in shared memory, so the CPU pool's threads
+ * (network coverage, contraction) read the graph without a copy; they are never written after
+ * construction.
  */
 import type { LngLat } from './geo.js';
 import { PROFILE_TIME_FIELDS, type RoadEdgeRow } from './graph-builder.js';
 import { PROFILES, type ProfileName } from './profiles.js';
+import { sharedArray } from '../work/shared-memory.js';
 
 /** The edge fields the graph needs; database rows and builder rows both satisfy it. */
 export type RoadGraphEdgeInput = Pick<
@@ -45,6 +50,31 @@ export interface ProfileGraph {
   costs: Float32Array;
   forward: Adjacency;
   reverse: Adjacency;
+}
+
+/** What an edge's geometry is read from: a `RoadGraph`, or its arrays in a worker thread. */
+export interface RoadGeometryArrays {
+  edgeCount: number;
+  nodeCoords: Float64Array;
+  edgeSource: Int32Array;
+  edgeTarget: Int32Array;
+  geometryOffsets: Int32Array;
+  geometryCoords: Float64Array;
+}
+
+/** Full geometry of an edge from source to target, as flat `[lng, lat, …]`. */
+export function edgeFlatCoordinatesOf(g: RoadGeometryArrays, edgeId: number): Float64Array {
+  const start = g.geometryOffsets[edgeId];
+  const end = g.geometryOffsets[edgeId + 1];
+  const flat = new Float64Array((end - start + 2) * 2);
+  const source = g.edgeSource[edgeId];
+  const target = g.edgeTarget[edgeId];
+  flat[0] = g.nodeCoords[source * 2];
+  flat[1] = g.nodeCoords[source * 2 + 1];
+  flat.set(g.geometryCoords.subarray(start * 2, end * 2), 2);
+  flat[flat.length - 2] = g.nodeCoords[target * 2];
+  flat[flat.length - 1] = g.nodeCoords[target * 2 + 1];
+  return flat;
 }
 
 export class RoadGraph {
@@ -83,14 +113,14 @@ export class RoadGraph {
     }
     this.edgeCount = edgeCount;
     this.nodeCount = maxNode + 1;
-    this.nodeCoords = new Float64Array(this.nodeCount * 2).fill(NaN);
-    this.edgeSource = new Int32Array(edgeCount);
-    this.edgeTarget = new Int32Array(edgeCount);
+    this.nodeCoords = sharedArray(Float64Array, this.nodeCount * 2).fill(NaN);
+    this.edgeSource = sharedArray(Int32Array, edgeCount);
+    this.edgeTarget = sharedArray(Int32Array, edgeCount);
     this.edgeLengthM = new Float32Array(edgeCount);
     this.edgeNameIndex = new Int32Array(edgeCount);
     this.edgeHighwayIndex = new Uint16Array(edgeCount);
-    this.geometryOffsets = new Int32Array(edgeCount + 1);
-    this.geometryCoords = new Float64Array(interiorPoints * 2);
+    this.geometryOffsets = sharedArray(Int32Array, edgeCount + 1);
+    this.geometryCoords = sharedArray(Float64Array, interiorPoints * 2);
 
     const names = new Interner();
     const highways = new Interner();
@@ -157,17 +187,13 @@ export class RoadGraph {
 
   /** Full geometry of an edge from source to target, as flat `[lng, lat, …]`. */
   edgeFlatCoordinates(edgeId: number): Float64Array {
-    const start = this.geometryOffsets[edgeId];
-    const end = this.geometryOffsets[edgeId + 1];
-    const flat = new Float64Array((end - start + 2) * 2);
-    const source = this.edgeSource[edgeId];
-    const target = this.edgeTarget[edgeId];
-    flat[0] = this.nodeCoords[source * 2];
-    flat[1] = this.nodeCoords[source * 2 + 1];
-    flat.set(this.geometryCoords.subarray(start * 2, end * 2), 2);
-    flat[flat.length - 2] = this.nodeCoords[target * 2];
-    flat[flat.length - 1] = this.nodeCoords[target * 2 + 1];
-    return flat;
+    return edgeFlatCoordinatesOf(this, edgeId);
+  }
+
+  /** The arrays the edges' geometry is read from (shared memory: no copy to a worker thread). */
+  geometryArrays(): RoadGeometryArrays {
+    const { edgeCount, nodeCoords, edgeSource, edgeTarget, geometryOffsets, geometryCoords } = this;
+    return { edgeCount, nodeCoords, edgeSource, edgeTarget, geometryOffsets, geometryCoords };
   }
 
   nodeLngLat(node: number): LngLat {
@@ -202,7 +228,7 @@ export class RoadGraph {
 
   private buildProfile(edges: readonly RoadGraphEdgeInput[], profile: ProfileName): ProfileGraph {
     const [fwdField, bwdField] = PROFILE_TIME_FIELDS[profile];
-    const costs = new Float32Array(this.edgeCount * 2);
+    const costs = sharedArray(Float32Array, this.edgeCount * 2);
     for (let e = 0; e < this.edgeCount; e++) {
       costs[e * 2] = edges[e][fwdField] ?? Infinity;
       costs[e * 2 + 1] = edges[e][bwdField] ?? Infinity;
@@ -223,7 +249,7 @@ export class RoadGraph {
     from: (ref: number) => number,
     to: (ref: number) => number,
   ): Adjacency {
-    const offsets = new Int32Array(this.nodeCount + 1);
+    const offsets = sharedArray(Int32Array, this.nodeCount + 1);
     let arcCount = 0;
     for (let ref = 0; ref < costs.length; ref++) {
       if (costs[ref] === Infinity) continue;
@@ -231,8 +257,8 @@ export class RoadGraph {
       arcCount++;
     }
     for (let n = 0; n < this.nodeCount; n++) offsets[n + 1] += offsets[n];
-    const heads = new Int32Array(arcCount);
-    const refs = new Int32Array(arcCount);
+    const heads = sharedArray(Int32Array, arcCount);
+    const refs = sharedArray(Int32Array, arcCount);
     const cursor = offsets.slice(0, this.nodeCount);
     for (let ref = 0; ref < costs.length; ref++) {
       if (costs[ref] === Infinity) continue;

@@ -34,6 +34,8 @@ import {
   readRasterUpload,
 } from '../modules/demand/population/raster-upload.js';
 import { contractProfile } from '../routing/contraction/build-task.js';
+import { networkSweep, type NetworkSweepInput } from '../modules/coverage/network-sweep-task.js';
+import { multiSourceReach, type ReachGraphArrays } from '../modules/coverage/network-reach.js';
 import {
   populationCoverage,
   type PopulationCoverageInput,
@@ -90,6 +92,14 @@ export const CPU_TASKS = {
   /** One profile of a road graph contracted into a hierarchy, returned as its stored bytes. */
   contractProfile(input: Parameters<typeof contractProfile>[0]) {
     return contractProfile(input);
+  },
+  /** Network coverage's one multi-source search from the open stations (graph in shared memory). */
+  networkReach(input: { graph: ReachGraphArrays; seedEdges: Int32Array; seedFractions: Float64Array; limitS: number }) {
+    return multiSourceReach(input.graph, input.seedEdges, input.seedFractions, input.limitS);
+  },
+  /** Network coverage's sweep of the reached streets' band over the areas (graph in shared memory). */
+  networkSweep(input: NetworkSweepInput) {
+    return networkSweep(input);
   },
   /** An uploaded boundary GeoJSON: parsed and checked here, written by the caller. */
   readBoundaryUpload(input: BoundaryUploadInput) {

@@ -11,7 +11,6 @@
  */
 import type { AppDatabase } from '../../db/client.js';
 import { HttpError } from '../../http/errors.js';
-import { sliceEdge } from '../../routing/edge-geometry.js';
 import type { ProfileName } from '../../routing/profiles.js';
 import type { RoadGraph } from '../../routing/road-graph.js';
 import type {
@@ -21,7 +20,8 @@ import type {
   ScopeCoverageRow,
 } from './coverage.repository.js';
 import { pointsNearSegments } from './points-near-segments.js';
-import { sweepCoverage, SweepTimeout, type SweepArea } from './network-area.js';
+import { SweepTimeout } from './network-area.js';
+import { runCpuTask } from '../../work/cpu-pool.js';
 import {
   demandPointsByArea,
   networkAreaRows,
@@ -30,8 +30,9 @@ import {
 import type { ReachResult } from './network-reach.js';
 import { shapeRings } from '../../geo/shape-rings.js';
 
-// Kept importable from here (it moved so worker threads can use it without the database modules).
+// Kept importable from here (they moved so worker threads can use them without the database modules).
 export { pointsNearSegments };
+export { reachedSegments } from './network-sweep-task.js';
 
 /** What a network rule hands to the coverage queries instead of sites to buffer. */
 export interface NetworkCoverageInput {
@@ -67,55 +68,6 @@ export async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Flat `[x1, y1, x2, y2, …]` segments of the reached pieces. */
-export function reachedSegments(graph: RoadGraph, reach: ReachResult): Float64Array {
-  const out: number[] = [];
-  for (let i = 0; i < reach.pieceEdges.length; i++) {
-    const line = sliceEdge(graph, reach.pieceEdges[i]!, reach.pieceFrom[i]!, reach.pieceTo[i]!);
-    for (let k = 1; k < line.length; k++) {
-      out.push(line[k - 1]![0], line[k - 1]![1], line[k]![0], line[k]![1]);
-    }
-  }
-  return Float64Array.from(out);
-}
-
-/** Segments of every edge the profile may use whose box meets `bbox`. */
-function usableSegments(graph: RoadGraph, profile: ProfileName, bbox: number[]): Float64Array {
-  const out: number[] = [];
-  const { costs } = graph.profile(profile);
-  for (let e = 0; e < graph.edgeCount; e++) {
-    if (costs[e * 2] === Infinity && costs[e * 2 + 1] === Infinity) continue;
-    const flat = graph.edgeFlatCoordinates(e);
-    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (let i = 0; i < flat.length; i += 2) {
-      x0 = Math.min(x0, flat[i]!);
-      x1 = Math.max(x1, flat[i]!);
-      y0 = Math.min(y0, flat[i + 1]!);
-      y1 = Math.max(y1, flat[i + 1]!);
-    }
-    if (x1 < bbox[0]! || x0 > bbox[2]! || y1 < bbox[1]! || y0 > bbox[3]!) continue;
-    for (let i = 2; i < flat.length; i += 2) {
-      out.push(flat[i - 2]!, flat[i - 1]!, flat[i]!, flat[i + 1]!);
-    }
-  }
-  return Float64Array.from(out);
-}
-
-function ringsBbox(areas: SweepArea[]): number[] {
-  const bbox = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const { rings } of areas) {
-    for (const ring of rings) {
-      for (let i = 0; i < ring.length; i += 2) {
-        bbox[0] = Math.min(bbox[0]!, ring[i]!);
-        bbox[1] = Math.min(bbox[1]!, ring[i + 1]!);
-        bbox[2] = Math.max(bbox[2]!, ring[i]!);
-        bbox[3] = Math.max(bbox[3]!, ring[i + 1]!);
-      }
-    }
-  }
-  return bbox;
-}
-
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 
 interface Measured {
@@ -136,27 +88,27 @@ async function measure(
 ): Promise<Measured> {
   const deadline = performance.now() + NETWORK_COVERAGE_BUDGET_MS;
   const areaRows = await networkAreaRows(db, scope, stationIds, options);
-  const areas = areaRows.map((r) => ({ rings: shapeRings(r.shape) }));
-  const covered = reachedSegments(input.graph, input.reach);
-  const lengthSets = options.streets
-    ? [covered, usableSegments(input.graph, input.profile, ringsBbox(areas))]
-    : [];
-  const swept = sweepCoverage({
-    areas,
-    covered,
+  const points =
+    options.demandLayerId !== undefined ? await demandPointsByArea(db, scope, options.demandLayerId) : null;
+  // Seconds of work on a city's network: in the CPU pool, reading the graph from shared memory.
+  const answer = await runCpuTask('networkSweep', {
+    geometry: input.graph.geometryArrays(),
+    reach: input.reach,
+    areas: areaRows.map((r) => ({ rings: shapeRings(r.shape) })),
     radiusM: input.radiusM,
     rowM: SWEEP_ROW_M,
-    lengthSets,
+    streetCosts: options.streets ? input.graph.profile(input.profile).costs : undefined,
     traceGapsM: options.traceGapsM,
-    deadline,
+    demandPoints: points?.map(({ lng, lat }) => ({ lng, lat })),
+    budgetMs: Math.max(0, deadline - performance.now()),
   });
+  if ('refused' in answer) throw new SweepTimeout();
+  const swept = answer.swept;
   let demandCovered: Map<string, number> | null = null;
-  if (options.demandLayerId !== undefined) {
-    const points = await demandPointsByArea(db, scope, options.demandLayerId);
-    const near = pointsNearSegments(covered, points, input.radiusM);
+  if (points && answer.demandNear) {
     demandCovered = new Map();
     points.forEach((p, i) => {
-      if (near[i]) demandCovered!.set(p.code, (demandCovered!.get(p.code) ?? 0) + p.weight);
+      if (answer.demandNear![i]) demandCovered!.set(p.code, (demandCovered!.get(p.code) ?? 0) + p.weight);
     });
   }
   const rows = areaRows.map((r, i) => {

@@ -9,7 +9,8 @@ import type { LoadedRoadNetwork } from '../routes/road-network-cache.js';
 import type { CoverageRule } from './coverage-rule.js';
 import { snapPointsToEdges, type CoverageSites } from './coverage.repository.js';
 import { guarded } from './network-coverage.js';
-import { multiSourceReach, reachArrays } from './network-reach.js';
+import { reachArrays } from './network-reach.js';
+import { runCpuTask } from '../../work/cpu-pool.js';
 
 /** Streets count as reached; the covered band is this wide either side (a worker by the road). */
 export const NETWORK_BUFFER_M = 50;
@@ -32,12 +33,13 @@ export async function networkSites(
     const graph = network.graph;
     // An edge id beyond the loaded graph means a newer import landed meanwhile: skip, never misread.
     const usable = snaps.filter((s) => s.edge_id < graph.edgeCount);
-    const reach = multiSourceReach(
-      reachArrays(graph, rule.mode),
-      Int32Array.from(usable, (s) => s.edge_id),
-      Float64Array.from(usable, (s) => metreFractionFromPlanar(graph, s.edge_id, s.planar_fraction)),
-      rule.minutes * 60,
-    );
+    // Linear in the network reached, but a second or more on a city's network: in the CPU pool.
+    const reach = await runCpuTask('networkReach', {
+      graph: reachArrays(graph, rule.mode),
+      seedEdges: Int32Array.from(usable, (s) => s.edge_id),
+      seedFractions: Float64Array.from(usable, (s) => metreFractionFromPlanar(graph, s.edge_id, s.planar_fraction)),
+      limitS: rule.minutes * 60,
+    });
     const snappedStations = new Set(
       usable.filter((s) => s.index < stations.length).map((s) => stations[s.index]!.id),
     );

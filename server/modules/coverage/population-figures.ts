@@ -15,6 +15,7 @@ import type { PopulationCoverageInput } from '../demand/population/population-co
 import type { AreaScope, CoverageSites, StationScheduleRow } from './coverage.repository.js';
 import { reachedSegments } from './network-coverage.js';
 import { readDataVersions } from './results-cache.repository.js';
+import { sharedArray } from '../../work/shared-memory.js';
 
 export interface SlotChoice {
   /** Index into the layer's slots (and each cell's weights). */
@@ -144,7 +145,7 @@ export async function loadPeopleInputs(
   ]);
   const scopeIndex = new Map(codes.map((c, i) => [c, i]));
   const toScope = level.codes.map((c) => scopeIndex.get(c) ?? -1);
-  const areaOf = new Int32Array(new SharedArrayBuffer(level.areaOf.length * 4));
+  const areaOf = sharedArray(Int32Array, level.areaOf.length);
   for (let i = 0; i < areaOf.length; i++) {
     const a = level.areaOf[i]!;
     areaOf[i] = a < 0 ? -1 : toScope[a]!;

@@ -13,6 +13,7 @@ import { listDemandPoints, type DemandLayerRecord } from './demand.repository.js
 import { DEMAND_SQUARE_PX, MAX_DEMAND_SQUARES, type DemandSquaresQuery } from './demand-map.schemas.js';
 import { gridStepForZoom, snapBbox, type Bbox } from './population/demand-grid.js';
 import { populationStore } from './population/population-store.js';
+import { sharedArray } from '../../work/shared-memory.js';
 
 /** Answers kept (a few viewports × slots of the layers in use); the oldest go first. */
 const MAX_KEPT = 64;
@@ -64,9 +65,9 @@ export class DemandMap {
     if (!loaded) {
       loaded = listDemandPoints(this.db, layer.id).then((rows) => {
         const n = rows.length;
-        const lngs = new Float64Array(new SharedArrayBuffer(n * 8));
-        const lats = new Float64Array(new SharedArrayBuffer(n * 8));
-        const weights = new Float32Array(new SharedArrayBuffer(n * 4));
+        const lngs = sharedArray(Float64Array, n);
+        const lats = sharedArray(Float64Array, n);
+        const weights = sharedArray(Float32Array, n);
         rows.forEach((r, i) => ((lngs[i] = r.lng), (lats[i] = r.lat), (weights[i] = r.weight)));
         return { lngs, lats, weights };
       });

@@ -14,6 +14,7 @@ import {
   type CellPositions,
 } from './population.repository.js';
 import { shapeRings } from '../../../geo/shape-rings.js';
+import { sharedArray } from '../../../work/shared-memory.js';
 
 /** Entries kept per kind; the oldest go first (a slot of Beijing at 100 m is ~1.7 MB). */
 const MAX_SLOTS = 80;
@@ -82,7 +83,7 @@ export class PopulationStore {
         lats: positions.lats,
         areas: outlines.map((o) => ({ rings: shapeRings(o.shape) })),
       });
-      const areaOf = new Int32Array(new SharedArrayBuffer(assigned.length * 4));
+      const areaOf = sharedArray(Int32Array, assigned.length);
       areaOf.set(assigned);
       return { codes, areaOf };
     });
