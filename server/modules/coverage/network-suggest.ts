@@ -25,7 +25,8 @@ import {
   type NetworkPoint,
 } from './network-candidates.js';
 import { CandidateReach, coveredByStations, indexDemandByEdge } from './network-covering.js';
-import { reachWithin } from './network-reach.js';
+import { reachArrays } from './network-reach.js';
+import { runCpuTask } from '../../work/cpu-pool.js';
 import { slotAt } from './population-figures.js';
 import { populationPoints } from './suggest-demand.js';
 import {
@@ -157,14 +158,15 @@ export async function suggestNetworkSites(
     open.map((s) => ({ lng: s.lng, lat: s.lat, weight: 0, code: '' })),
   );
   const fixedSnaps = fixed.map((f) => f.snap);
-  const alreadyCovered = coveredByStations(
-    graph,
-    rule.mode,
-    index,
-    fixedSnaps,
-    reachWithin(graph, rule.mode, fixedSnaps, limitS).nodeSeconds,
+  // The open stations' one multi-source search: a second or more on a city's network, so in the
+  // CPU pool (the candidates' small searches below hand the event loop back slice by slice).
+  const stationReach = await runCpuTask('networkReach', {
+    graph: reachArrays(graph, rule.mode),
+    seedEdges: Int32Array.from(fixedSnaps, (s) => s.edgeId),
+    seedFractions: Float64Array.from(fixedSnaps, (s) => s.fraction),
     limitS,
-  );
+  });
+  const alreadyCovered = coveredByStations(graph, rule.mode, index, fixedSnaps, stationReach.nodeSeconds, limitS);
   endPhase('stations');
   const { pool, cellM } = await networkCandidates(db, q, ctx, graph, demand, limits.maxCandidates);
   endPhase('candidates');
