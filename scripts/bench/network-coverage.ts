@@ -157,7 +157,8 @@ export async function run(): Promise<BenchRow[]> {
         };
         const oldRun = async () => {
           const t0 = performance.now();
-          const km2 = await oldCoverage(db.db);
+          // The previous way fails outright past the server's statement timeout: no answer, timed.
+          const km2 = await oldCoverage(db.db).catch(() => NaN);
           return { ms: performance.now() - t0, km2 };
         };
         const local = await inProcess(db.db);
