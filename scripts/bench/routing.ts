@@ -11,13 +11,15 @@
  *     GET /api/nearest through HTTP (goal ≤ 20 ms p50);
  *   - a synthetic ~1M-edge grid: route p50 and graph memory per million edges (goal ≤ 200 MB),
  *     counted from the typed arrays and checked against the process's ArrayBuffer growth.
- *   - contraction hierarchies (issue 13) on the same grid, drive: build time, memory and stored
- *     size, and route p50/p95 against plain Dijkstra on the same pairs, interleaved query by query
- *     (the order swaps every query), with the durations compared on every pair;
+ *   - contraction hierarchies (issue 13) on the same grid, drive: build time (wall and CPU, with
+ *     the load average), arcs, core size, memory and stored size, and route p50/p95 against plain
+ *     Dijkstra on the same pairs, interleaved query by query (the order swaps every query), with
+ *     the durations compared on every pair;
  *   - GET /api/route end to end on Andorra, now (in-memory snap + hierarchy) against before (two
  *     PostGIS KNN snaps + Dijkstra, `route-before.ts`), interleaved request by request.
  * BENCH_GRID_SIDE (default 708 → ~1M edges) scales the grid; 0 skips it.
  */
+import os from 'node:os';
 import { queryRows, sql, type DatabaseHandle } from '../../server/db/client.js';
 import { importOsmRoadNetwork } from '../../server/modules/routes/road-import.service.js';
 import {
@@ -31,7 +33,7 @@ import { RoadGraph } from '../../server/routing/road-graph.js';
 import { RouteSearch, type EdgeSnap } from '../../server/routing/search.js';
 import { ChRouteSearch } from '../../server/routing/contraction/ch-search.js';
 import { buildContractionHierarchy } from '../../server/routing/contraction/contract.js';
-import { hierarchyBytes } from '../../server/routing/contraction/hierarchy.js';
+import { coreSizeOf, hierarchyBytes } from '../../server/routing/contraction/hierarchy.js';
 import { serializeHierarchy } from '../../server/routing/contraction/serialize.js';
 import { startRouteBeforeServer } from './route-before.js';
 import { startPgrWithPointsServer } from './route-pgrouting.js';
@@ -357,8 +359,10 @@ async function benchGrid(side: number): Promise<BenchRow[]> {
 }
 
 /**
- * The drive profile's contraction hierarchy on the grid: build time, memory and stored bytes, then
- * routes on the same pairs as plain Dijkstra, interleaved query by query, durations compared.
+ * The drive profile's contraction hierarchy on the grid: build time (wall and CPU, with the load
+ * average, since other work on a shared machine stretches the wall time), arcs, core, memory and
+ * stored bytes, then routes on the same pairs as plain Dijkstra, interleaved query by query,
+ * durations compared on every pair.
  */
 async function benchGridHierarchy(
   graph: RoadGraph,
@@ -366,6 +370,8 @@ async function benchGridHierarchy(
   label: string,
 ): Promise<BenchRow[]> {
   const { costs } = graph.profile('drive');
+  const loadBefore = os.loadavg()[0];
+  const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
   const hierarchy = buildContractionHierarchy({
     nodeCount: graph.nodeCount,
@@ -374,19 +380,12 @@ async function benchGridHierarchy(
     costs,
   });
   const buildMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpuBefore);
+  const load = `load average ${loadBefore.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`;
   const storedBytes = serializeHierarchy(hierarchy).byteLength;
+  const arcs = hierarchy.up.heads.length + hierarchy.down.heads.length;
   const ch = new ChRouteSearch(graph, 'drive', hierarchy);
-  // Node pairs and pairs of points inside edges (the snapped ends a request has), half each.
-  const random = seededRandom(31);
-  const nodePairs = randomNodePairs(graph, 'drive', GRID_CH_PAIRS / 2, 32);
-  const edgePairs = Array.from({ length: GRID_CH_PAIRS / 2 }, () => {
-    const snap = (): EdgeSnap => ({
-      edgeId: Math.floor(random() * graph.edgeCount),
-      fraction: random(),
-    });
-    return { from: snap(), to: snap() };
-  });
-  const pairs = [...nodePairs, ...edgePairs];
+  const pairs = gridRoutePairs(graph);
   let worstDifference = 0;
   const ab = await timeAlternating(
     pairs.length,
@@ -402,12 +401,18 @@ async function benchGridHierarchy(
   const ratio = (p: number) => percentile(ab.a, p) / percentile(ab.b, p);
   return [
     {
-      name: `${label}: contraction hierarchy build, drive (one thread)`,
-      value: buildMs,
-      unit: 'ms',
+      name: `${label}: contraction hierarchy build, drive, wall (one thread; ${load})`,
+      value: buildMs / 1000,
+      unit: 's',
+      goal: '≤ 300 s',
     },
     {
-      name: `${label}: hierarchy memory, drive (${hierarchy.up.heads.length + hierarchy.down.heads.length} arcs)`,
+      name: `${label}: contraction hierarchy build, drive, CPU time of the process`,
+      value: (cpu.user + cpu.system) / 1e6,
+      unit: 's',
+    },
+    {
+      name: `${label}: hierarchy memory, drive (${arcs} arcs, core of ${coreSizeOf(hierarchy)} nodes)`,
       value: hierarchyBytes(hierarchy) / MB,
       unit: 'MB',
     },
@@ -435,6 +440,20 @@ async function benchGridHierarchy(
       goal: `${pairs.length}`,
     },
   ];
+}
+
+/** Node pairs and pairs of points inside edges (the snapped ends a request has), half each. */
+function gridRoutePairs(graph: RoadGraph): Array<{ from: EdgeSnap; to: EdgeSnap }> {
+  const random = seededRandom(31);
+  const nodePairs = randomNodePairs(graph, 'drive', GRID_CH_PAIRS / 2, 32);
+  const edgePairs = Array.from({ length: GRID_CH_PAIRS / 2 }, () => {
+    const snap = (): EdgeSnap => ({
+      edgeId: Math.floor(random() * graph.edgeCount),
+      fraction: random(),
+    });
+    return { from: snap(), to: snap() };
+  });
+  return [...nodePairs, ...edgePairs];
 }
 
 export async function run(): Promise<BenchRow[]> {

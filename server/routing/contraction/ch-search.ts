@@ -6,15 +6,27 @@
  * Each side climbs only towards higher-ranked nodes (`up` arcs from the origin, `down` arcs towards
  * the destination) and stops once its smallest key reaches the best meeting cost. Stall-on-demand
  * skips relaxing a node that a higher neighbour already reaches more cheaply: such a node cannot be
- * on a shortest up-path, and skipping it keeps the search spaces small. The chosen path's arcs are
- * then unpacked, shortcut by shortcut, into the original edge refs.
+ * on a shortest up-path, and skipping it keeps the search spaces small. When the hierarchy has a
+ * core (nodes left uncontracted, sharing the top rank), the climb stops at its nodes and a second
+ * phase searches the core from where each side entered it. The chosen path's arcs are then
+ * unpacked, shortcut by shortcut, into the original edge refs.
  */
 import type { ProfileName } from '../profiles.js';
 import type { ProfileGraph, RoadGraph } from '../road-graph.js';
 import { RouteAssembler, type Route, type RouteEdge } from '../route-assembly.js';
-import { decodeSeedRef, MEET_ON_SHARED_EDGE, SearchSide, seedBothSides, type EdgeSnap } from '../search-side.js';
-import { hierarchyMatches, type ContractionHierarchy, type HierarchyArcs } from './hierarchy.js';
-
+import {
+  decodeSeedRef,
+  MEET_ON_SHARED_EDGE,
+  SearchSide,
+  seedBothSides,
+  type EdgeSnap,
+} from '../search-side.js';
+import {
+  coreRankOf,
+  hierarchyMatches,
+  type ContractionHierarchy,
+  type HierarchyArcs,
+} from './hierarchy.js';
 
 export class ChRouteSearch {
   private readonly profileGraph: ProfileGraph;
@@ -24,6 +36,14 @@ export class ChRouteSearch {
   private readonly forwardFrom: Int32Array;
   private readonly backwardFrom: Int32Array;
   private readonly assembler: RouteAssembler;
+  /** The rank the core's nodes share, or -1 when the hierarchy has no core. */
+  private readonly coreRank: number;
+  /** Core nodes each side reached while climbing (possibly repeated): where phase 2 starts. */
+  private readonly forwardEntries: number[] = [];
+  private readonly backwardEntries: number[] = [];
+  /** The current query's best meeting cost and node. */
+  private best = Infinity;
+  private meet = MEET_ON_SHARED_EDGE;
 
   constructor(
     readonly graph: RoadGraph,
@@ -39,44 +59,95 @@ export class ChRouteSearch {
     this.forwardFrom = new Int32Array(graph.nodeCount);
     this.backwardFrom = new Int32Array(graph.nodeCount);
     this.assembler = new RouteAssembler(graph, this.profileGraph);
+    this.coreRank = coreRankOf(hierarchy);
   }
 
   /** Fastest route between two snapped points, or `null` when the destination is unreachable. */
   route(from: EdgeSnap, to: EdgeSnap): Route | null {
     const { graph, forwardSide: fwd, backwardSide: bwd } = this;
     const { costs } = this.profileGraph;
-    let { best, meet } = seedBothSides(fwd, bwd, graph, costs, from, to);
-    const { up, down } = this.hierarchy;
-    for (;;) {
-      const forwardKey = fwd.heap.peekKey();
-      const backwardKey = bwd.heap.peekKey();
-      if (Math.min(forwardKey, backwardKey) >= best) break;
-      const forward = forwardKey <= backwardKey;
-      const side = forward ? fwd : bwd;
-      const other = forward ? bwd : fwd;
-      const climb = forward ? up : down;
-      const cameFrom = forward ? this.forwardFrom : this.backwardFrom;
-      const node = side.heap.pop();
-      const nodeDist = side.dist[node];
-      if (isStalled(side, forward ? down : up, node, nodeDist)) continue;
-      for (let arc = climb.offsets[node], end = climb.offsets[node + 1]; arc < end; arc++) {
-        const next = climb.heads[arc];
-        const dist = nodeDist + climb.weights[arc];
-        if (!side.improve(next, dist, 0, arc)) continue;
-        cameFrom[next] = node;
-        if (other.isReached(next) && dist + other.dist[next] < best) {
-          best = dist + other.dist[next];
-          meet = next;
-        }
-      }
-    }
-    if (best === Infinity) return null;
-    if (meet === MEET_ON_SHARED_EDGE) {
+    const seeded = seedBothSides(fwd, bwd, graph, costs, from, to);
+    this.best = seeded.best;
+    this.meet = seeded.meet;
+    this.climbToCore();
+    if (this.coreRank >= 0) this.crossCore();
+    if (this.best === Infinity) return null;
+    if (this.meet === MEET_ON_SHARED_EDGE) {
       return this.assembler.assemble([
         this.assembler.partialEdge(from.edgeId, from.fraction, to.fraction),
       ]);
     }
-    return this.assembler.assemble(this.pathThrough(meet, from, to));
+    return this.assembler.assemble(this.pathThrough(this.meet, from, to));
+  }
+
+  /**
+   * Phase 1: both upward searches, each stopping once its smallest key reaches the best meeting
+   * cost, with stall-on-demand. A core node is not expanded but set aside as an entry to the core.
+   */
+  private climbToCore(): void {
+    const { forwardSide: fwd, backwardSide: bwd, coreRank } = this;
+    const { up, down, rank } = this.hierarchy;
+    this.forwardEntries.length = 0;
+    this.backwardEntries.length = 0;
+    for (;;) {
+      const forwardKey = fwd.heap.peekKey();
+      const backwardKey = bwd.heap.peekKey();
+      if (Math.min(forwardKey, backwardKey) >= this.best) break;
+      const forward = forwardKey <= backwardKey;
+      const side = forward ? fwd : bwd;
+      const node = side.heap.pop();
+      if (rank[node] === coreRank) {
+        (forward ? this.forwardEntries : this.backwardEntries).push(node);
+        continue;
+      }
+      if (isStalled(side, forward ? down : up, node, side.dist[node])) continue;
+      this.relax(forward, node);
+    }
+  }
+
+  /**
+   * Phase 2: a plain bidirectional Dijkstra among the core nodes, seeded with the entries each side
+   * reached below it. Inside the core both sides search the same graph, so the classic stopping
+   * rule holds (the two smallest keys together reach the best meeting cost) and the sides meet in
+   * the middle instead of each crossing the whole core.
+   */
+  private crossCore(): void {
+    const { forwardSide: fwd, backwardSide: bwd } = this;
+    for (const [side, entries] of [
+      [fwd, this.forwardEntries],
+      [bwd, this.backwardEntries],
+    ] as const) {
+      side.heap.clear();
+      for (const node of entries) {
+        if (side.dist[node] < this.best) side.heap.pushOrDecrease(node, side.dist[node]);
+      }
+    }
+    for (;;) {
+      const forwardKey = fwd.heap.peekKey();
+      const backwardKey = bwd.heap.peekKey();
+      if (forwardKey + backwardKey >= this.best) break;
+      const forward = forwardKey <= backwardKey;
+      this.relax(forward, (forward ? fwd : bwd).heap.pop());
+    }
+  }
+
+  /** Relaxes `node`'s climbing arcs on one side, noting any better meeting with the other. */
+  private relax(forward: boolean, node: number): void {
+    const side = forward ? this.forwardSide : this.backwardSide;
+    const other = forward ? this.backwardSide : this.forwardSide;
+    const climb = forward ? this.hierarchy.up : this.hierarchy.down;
+    const cameFrom = forward ? this.forwardFrom : this.backwardFrom;
+    const nodeDist = side.dist[node];
+    for (let arc = climb.offsets[node], end = climb.offsets[node + 1]; arc < end; arc++) {
+      const next = climb.heads[arc];
+      const dist = nodeDist + climb.weights[arc];
+      if (!side.improve(next, dist, 0, arc)) continue;
+      cameFrom[next] = node;
+      if (other.isReached(next) && dist + other.dist[next] < this.best) {
+        this.best = dist + other.dist[next];
+        this.meet = next;
+      }
+    }
   }
 
   /** Bytes of reusable scratch (not counted in the graph or the hierarchy). */

@@ -3,22 +3,33 @@
  * time, least important first, and each contraction adds the shortcuts `u→w` (remembering the
  * middle node `v`) needed to keep every shortest path between the remaining nodes.
  *
- * Node order: the priority is the edge difference (shortcuts added minus arcs removed, weighted
- * ×4) plus the number of already contracted neighbours, which spreads contraction evenly over the
- * map instead of eating one region at a time (on the 80k-edge grid, weight 4 gave 10% fewer arcs
- * and half the build time of weight 1). Priorities go stale as neighbours are contracted; they are
- * refreshed lazily: the node on top of the queue is re-simulated and contracted only if it still
- * beats the next one, otherwise it goes back with its new priority.
+ * Node order (node-priority.ts) favours nodes whose contraction adds few shortcuts standing for few
+ * original edges, and low levels, so the hierarchy grows evenly over the map. Priorities go stale as
+ * neighbours are contracted and are refreshed lazily: the node on top of the queue is re-simulated
+ * and contracted only if it still beats the next one, otherwise it goes back with its new priority.
+ * (Re-simulating every neighbour after each contraction, as OSRM does between rounds, gave the
+ * same search spaces on the 200×200 grid for 2.4x the witness-search work.)
+ *
+ * Core: the last nodes of a grid-like network form a dense graph where each contraction needs
+ * many witness searches over hundreds of nodes; once few nodes are left and the remaining graph is
+ * dense, they are left uncontracted, sharing the top rank, and the query searches among them with
+ * a plain bidirectional Dijkstra (hierarchy.ts, ch-search.ts). On the 1M-edge grid the last 5,000
+ * nodes took 15% of the build; with them as a core, routes were no slower.
  */
 import { IndexedMinHeap } from '../min-heap.js';
 import type { ProfileGraph } from '../road-graph.js';
-import { DynamicGraph, NO_ARC } from './dynamic-graph.js';
+import { DynamicGraph } from './dynamic-graph.js';
 import { hierarchyFromContraction, type ContractionHierarchy } from './hierarchy.js';
-import { WitnessSearch } from './witness-search.js';
+import { NodePriority, type ContractionStats } from './node-priority.js';
 
 export interface ContractOptions {
-  /** Nodes a witness search may settle before giving up (and adding the shortcut); default 200. */
-  witnessSettleLimit?: number;
+  /**
+   * Leave the last nodes uncontracted (the core) once at most this many remain and their average
+   * out-degree reaches `coreDegree`. 0 contracts every node.
+   */
+  coreNodes?: number;
+  /** Average out-degree of the remaining graph at which the core starts (with `coreNodes`). */
+  coreDegree?: number;
 }
 
 /** The road graph's shape the contraction needs: node count, edge ends and one profile's costs. */
@@ -29,137 +40,83 @@ export interface ContractionInput {
   costs: ProfileGraph['costs'];
 }
 
-const EDGE_DIFFERENCE_WEIGHT = 4;
+export const DEFAULT_CORE_NODES = 5000;
+export const DEFAULT_CORE_DEGREE = 8;
 
 export function buildContractionHierarchy(
   input: ContractionInput,
   options: ContractOptions = {},
+  onProgress?: (stats: ContractionStats) => void,
 ): ContractionHierarchy {
-  const contractor = new Contractor(input, options.witnessSettleLimit ?? 200);
-  contractor.contractAll();
-  return hierarchyFromContraction(input, contractor.graph, contractor.rank);
+  const graph = dynamicGraphOf(input);
+  const contractor = new Contractor(graph);
+  contractor.contractAll(
+    options.coreNodes ?? DEFAULT_CORE_NODES,
+    options.coreDegree ?? DEFAULT_CORE_DEGREE,
+    onProgress,
+  );
+  return hierarchyFromContraction(input, graph, contractor.rank);
 }
 
-/** Growable typed scratch for a list of (node, node, weight) triples. */
-class Triples {
-  a = new Int32Array(64);
-  b = new Int32Array(64);
-  weight = new Float64Array(64);
-  count = 0;
-
-  push(a: number, b: number, weight: number): void {
-    if (this.count === this.a.length) {
-      const grow = <T extends Int32Array | Float64Array>(old: T, next: T): T => {
-        next.set(old);
-        return next;
-      };
-      this.a = grow(this.a, new Int32Array(this.count * 2));
-      this.b = grow(this.b, new Int32Array(this.count * 2));
-      this.weight = grow(this.weight, new Float64Array(this.count * 2));
-    }
-    this.a[this.count] = a;
-    this.b[this.count] = b;
-    this.weight[this.count++] = weight;
+/** Every usable direction of every edge as an arc (loops dropped, parallel arcs the cheaper). */
+function dynamicGraphOf({ nodeCount, edgeSource, edgeTarget, costs }: ContractionInput) {
+  const outDegree = new Int32Array(nodeCount);
+  const inDegree = new Int32Array(nodeCount);
+  const tailOf = (ref: number) => (ref & 1 ? edgeTarget[ref >> 1] : edgeSource[ref >> 1]);
+  const headOf = (ref: number) => (ref & 1 ? edgeSource[ref >> 1] : edgeTarget[ref >> 1]);
+  for (let ref = 0; ref < costs.length; ref++) {
+    if (costs[ref] === Infinity || tailOf(ref) === headOf(ref)) continue;
+    outDegree[tailOf(ref)]++;
+    inDegree[headOf(ref)]++;
   }
+  const graph = new DynamicGraph(nodeCount, outDegree, inDegree);
+  for (let ref = 0; ref < costs.length; ref++) {
+    // A loop never shortens a path; parallel edges keep the cheaper (addArc).
+    if (costs[ref] === Infinity || tailOf(ref) === headOf(ref)) continue;
+    graph.addArc(tailOf(ref), headOf(ref), costs[ref], ref, 1);
+  }
+  return graph;
 }
 
 class Contractor {
-  readonly graph: DynamicGraph;
   readonly rank: Int32Array;
-  private readonly contracted: Uint8Array;
-  private readonly deletedNeighbours: Int32Array;
-  private readonly witness: WitnessSearch;
-  /** The node's live in-arcs (a = tail) and out-arcs (a = head), then the shortcuts it needs. */
-  private readonly ins = new Triples();
-  private readonly outs = new Triples();
-  private readonly shortcuts = new Triples();
+  private readonly priority: NodePriority;
 
-  constructor(input: ContractionInput, settleLimit: number) {
-    const { nodeCount, edgeSource, edgeTarget, costs } = input;
-    this.graph = new DynamicGraph(nodeCount, Math.ceil(costs.length * 1.6));
-    for (let ref = 0; ref < costs.length; ref++) {
-      const cost = costs[ref];
-      if (cost === Infinity) continue;
-      const edge = ref >> 1;
-      const tail = ref & 1 ? edgeTarget[edge] : edgeSource[edge];
-      const head = ref & 1 ? edgeSource[edge] : edgeTarget[edge];
-      // A loop never shortens a path; parallel edges keep the cheaper (addArc).
-      if (tail !== head) this.graph.addArc(tail, head, cost, ref);
-    }
-    this.rank = new Int32Array(nodeCount);
-    this.contracted = new Uint8Array(nodeCount);
-    this.deletedNeighbours = new Int32Array(nodeCount);
-    this.witness = new WitnessSearch(this.graph, this.contracted, settleLimit);
+  constructor(private readonly graph: DynamicGraph) {
+    this.rank = new Int32Array(graph.nodeCount);
+    this.priority = new NodePriority(graph);
   }
 
-  contractAll(): void {
-    const { nodeCount } = this.graph;
+  contractAll(
+    coreNodes: number,
+    coreDegree: number,
+    onProgress?: (stats: ContractionStats) => void,
+  ): void {
+    const { graph, priority } = this;
+    const { nodeCount } = graph;
     const queue = new IndexedMinHeap(nodeCount);
-    for (let node = 0; node < nodeCount; node++) queue.pushOrDecrease(node, this.priority(node));
+    for (let node = 0; node < nodeCount; node++) {
+      queue.pushOrDecrease(node, priority.simulate(node));
+    }
     let nextRank = 0;
-    let sinceCompaction = 0;
+    const reportEvery = Math.max(1, Math.floor(nodeCount / 400));
     while (queue.size > 0) {
+      const liveNodes = queue.size;
+      if (liveNodes <= coreNodes && graph.liveArcCount >= coreDegree * liveNodes) break;
       const node = queue.pop();
-      // Re-simulating also leaves this node's shortcuts in `this.shortcuts`, ready to add.
-      const priority = this.priority(node);
-      if (queue.size > 0 && priority > queue.peekKey()) {
-        queue.pushOrDecrease(node, priority);
+      // Re-simulating also leaves this node's shortcuts ready to add.
+      const key = priority.simulate(node);
+      if (queue.size > 0 && key > queue.peekKey()) {
+        queue.pushOrDecrease(node, key);
         continue;
       }
-      const { shortcuts, ins, outs } = this;
-      for (let i = 0; i < shortcuts.count; i++) {
-        this.graph.addArc(shortcuts.a[i], shortcuts.b[i], shortcuts.weight[i], -(node + 1));
-      }
-      this.contracted[node] = 1;
+      priority.contract(node);
       this.rank[node] = nextRank++;
-      for (let i = 0; i < ins.count; i++) this.deletedNeighbours[ins.a[i]]++;
-      for (let i = 0; i < outs.count; i++) this.deletedNeighbours[outs.a[i]]++;
-      // Unlink arcs to contracted nodes once a fifth of the remaining nodes went since last time.
-      if (++sinceCompaction > Math.max(1000, queue.size / 5)) {
-        this.graph.compact(this.contracted);
-        sinceCompaction = 0;
-      }
+      if (onProgress && nextRank % reportEvery === 0) onProgress(priority.stats(liveNodes - 1));
     }
-  }
-
-  /** Simulates contracting `node`: its priority, with its shortcuts left in `this.shortcuts`. */
-  private priority(node: number): number {
-    this.findShortcuts(node);
-    const removed = this.ins.count + this.outs.count;
-    const edgeDifference = this.shortcuts.count - removed;
-    return EDGE_DIFFERENCE_WEIGHT * edgeDifference + this.deletedNeighbours[node];
-  }
-
-  /** The shortcuts contracting `node` needs: one witness search per live in-neighbour. */
-  private findShortcuts(node: number): void {
-    this.collectNeighbours(node);
-    const { ins, outs, shortcuts, witness } = this;
-    shortcuts.count = 0;
-    if (ins.count === 0 || outs.count === 0) return;
-    let maxOut = 0;
-    for (let j = 0; j < outs.count; j++) maxOut = Math.max(maxOut, outs.weight[j]);
-    for (let i = 0; i < ins.count; i++) {
-      const from = ins.a[i];
-      witness.run(from, node, ins.weight[i] + maxOut, outs.a, outs.count);
-      for (let j = 0; j < outs.count; j++) {
-        const to = outs.a[j];
-        if (to === from) continue;
-        const viaNode = ins.weight[i] + outs.weight[j];
-        if (witness.distanceTo(to) > viaNode) shortcuts.push(from, to, viaNode);
-      }
-    }
-  }
-
-  /** Not-yet-contracted in- and out-neighbours of `node` with their arc weights. */
-  private collectNeighbours(node: number): void {
-    const { graph, contracted, ins, outs } = this;
-    ins.count = 0;
-    for (let arc = graph.firstIn[node]; arc !== NO_ARC; arc = graph.nextIn[arc]) {
-      if (!contracted[graph.tail[arc]]) ins.push(graph.tail[arc], node, graph.weight[arc]);
-    }
-    outs.count = 0;
-    for (let arc = graph.firstOut[node]; arc !== NO_ARC; arc = graph.nextOut[arc]) {
-      if (!contracted[graph.head[arc]]) outs.push(graph.head[arc], node, graph.weight[arc]);
-    }
+    const coreSize = queue.size;
+    // The core: every node left shares the top rank.
+    while (queue.size > 0) this.rank[queue.pop()] = nextRank;
+    if (onProgress) onProgress(priority.stats(coreSize));
   }
 }

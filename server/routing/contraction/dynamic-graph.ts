@@ -1,13 +1,18 @@
 /**
- * The graph being contracted: every arc (original or shortcut) lives in one growable pool of typed
- * arrays and is threaded on two singly linked lists, the out-list of its tail and the in-list of its
- * head. Arcs are never removed from the pool (arc ids stay stable for the hierarchy built at the
- * end); searches skip contracted nodes, and `compact` now and then unlinks the arcs that lead to
- * them so the lists of the remaining nodes stay short.
+ * The graph being contracted. Every arc (original or shortcut) gets a stable id in one growable
+ * pool (tail, head, weight, link, hops); the pool ends up holding exactly the hierarchy's arcs.
+ *
+ * Only arcs between not-yet-contracted nodes are *live*: each live node has an out-block and an
+ * in-block of arc ids, and contracting a node removes its arcs from its neighbours' blocks. So the
+ * witness searches, which dominate the build, walk short contiguous lists with no dead arcs in
+ * them; out-blocks also keep the head and weight next to the id, so a search never leaves the block.
  *
  * At most one arc joins an ordered pair of nodes: adding a cheaper one overwrites the dearer one in
- * place (a shortcut may replace an original arc), so the final graph never holds parallel arcs.
+ * place (a shortcut may replace an original arc). That is safe: no shortcut can refer to an arc
+ * between two live nodes yet, since a shortcut's halves always meet at a contracted node.
  */
+import { ArcBlocks } from './arc-blocks.js';
+
 export const NO_ARC = -1;
 
 export class DynamicGraph {
@@ -17,44 +22,53 @@ export class DynamicGraph {
   weight: Float64Array;
   /** Original arcs: their edge ref (≥ 0). Shortcuts: `-(middle + 1)`. */
   link: Int32Array;
-  nextOut: Int32Array;
-  nextIn: Int32Array;
-  readonly firstOut: Int32Array;
-  readonly firstIn: Int32Array;
+  /** Original arcs a shortcut stands for (1 for an original arc): the hop count of its unpacking. */
+  hops: Int32Array;
+  /** Live out-arcs per node: arc ids, with copies of their heads and weights for the searches. */
+  readonly outs: ArcBlocks;
+  /** Live in-arcs per node: arc ids, with their tails (in `heads`) and weights. */
+  readonly ins: ArcBlocks;
+  /** Live arcs (both ends not contracted). */
+  liveArcCount = 0;
 
   constructor(
     readonly nodeCount: number,
-    initialArcs: number,
+    outDegree: Int32Array,
+    inDegree: Int32Array,
   ) {
-    const capacity = Math.max(16, initialArcs);
+    let capacity = 16;
+    for (let n = 0; n < nodeCount; n++) capacity += outDegree[n];
     this.tail = new Int32Array(capacity);
     this.head = new Int32Array(capacity);
     this.weight = new Float64Array(capacity);
     this.link = new Int32Array(capacity);
-    this.nextOut = new Int32Array(capacity);
-    this.nextIn = new Int32Array(capacity);
-    this.firstOut = new Int32Array(nodeCount).fill(NO_ARC);
-    this.firstIn = new Int32Array(nodeCount).fill(NO_ARC);
+    this.hops = new Int32Array(capacity);
+    this.outs = new ArcBlocks(nodeCount, outDegree);
+    this.ins = new ArcBlocks(nodeCount, inDegree);
   }
 
-  /** The arc tail→head, or NO_ARC. */
+  /** The live arc tail→head, or NO_ARC. */
   findArc(tail: number, head: number): number {
-    for (let arc = this.firstOut[tail]; arc !== NO_ARC; arc = this.nextOut[arc]) {
-      if (this.head[arc] === head) return arc;
+    const { outs } = this;
+    for (let i = outs.start[tail], end = i + outs.count[tail]; i < end; i++) {
+      if (outs.heads[i] === head) return outs.entries[i];
     }
     return NO_ARC;
   }
 
   /**
-   * Adds tail→head unless an arc at most as cheap already joins them; a dearer one is overwritten.
-   * Returns whether the graph changed.
+   * Adds tail→head unless a live arc at most as cheap already joins them; a dearer one is
+   * overwritten. Returns whether the graph changed.
    */
-  addArc(tail: number, head: number, weight: number, link: number): boolean {
+  addArc(tail: number, head: number, weight: number, link: number, hops: number): boolean {
     const existing = this.findArc(tail, head);
     if (existing !== NO_ARC) {
       if (this.weight[existing] <= weight) return false;
       this.weight[existing] = weight;
       this.link[existing] = link;
+      this.hops[existing] = hops;
+      this.outs.setWeight(tail, existing, weight);
+      this.ins.setWeight(head, existing, weight);
       return true;
     }
     if (this.arcCount === this.tail.length) this.grow();
@@ -63,30 +77,32 @@ export class DynamicGraph {
     this.head[arc] = head;
     this.weight[arc] = weight;
     this.link[arc] = link;
-    this.nextOut[arc] = this.firstOut[tail];
-    this.firstOut[tail] = arc;
-    this.nextIn[arc] = this.firstIn[head];
-    this.firstIn[head] = arc;
+    this.hops[arc] = hops;
+    this.outs.add(tail, arc, head, weight);
+    this.ins.add(head, arc, tail, weight);
+    this.liveArcCount++;
     return true;
   }
 
-  /**
-   * Unlinks, from the lists of live nodes, every arc whose other end is `dead` (contracted). The
-   * arcs stay in the pool (the hierarchy is built from it); searches just stop walking past them,
-   * which matters late in the contraction when most of a node's arcs lead to contracted nodes.
-   */
-  compact(dead: Uint8Array): void {
-    this.firstOut.fill(NO_ARC);
-    this.firstIn.fill(NO_ARC);
-    for (let arc = 0; arc < this.arcCount; arc++) {
-      const tail = this.tail[arc];
-      const head = this.head[arc];
-      if (dead[tail] || dead[head]) continue;
-      this.nextOut[arc] = this.firstOut[tail];
-      this.firstOut[tail] = arc;
-      this.nextIn[arc] = this.firstIn[head];
-      this.firstIn[head] = arc;
+  /** Takes `node` out of the live graph: its arcs leave its neighbours' blocks (they stay pooled). */
+  removeNode(node: number): void {
+    const { outs, ins } = this;
+    for (let i = outs.start[node], end = i + outs.count[node]; i < end; i++) {
+      ins.remove(outs.heads[i], outs.entries[i]);
     }
+    for (let i = ins.start[node], end = i + ins.count[node]; i < end; i++) {
+      outs.remove(ins.heads[i], ins.entries[i]);
+    }
+    this.liveArcCount -= outs.count[node] + ins.count[node];
+    outs.clear(node);
+    ins.clear(node);
+  }
+
+  /** Bytes held by the pool and the blocks. */
+  memoryBytes(): number {
+    return (
+      this.tail.length * (4 + 4 + 8 + 4 + 4) + this.outs.memoryBytes() + this.ins.memoryBytes()
+    );
   }
 
   private grow(): void {
@@ -100,7 +116,6 @@ export class DynamicGraph {
     this.head = grown(this.head);
     this.weight = grown(this.weight);
     this.link = grown(this.link);
-    this.nextOut = grown(this.nextOut);
-    this.nextIn = grown(this.nextIn);
+    this.hops = grown(this.hops);
   }
 }

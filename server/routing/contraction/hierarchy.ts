@@ -5,6 +5,8 @@
  * - `up` at `a` when `rank[b] > rank[a]`: the arcs the search from the origin climbs;
  * - `down` at `b` when `rank[a] > rank[b]`, pointing back at `a`: the arcs the search from the
  *   destination climbs, against travel direction.
+ * The nodes left uncontracted (the core, see contract.ts) share the top rank; an arc between two of
+ * them is kept twice, in `up` at `a` and in `down` at `b`, so both searches roam the core freely.
  * `links` says what an arc stands for: an edge ref (≥ 0) for an original arc, `-(middle + 1)` for a
  * shortcut through `middle`. A shortcut's two halves are found at its middle node (ranked below
  * both ends): `tail→middle` in the middle's `down` list, `middle→head` in its `up` list.
@@ -39,12 +41,15 @@ export function hierarchyFromContraction(
 ): ContractionHierarchy {
   const { nodeCount } = input;
   const arcCount = graph.arcCount;
-  const isUp = (arc: number) => rank[graph.head[arc]] > rank[graph.tail[arc]];
+  const { tail, head } = graph;
+  // Core arcs (both ends share the top rank) go in both lists: each side searches the core freely.
+  const isUp = (arc: number) => rank[head[arc]] >= rank[tail[arc]];
+  const isDown = (arc: number) => rank[tail[arc]] >= rank[head[arc]];
   const up = emptyArcs(nodeCount);
   const down = emptyArcs(nodeCount);
   for (let arc = 0; arc < arcCount; arc++) {
-    if (isUp(arc)) up.offsets[graph.tail[arc] + 1]++;
-    else down.offsets[graph.head[arc] + 1]++;
+    if (isUp(arc)) up.offsets[tail[arc] + 1]++;
+    if (isDown(arc)) down.offsets[head[arc] + 1]++;
   }
   for (const arcs of [up, down]) {
     for (let n = 0; n < nodeCount; n++) arcs.offsets[n + 1] += arcs.offsets[n];
@@ -53,15 +58,16 @@ export function hierarchyFromContraction(
     arcs.weights = new Float64Array(total);
     arcs.links = new Int32Array(total);
   }
-  const upCursor = up.offsets.slice(0, nodeCount);
-  const downCursor = down.offsets.slice(0, nodeCount);
-  for (let arc = 0; arc < arcCount; arc++) {
-    const [arcs, slot, other] = isUp(arc)
-      ? [up, upCursor[graph.tail[arc]]++, graph.head[arc]]
-      : [down, downCursor[graph.head[arc]]++, graph.tail[arc]];
+  const place = (arcs: HierarchyArcs, slot: number, other: number, arc: number) => {
     arcs.heads[slot] = other;
     arcs.weights[slot] = graph.weight[arc];
     arcs.links[slot] = graph.link[arc];
+  };
+  const upCursor = up.offsets.slice(0, nodeCount);
+  const downCursor = down.offsets.slice(0, nodeCount);
+  for (let arc = 0; arc < arcCount; arc++) {
+    if (isUp(arc)) place(up, upCursor[tail[arc]]++, head[arc], arc);
+    if (isDown(arc)) place(down, downCursor[head[arc]]++, tail[arc], arc);
   }
   return {
     nodeCount,
@@ -71,6 +77,29 @@ export function hierarchyFromContraction(
     up,
     down,
   };
+}
+
+/** The core's rank (shared by the nodes left uncontracted), or -1 when every node was contracted. */
+export function coreRankOf(hierarchy: ContractionHierarchy): number {
+  const { rank } = hierarchy;
+  let top = -1;
+  let atTop = 0;
+  for (let n = 0; n < rank.length; n++) {
+    if (rank[n] > top) {
+      top = rank[n];
+      atTop = 1;
+    } else if (rank[n] === top) atTop++;
+  }
+  return atTop > 1 ? top : -1;
+}
+
+/** Nodes in the core (0 when every node was contracted). */
+export function coreSizeOf(hierarchy: ContractionHierarchy): number {
+  const coreRank = coreRankOf(hierarchy);
+  if (coreRank < 0) return 0;
+  let size = 0;
+  for (let n = 0; n < hierarchy.rank.length; n++) if (hierarchy.rank[n] === coreRank) size++;
+  return size;
 }
 
 function emptyArcs(nodeCount: number): HierarchyArcs {

@@ -9,7 +9,11 @@
  */
 import type { ContractionHierarchy, HierarchyArcs } from './hierarchy.js';
 
-export const CH_FORMAT = 1;
+/**
+ * 2: nodes ordered by edge and hop quotients and level (far smaller search spaces), and a core of
+ * uncontracted nodes sharing the top rank, whose arcs are listed both up and down.
+ */
+export const CH_FORMAT = 2;
 const MAGIC = 0x48435057; // "WPCH"
 const HEADER_WORDS = 8;
 

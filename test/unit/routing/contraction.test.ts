@@ -5,9 +5,13 @@
  * Durations must agree to 1e-3 s (they are the same float sums when the same edges are chosen).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildContractionHierarchy } from '../../../server/routing/contraction/contract.js';
+import {
+  buildContractionHierarchy,
+  type ContractOptions,
+} from '../../../server/routing/contraction/contract.js';
 import { ChRouteSearch } from '../../../server/routing/contraction/ch-search.js';
 import {
+  coreSizeOf,
   hierarchyBytes,
   type ContractionHierarchy,
 } from '../../../server/routing/contraction/hierarchy.js';
@@ -19,18 +23,26 @@ import type { RoadEdgeRow } from '../../../server/routing/graph-builder.js';
 import { PROFILES, type ProfileName } from '../../../server/routing/profiles.js';
 import { RoadGraph } from '../../../server/routing/road-graph.js';
 import { RouteSearch, type EdgeSnap, type Route } from '../../../server/routing/search.js';
+import { syntheticGridEdges } from '../../../scripts/lib/synthetic-grid.js';
 import { loadRealNetwork, seededRandom, type ExtractName } from './real-networks.js';
 
 const TOLERANCE_S = 1e-3;
 
-function contract(graph: RoadGraph, profile: ProfileName): ContractionHierarchy {
+function contract(
+  graph: RoadGraph,
+  profile: ProfileName,
+  options?: ContractOptions,
+): ContractionHierarchy {
   const { costs } = graph.profile(profile);
-  return buildContractionHierarchy({
-    nodeCount: graph.nodeCount,
-    edgeSource: graph.edgeSource,
-    edgeTarget: graph.edgeTarget,
-    costs,
-  });
+  return buildContractionHierarchy(
+    {
+      nodeCount: graph.nodeCount,
+      edgeSource: graph.edgeSource,
+      edgeTarget: graph.edgeTarget,
+      costs,
+    },
+    options,
+  );
 }
 
 /** A random road graph: nodes on a plane, random edges, some one-way or closed to a profile. */
@@ -195,6 +207,58 @@ describe('contraction hierarchy on random graphs', () => {
     // A hierarchy of other costs is refused rather than used.
     const other = randomGraph(10, 400, 1200);
     expect(() => new ChRouteSearch(other, 'drive', copy)).toThrow(/another graph/);
+  });
+});
+
+describe('contraction hierarchy with an uncontracted core', () => {
+  // coreDegree 0: the core starts as soon as at most `coreNodes` nodes are left, dense or not.
+  const coreOf = (graph: RoadGraph, share: number): ContractOptions => ({
+    coreNodes: Math.round(graph.nodeCount * share),
+    coreDegree: 0,
+  });
+
+  it.each([1, 2, 3, 4])(
+    'seed %i: every profile equals Dijkstra with cores of 5% and 30%',
+    (seed) => {
+      const graph = randomGraph(seed + 20, 300 + seed * 50, 900 + seed * 100);
+      for (const share of [0.05, 0.3]) {
+        for (const profile of PROFILES) {
+          const hierarchy = contract(graph, profile, coreOf(graph, share));
+          expect(coreSizeOf(hierarchy)).toBe(coreOf(graph, share).coreNodes);
+          const ch = new ChRouteSearch(graph, profile, hierarchy);
+          compareOnPairs(graph, profile, ch, seed * 10 + PROFILES.indexOf(profile), 120);
+        }
+      }
+    },
+  );
+
+  it('a core of every node is a plain bidirectional Dijkstra, islands and one-ways included', () => {
+    const graph = randomGraph(31, 400, 1100);
+    for (const profile of PROFILES) {
+      const hierarchy = contract(graph, profile, { coreNodes: graph.nodeCount, coreDegree: 0 });
+      expect(coreSizeOf(hierarchy)).toBe(graph.nodeCount);
+      compareOnPairs(graph, profile, new ChRouteSearch(graph, profile, hierarchy), 77, 150);
+    }
+  });
+
+  it('equals Dijkstra on a uniform grid (every route ties with many others), core or not', () => {
+    // The bench's synthetic city in small: equal travel times, one-way rows for cars.
+    const graph = RoadGraph.fromEdgeRows(syntheticGridEdges(30));
+    for (const options of [{ coreNodes: 0 }, { coreNodes: 120, coreDegree: 0 }, {}]) {
+      for (const profile of PROFILES) {
+        const ch = new ChRouteSearch(graph, profile, contract(graph, profile, options));
+        const reachable = compareOnPairs(graph, profile, ch, 5 + PROFILES.indexOf(profile), 150);
+        expect(reachable).toBe(150);
+      }
+    }
+  });
+
+  it('survives a round trip through bytes with its core', () => {
+    const graph = randomGraph(32, 500, 1400);
+    const hierarchy = contract(graph, 'bike', coreOf(graph, 0.1));
+    const copy = deserializeHierarchy(serializeHierarchy(hierarchy));
+    expect(coreSizeOf(copy)).toBe(50);
+    compareOnPairs(graph, 'bike', new ChRouteSearch(graph, 'bike', copy), 8, 150);
   });
 });
 
