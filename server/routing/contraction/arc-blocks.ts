@@ -78,10 +78,6 @@ export class ArcBlocks {
     this.capacity[node] = 0;
   }
 
-  memoryBytes(): number {
-    return this.nodeCount * 12 + this.entries.length * (4 + 4 + 8);
-  }
-
   private relocate(node: number, capacity: number): void {
     if (this.used + capacity > this.entries.length) {
       if (this.used - this.live > this.live) this.pack();

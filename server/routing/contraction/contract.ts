@@ -14,13 +14,13 @@
  * many witness searches over hundreds of nodes; once few nodes are left and the remaining graph is
  * dense, they are left uncontracted, sharing the top rank, and the query searches among them with
  * a plain bidirectional Dijkstra (hierarchy.ts, ch-search.ts). On the 1M-edge grid the last 5,000
- * nodes took 15% of the build; with them as a core, routes were no slower.
+ * nodes took 14% of the build; with them as a core, routes were no slower.
  */
 import { IndexedMinHeap } from '../min-heap.js';
 import type { ProfileGraph } from '../road-graph.js';
 import { DynamicGraph } from './dynamic-graph.js';
 import { hierarchyFromContraction, type ContractionHierarchy } from './hierarchy.js';
-import { NodePriority, type ContractionStats } from './node-priority.js';
+import { NodePriority } from './node-priority.js';
 
 export interface ContractOptions {
   /**
@@ -46,14 +46,12 @@ export const DEFAULT_CORE_DEGREE = 8;
 export function buildContractionHierarchy(
   input: ContractionInput,
   options: ContractOptions = {},
-  onProgress?: (stats: ContractionStats) => void,
 ): ContractionHierarchy {
   const graph = dynamicGraphOf(input);
   const contractor = new Contractor(graph);
   contractor.contractAll(
     options.coreNodes ?? DEFAULT_CORE_NODES,
     options.coreDegree ?? DEFAULT_CORE_DEGREE,
-    onProgress,
   );
   return hierarchyFromContraction(input, graph, contractor.rank);
 }
@@ -87,11 +85,7 @@ class Contractor {
     this.priority = new NodePriority(graph);
   }
 
-  contractAll(
-    coreNodes: number,
-    coreDegree: number,
-    onProgress?: (stats: ContractionStats) => void,
-  ): void {
+  contractAll(coreNodes: number, coreDegree: number): void {
     const { graph, priority } = this;
     const { nodeCount } = graph;
     const queue = new IndexedMinHeap(nodeCount);
@@ -99,7 +93,6 @@ class Contractor {
       queue.pushOrDecrease(node, priority.simulate(node));
     }
     let nextRank = 0;
-    const reportEvery = Math.max(1, Math.floor(nodeCount / 400));
     while (queue.size > 0) {
       const liveNodes = queue.size;
       if (liveNodes <= coreNodes && graph.liveArcCount >= coreDegree * liveNodes) break;
@@ -112,11 +105,8 @@ class Contractor {
       }
       priority.contract(node);
       this.rank[node] = nextRank++;
-      if (onProgress && nextRank % reportEvery === 0) onProgress(priority.stats(liveNodes - 1));
     }
-    const coreSize = queue.size;
     // The core: every node left shares the top rank.
     while (queue.size > 0) this.rank[queue.pop()] = nextRank;
-    if (onProgress) onProgress(priority.stats(coreSize));
   }
 }

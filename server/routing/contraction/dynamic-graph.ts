@@ -98,13 +98,6 @@ export class DynamicGraph {
     ins.clear(node);
   }
 
-  /** Bytes held by the pool and the blocks. */
-  memoryBytes(): number {
-    return (
-      this.tail.length * (4 + 4 + 8 + 4 + 4) + this.outs.memoryBytes() + this.ins.memoryBytes()
-    );
-  }
-
   private grow(): void {
     const capacity = Math.ceil(this.tail.length * 1.5);
     const grown = <T extends Int32Array | Float64Array>(old: T): T => {

@@ -11,8 +11,9 @@
  *   over the map and keeps the query's upward searches shallow.
  *
  * Weights 2, 4 and 1 are OSRM's; on the 200×200 grid they gave the smallest upward search spaces
- * (442 nodes, 2,240 arcs) of the mixes tried (1/1/1: 522 and 3,393, and 24% more build work), and
- * 30% fewer arcs than the edge difference with contracted neighbours used before.
+ * (442 nodes, 2,240 arcs from a random node) of the mixes tried (1/1/1: 522 and 3,393, with 24% more
+ * witness-search work; 2/8/1: 595 and 3,122; level ×2: 477 and 2,588). The order used before
+ * (4 × edge difference + contracted neighbours) gave 705 nodes and 7,609 arcs, and 8% more arcs.
  */
 import type { DynamicGraph } from './dynamic-graph.js';
 import { WitnessSearch } from './witness-search.js';
@@ -22,17 +23,6 @@ const HOP_QUOTIENT_WEIGHT = 4;
 const LEVEL_WEIGHT = 1;
 /** Nodes a witness search may settle (see witness-search.ts). */
 const WITNESS_SETTLE_LIMIT = 1000;
-
-export interface ContractionStats {
-  liveNodes: number;
-  liveArcs: number;
-  /** Arcs in the hierarchy so far (contracted and live). */
-  arcs: number;
-  simulations: number;
-  witnessSearches: number;
-  /** Arcs the witness searches looked at. */
-  scannedArcs: number;
-}
 
 /** Growable typed scratch for a list of (node, weight, hops) triples. */
 class ArcList {
@@ -70,8 +60,6 @@ export class NodePriority {
   /** Per out-neighbour, the cost through the simulated node from the current in-neighbour. */
   private viaCosts = new Float64Array(64);
   private simulated = -1;
-  private simulations = 0;
-  private witnessSearches = 0;
 
   constructor(private readonly graph: DynamicGraph) {
     this.level = new Int32Array(graph.nodeCount);
@@ -80,7 +68,6 @@ export class NodePriority {
 
   /** Simulates contracting `node` and returns its priority. */
   simulate(node: number): number {
-    this.simulations++;
     this.findShortcuts(node);
     this.simulated = node;
     const removed = this.ins.count + this.outs.count;
@@ -115,17 +102,6 @@ export class NodePriority {
     this.simulated = -1;
   }
 
-  stats(liveNodes: number): ContractionStats {
-    return {
-      liveNodes,
-      liveArcs: this.graph.liveArcCount,
-      arcs: this.graph.arcCount,
-      simulations: this.simulations,
-      witnessSearches: this.witnessSearches,
-      scannedArcs: this.witness.scannedArcs,
-    };
-  }
-
   /** The shortcuts contracting `node` needs: one witness search per live in-neighbour. */
   private findShortcuts(node: number): void {
     this.collectArcs(node);
@@ -137,7 +113,6 @@ export class NodePriority {
     for (let i = 0; i < ins.count; i++) {
       const from = ins.node[i];
       for (let j = 0; j < outs.count; j++) viaCosts[j] = ins.weight[i] + outs.weight[j];
-      this.witnessSearches++;
       witness.run(from, node, outs.node, viaCosts, outs.count, WITNESS_SETTLE_LIMIT);
       for (let j = 0; j < outs.count; j++) {
         const to = outs.node[j];

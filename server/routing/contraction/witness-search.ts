@@ -20,8 +20,6 @@ export class WitnessSearch {
   private readonly targetStamp: Uint32Array;
   private readonly heap: IndexedMinHeap;
   private stamp = 0;
-  /** Arcs looked at by every run so far (the build's main cost, for progress reports). */
-  scannedArcs = 0;
 
   constructor(private readonly graph: DynamicGraph) {
     this.dist = new Float64Array(graph.nodeCount);
@@ -68,7 +66,6 @@ export class WitnessSearch {
       if (targetStamp[node] === stamp && --targetsLeft === 0) break;
       if (++settled > settleLimit) break;
       const nodeDist = dist[node];
-      this.scannedArcs += count[node];
       for (let slot = start[node], end = slot + count[node]; slot < end; slot++) {
         const next = heads[slot];
         if (next === avoid) continue;
