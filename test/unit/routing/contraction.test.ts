@@ -11,6 +11,7 @@ import {
 } from '../../../server/routing/contraction/contract.js';
 import { ChRouteSearch } from '../../../server/routing/contraction/ch-search.js';
 import {
+  coreRankOf,
   coreSizeOf,
   hierarchyBytes,
   type ContractionHierarchy,
@@ -250,6 +251,43 @@ describe('contraction hierarchy with an uncontracted core', () => {
         const reachable = compareOnPairs(graph, profile, ch, 5 + PROFILES.indexOf(profile), 150);
         expect(reachable).toBe(150);
       }
+    }
+  });
+
+  it('answers null between two islands and routes within each, core on both', () => {
+    // Two 12×12 grids side by side with no road between them; ids of the second shifted.
+    const island = syntheticGridEdges(12);
+    const shifted = syntheticGridEdges(12, [0.5, 0]).map((edge) => ({
+      ...edge,
+      id: edge.id + island.length,
+      source: edge.source + 144,
+      target: edge.target + 144,
+    }));
+    const graph = RoadGraph.fromEdgeRows([...island, ...shifted]);
+    for (const profile of PROFILES) {
+      const hierarchy = contract(graph, profile, { coreNodes: 60, coreDegree: 0 });
+      const coreRank = coreRankOf(hierarchy);
+      const inCore = [...hierarchy.rank.keys()].filter((n) => hierarchy.rank[n] === coreRank);
+      expect(inCore.some((n) => n < 144) && inCore.some((n) => n >= 144)).toBe(true);
+      const ch = new ChRouteSearch(graph, profile, hierarchy);
+      const dijkstra = new RouteSearch(graph, profile);
+      const random = seededRandom(40 + PROFILES.indexOf(profile));
+      let unreachable = 0;
+      for (let i = 0; i < 120; i++) {
+        const snap = (): EdgeSnap => ({
+          edgeId: Math.floor(random() * graph.edgeCount),
+          fraction: random(),
+        });
+        const [from, to] = [snap(), snap()];
+        const expected = dijkstra.route(from, to);
+        const actual = ch.route(from, to);
+        expect(actual === null, `pair ${i} reachability`).toBe(expected === null);
+        if (expected === null) unreachable++;
+        else
+          expect(Math.abs(actual!.durationS - expected.durationS)).toBeLessThanOrEqual(TOLERANCE_S);
+      }
+      // About half the pairs straddle the two islands.
+      expect(unreachable).toBeGreaterThan(30);
     }
   });
 
