@@ -34,23 +34,25 @@ const SIDES = (process.env.BENCH_NETCOV_SIDES ?? '100,200,708').split(',').map(N
 const OLD_MAX_EDGES = Number(process.env.BENCH_NETCOV_OLD_MAX_EDGES ?? 20_000);
 const RUNS = Number(process.env.BENCH_NETCOV_RUNS ?? 3);
 
-/** The previous implementation's SQL over the reached streets (reach computed by the engine). */
-async function oldCoverage(db: AppDatabase): Promise<number> {
+/** The grid's walking graph and its stations' seeds: each stands on a node, at fraction 0 of an edge leaving it. */
+async function gridAndSeeds(db: AppDatabase): Promise<{ graph: RoadGraph; seedEdges: number[] }> {
   const graph = RoadGraph.fromEdgeRows(await loadRoadEdgeRows(db), { profiles: ['walk'] });
   const stations = await queryRows<{ lng: number; lat: number }>(
     db,
     sql`select ST_X(geom) as lng, ST_Y(geom) as lat from stations`,
   );
-  // Stations stand on grid nodes: seed them at fraction 0 of an edge leaving the node.
   const bySource = new Map<string, number>();
   for (let e = 0; e < graph.edgeCount; e++) {
     const [x, y] = graph.nodeLngLat(graph.edgeSource[e]!);
     bySource.set(`${x.toFixed(6)},${y.toFixed(6)}`, e);
   }
-  const seeds = stations.map((s) => ({
-    edgeId: bySource.get(`${s.lng.toFixed(6)},${s.lat.toFixed(6)}`)!,
-    fraction: 0,
-  }));
+  return { graph, seedEdges: stations.map((s) => bySource.get(`${s.lng.toFixed(6)},${s.lat.toFixed(6)}`)!) };
+}
+
+/** The previous implementation's SQL over the reached streets (reach computed by the engine). */
+async function oldCoverage(db: AppDatabase): Promise<number> {
+  const { graph, seedEdges } = await gridAndSeeds(db);
+  const seeds = seedEdges.map((edgeId) => ({ edgeId, fraction: 0 }));
   const reach = reachWithin(graph, 'walk', seeds, 600);
   const lines = reach.pieces.map((p) => sliceEdge(graph, p.edgeId, p.from, p.to));
   const [row] = await queryRows<{ km2: number }>(
@@ -84,17 +86,8 @@ async function oldCoverage(db: AppDatabase): Promise<number> {
  * pool), so its growth is measured at every size even where the API's 15-s budget answers 503.
  */
 async function inProcess(db: AppDatabase): Promise<{ reachMs: number; sweepMs: number; km2: number }> {
-  const graph = RoadGraph.fromEdgeRows(await loadRoadEdgeRows(db), { profiles: ['walk'] });
-  const stations = await queryRows<{ lng: number; lat: number }>(
-    db,
-    sql`select ST_X(geom) as lng, ST_Y(geom) as lat from stations`,
-  );
-  const bySource = new Map<string, number>();
-  for (let e = 0; e < graph.edgeCount; e++) {
-    const [x, y] = graph.nodeLngLat(graph.edgeSource[e]!);
-    bySource.set(`${x.toFixed(6)},${y.toFixed(6)}`, e);
-  }
-  const seedEdges = Int32Array.from(stations, (s) => bySource.get(`${s.lng.toFixed(6)},${s.lat.toFixed(6)}`)!);
+  const { graph, seedEdges: seeds } = await gridAndSeeds(db);
+  const seedEdges = Int32Array.from(seeds);
   const districts = await queryRows<{ shape: string }>(db, sql`select ST_AsGeoJSON(geom) as shape from districts`);
   const areas = districts.map((d) => ({ rings: shapeRings(JSON.parse(d.shape)) }));
   let t0 = performance.now();
