@@ -27,8 +27,25 @@ export function matchesFilter(station: StationRecord, filter: StationFilter): bo
 /** How many stations match `filter` (OGC numberMatched): every match, not one page. */
 export function countMatches(snapshot: StationSnapshot, filter: StationFilter): number {
   const filtered = Object.values(filter).some((v) => v !== undefined);
-  return filtered ? filteredStations(snapshot, filter).length : snapshot.stations.length;
+  if (!filtered) return snapshot.stations.length;
+  // A client paging through one query asks the same count with every page: counted once per
+  // snapshot (a change makes a new snapshot, so a count is never stale).
+  let cached = matchCounts.get(snapshot);
+  if (!cached) matchCounts.set(snapshot, (cached = new Map()));
+  const key = JSON.stringify(filter);
+  let count = cached.get(key);
+  if (count === undefined) {
+    const keep = (station: StationRecord) => matchesFilter(station, filter);
+    count = filter.bbox ? snapshot.countInBox(filter.bbox, keep) : snapshot.stations.filter(keep).length;
+    if (cached.size >= MAX_CACHED_COUNTS) cached.delete(cached.keys().next().value!);
+    cached.set(key, count);
+  }
+  return count;
 }
+
+/** Distinct filters whose counts a snapshot keeps (the oldest goes first). */
+const MAX_CACHED_COUNTS = 64;
+const matchCounts = new WeakMap<StationSnapshot, Map<string, number>>();
 
 const extents = new WeakMap<StationSnapshot, [number, number, number, number] | null>();
 

@@ -31,6 +31,27 @@ export class StationSnapshot {
     return positions.sort((a, b) => a - b).map((i) => this.stations[i]!);
   }
 
+  /**
+   * How many stations inside the box pass `keep`: the same set as `inBox`, without sorting or
+   * materialising it (a count over a country's stations is a walk of their positions, no more).
+   */
+  countInBox(
+    [minLng, minLat, maxLng, maxLat]: [number, number, number, number],
+    keep: (station: StationRecord) => boolean,
+  ): number {
+    if (this.stations.length === 0) return 0;
+    const index = this.spatialIndex();
+    const ranges =
+      minLng <= maxLng
+        ? [index.range(minLng, minLat, maxLng, maxLat)]
+        : [index.range(minLng, minLat, 180, maxLat), index.range(-180, minLat, maxLng, maxLat)];
+    let count = 0;
+    for (const positions of ranges) {
+      for (const i of positions) if (keep(this.stations[i]!)) count++;
+    }
+    return count;
+  }
+
   /** Stations outwards from a point, each with a lower bound on its geodesic distance. */
   *nearestFirst(
     lng: number,

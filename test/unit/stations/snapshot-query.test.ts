@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../scripts/lib/sample-stations.js';
 import { StationSnapshot } from '../../../server/modules/stations/station-mirror.js';
-import { filteredStations, firstMatches } from '../../../server/modules/stations/snapshot-query.js';
+import { countMatches, filteredStations, firstMatches } from '../../../server/modules/stations/snapshot-query.js';
 import { stationRecord } from '../../setup/station-record.js';
 import type {
   StationFilter,
@@ -75,6 +75,24 @@ describe('firstMatches: a page of the listing at a cost in proportion to the pag
       }
     },
   );
+
+  it.each(filters.map((f, i) => [i, f] as const))(
+    'filter %i: numberMatched counts the same set, without sorting it, and again from its cache',
+    (_i, filter) => {
+      const expected = filteredStations(snapshot, filter).length;
+      expect(countMatches(snapshot, filter)).toBe(expected);
+      expect(countMatches(snapshot, filter)).toBe(expected);
+    },
+  );
+
+  it('counts afresh for a new snapshot (a change never leaves a stale count)', () => {
+    const filter: StationFilter = { bbox: [73, 18, 135, 53] };
+    const before = countMatches(snapshot, filter);
+    const fewer = new Map([...snapshot.byId].slice(0, 100));
+    const changed = new StationSnapshot(2, fewer);
+    expect(countMatches(changed, filter)).toBe(filteredStations(changed, filter).length);
+    expect(countMatches(changed, filter)).toBeLessThan(before);
+  });
 
   it('asks for nothing when nothing is wanted', () => {
     expect(firstMatches(snapshot, {}, 0)).toEqual([]);
