@@ -36,11 +36,26 @@ export function countMatches(snapshot: StationSnapshot, filter: StationFilter): 
   let count = cached.get(key);
   if (count === undefined) {
     const keep = (station: StationRecord) => matchesFilter(station, filter);
-    count = filter.bbox ? snapshot.countInBox(filter.bbox, keep) : snapshot.stations.filter(keep).length;
+    // A box alone (the map's and GDAL's usual question) is the index's count, no station read.
+    const boxOnly = Object.entries(filter).every(([k, v]) => k === 'bbox' || v === undefined);
+    count = !filter.bbox
+      ? snapshot.stations.filter(keep).length
+      : boxOnly && boxHoldsAll(filter.bbox, stationsExtent(snapshot))
+        ? snapshot.stations.length // a country-wide box holds every station: nothing to walk
+        : snapshot.countInBox(filter.bbox, boxOnly ? undefined : keep);
     if (cached.size >= MAX_CACHED_COUNTS) cached.delete(cached.keys().next().value!);
     cached.set(key, count);
   }
   return count;
+}
+
+/** Whether a (non-antimeridian) box contains the whole extent, edges included. */
+function boxHoldsAll(
+  [minLng, minLat, maxLng, maxLat]: [number, number, number, number],
+  extent: [number, number, number, number] | null,
+): boolean {
+  if (!extent || minLng > maxLng) return false;
+  return minLng <= extent[0] && minLat <= extent[1] && maxLng >= extent[2] && maxLat >= extent[3];
 }
 
 /** Distinct filters whose counts a snapshot keeps (the oldest goes first). */

@@ -32,12 +32,12 @@ export class StationSnapshot {
   }
 
   /**
-   * How many stations inside the box pass `keep`: the same set as `inBox`, without sorting or
+   * How many stations inside the box pass `keep` (all of them without one): the same set as `inBox`, without sorting or
    * materialising it (a count over a country's stations is a walk of their positions, no more).
    */
   countInBox(
     [minLng, minLat, maxLng, maxLat]: [number, number, number, number],
-    keep: (station: StationRecord) => boolean,
+    keep?: (station: StationRecord) => boolean,
   ): number {
     if (this.stations.length === 0) return 0;
     const index = this.spatialIndex();
@@ -47,7 +47,8 @@ export class StationSnapshot {
         : [index.range(minLng, minLat, 180, maxLat), index.range(-180, minLat, maxLng, maxLat)];
     let count = 0;
     for (const positions of ranges) {
-      for (const i of positions) if (keep(this.stations[i]!)) count++;
+      if (!keep) count += positions.length;
+      else for (const i of positions) if (keep(this.stations[i]!)) count++;
     }
     return count;
   }

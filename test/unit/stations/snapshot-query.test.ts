@@ -85,6 +85,17 @@ describe('firstMatches: a page of the listing at a cost in proportion to the pag
     },
   );
 
+  it('counts a box holding every station without a walk, and the same as the full filter', () => {
+    const world: StationFilter = { bbox: [-180, -90, 180, 90] };
+    expect(countMatches(snapshot, world)).toBe(snapshot.stations.length);
+    expect(countMatches(snapshot, world)).toBe(filteredStations(snapshot, world).length);
+    // A box just inside the extent's edge misses the station on it: walked, not assumed whole.
+    const lats = snapshot.stations.map((s) => s.lat);
+    const almost: StationFilter = { bbox: [-180, Math.min(...lats) + 1e-9, 180, 90] };
+    expect(countMatches(snapshot, almost)).toBe(filteredStations(snapshot, almost).length);
+    expect(countMatches(snapshot, almost)).toBe(snapshot.stations.length - 1);
+  });
+
   it('counts afresh for a new snapshot (a change never leaves a stale count)', () => {
     const filter: StationFilter = { bbox: [73, 18, 135, 53] };
     const before = countMatches(snapshot, filter);
