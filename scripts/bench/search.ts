@@ -29,6 +29,7 @@ import {
   type StationMirror,
 } from '../../server/modules/stations/station-mirror.js';
 import type { StationRecord } from '../../server/modules/stations/stations.repository.js';
+import { stationRecord } from '../../test/setup/station-record.js';
 import { percentile, seededRandom, timeAlternating, type BenchRow } from './lib.js';
 
 const COUNT = 200_000;
@@ -44,30 +45,20 @@ function syntheticStations(count: number): Map<number, StationRecord> {
   for (let id = 1; id <= count; id++) {
     const place = Array.from({ length: 2 + Math.floor(random() * 4) }, () => pick(PLACE)).join('');
     const word = WORDS[Math.floor(random() * WORDS.length)]!;
-    byId.set(id, {
+    byId.set(
       id,
-      external_id: null,
-      name: `${place}${word}${id}号`,
-      name_en: null,
-      kind: 'warm_post',
-      address: `${pick(PLACE)}${pick(PLACE)}区${place}路${Math.floor(random() * 300)}号`,
-      lng: 100 + random() * 22,
-      lat: 22 + random() * 20,
-      district_code: null,
-      subdistrict_code: null,
-      area_codes: [],
-      amenities: {},
-      opening_hours: '24/7',
-      hours_overrides: [],
-      closures: [],
-      phone: null,
-      seats: null,
-      verified_at: null,
-      version: 1,
-      is_sample: false,
-      location_note: null,
-      updated_at: '2026-11-28T00:00:00Z',
-    });
+      stationRecord({
+        id,
+        name: `${place}${word}${id}号`,
+        address: `${pick(PLACE)}${pick(PLACE)}区${place}路${Math.floor(random() * 300)}号`,
+        lng: 100 + random() * 22,
+        lat: 22 + random() * 20,
+        district_code: null,
+        area_codes: [],
+        opening_hours: '24/7',
+        is_sample: false,
+      }),
+    );
   }
   return byId;
 }
