@@ -299,6 +299,16 @@ describe("GET /api/nearest: bad input", () => {
     expect(res.body.error).toContain(message);
   });
 
+  it("words a position off the globe as such, in the asker's language", async () => {
+    const en = await server.request("/api/nearest?lng=999&lat=39.9", { headers: { "Accept-Language": "en" } });
+    expect(en.status).toBe(400);
+    expect(en.body.error).toContain("lng must be between -180 and 180");
+    const zh = await server.request("/api/nearest?lng=116.4&lat=-91", { headers: { "Accept-Language": "zh-CN" } });
+    expect(zh.status).toBe(400);
+    expect(zh.body.error).toMatch(/^查询条件有误/);
+    expect(zh.body.error).toContain("lat must be between -90 and 90");
+  });
+
   it("finds nothing, without error, far from any station", async () => {
     const res = await server.get("/api/nearest?lng=0&lat=0");
     expect(res.status).toBe(200);

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { ApiOperation } from '../../http/openapi.js';
 import { FeatureCollectionSchema } from '../../http/openapi-schemas.js';
 import { sendFreshJson } from '../../http/send.js';
-import { parseRequest } from '../../http/validate.js';
+import { parseForPeople } from '../../http/validate.js';
 import type { StationMirror } from '../stations/station-mirror.js';
 import { NearestQuerySchema } from './nearest.schemas.js';
 import { nearestStations } from './nearest.service.js';
@@ -15,7 +15,8 @@ export function nearestRouter(
 ): Router {
   const router = Router();
   router.get('/nearest', async (req, res) => {
-    const query = parseRequest(NearestQuerySchema, req.query);
+    // The worker page shows this 400: worded in the asker's language (lang= or Accept-Language).
+    const query = parseForPeople(NearestQuerySchema, req.query, 'query', { zh: '查询条件', en: 'Invalid query' });
     const body = await nearestStations(stations, travelTimes, query);
     // Depends on the clock (open/closed) and on edits: a short private cache at most.
     res.set('Cache-Control', 'private, max-age=15');

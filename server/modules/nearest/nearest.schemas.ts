@@ -40,13 +40,13 @@ export const NearestQuerySchema = z
   .object({
     lng: z.coerce
       .number({ message: 'lng must be a number' })
-      .min(-180)
-      .max(180)
+      .min(-180, 'lng must be between -180 and 180')
+      .max(180, 'lng must be between -180 and 180')
       .describe('origin longitude, WGS-84, -180..180'),
     lat: z.coerce
       .number({ message: 'lat must be a number' })
-      .min(-90)
-      .max(90)
+      .min(-90, 'lat must be between -90 and 90')
+      .max(90, 'lat must be between -90 and 90')
       .describe('origin latitude, WGS-84, -90..90'),
     k: z.coerce
       .number()
